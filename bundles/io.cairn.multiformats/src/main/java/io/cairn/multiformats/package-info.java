@@ -1,0 +1,9 @@
+/**
+ * Multiformats: self-describing identifiers and encodings shared by every Cairn bundle.
+ */
+@Export
+@Version("1.0.0")
+package io.cairn.multiformats;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
