@@ -1,11 +1,10 @@
 package io.cairn.multiformats;
 
+import io.cairn.multiformats.internal.Digests;
 import io.cairn.multiformats.internal.Hex;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Optional;
-import org.bouncycastle.crypto.digests.Blake2bDigest;
 
 /**
  * A self-describing hash (multiformats/multihash): {@code <varint function code><varint digest length>
@@ -208,25 +207,11 @@ public final class Multihash {
     private static byte[] compute(long code, byte[] data) {
         return switch (Multicodec.forCode(code).orElse(null)) {
             case IDENTITY -> data.clone();
-            case SHA2_256 -> jdkDigest("SHA-256", data);
-            case SHA2_512 -> jdkDigest("SHA-512", data);
-            case BLAKE2B_256 -> {
-                Blake2bDigest blake = new Blake2bDigest(256);
-                blake.update(data, 0, data.length);
-                byte[] out = new byte[32];
-                blake.doFinal(out, 0);
-                yield out;
-            }
+            case SHA2_256 -> Digests.sha256(data);
+            case SHA2_512 -> Digests.sha512(data);
+            case BLAKE2B_256 -> Digests.blake2b256(data);
             case null, default -> throw new UnsupportedCodeException("cannot compute multihash function 0x"
                     + Long.toHexString(code));
         };
-    }
-
-    private static byte[] jdkDigest(String algorithm, byte[] data) {
-        try {
-            return MessageDigest.getInstance(algorithm).digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform provides " + algorithm, e);
-        }
     }
 }

@@ -13,4 +13,9 @@ public final class Hex {
     public static String encode(byte[] bytes, int from, int to) {
         return LOWER.formatHex(bytes, from, to);
     }
+
+    /** @return the bytes of a hex constant */
+    static byte[] decode(String hex) {
+        return LOWER.parseHex(hex);
+    }
 }
