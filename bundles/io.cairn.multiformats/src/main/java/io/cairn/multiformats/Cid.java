@@ -48,7 +48,7 @@ public final class Cid {
      */
     public static Cid v0(Multihash multihash) {
         byte[] mh = multihash.bytes();
-        if (!isV0Multihash(mh, 0, mh.length)) {
+        if (!isV0Multihash(mh)) {
             throw new InvalidCidException("a CIDv0 holds a 32-byte sha2-256 multihash, not " + multihash);
         }
         return new Cid(mh, Multicodec.DAG_PB.code(), multihash);
@@ -89,7 +89,7 @@ public final class Cid {
      */
     public static Cid parse(String text, int maxLength) {
         if (text.length() == V0_STRING_LENGTH && text.startsWith("Qm")) {
-            return fromBytes(decodeText(text, false), maxLength);
+            return decodeOwned(decodeText(text, false), maxLength);
         }
         // No supported multibase spends more than 2 characters a byte, bar padding: checking the text
         // length first keeps hostile input from costing a decode.
@@ -101,7 +101,7 @@ public final class Cid {
             throw new InvalidCidException("multibase CID starts with 0x12: a CIDv0 may not carry a multibase "
                     + "prefix, and there is no CIDv18");
         }
-        return fromBytes(bytes, maxLength);
+        return decodeOwned(bytes, maxLength);
     }
 
     private static byte[] decodeText(String text, boolean multibase) {
@@ -130,33 +130,41 @@ public final class Cid {
      *         {@code maxLength}
      */
     public static Cid fromBytes(byte[] bytes, int maxLength) {
+        // Checked before the copy too, so oversized input costs nothing.
+        if (bytes.length > maxLength) {
+            throw new InvalidCidException("CID of " + bytes.length + " bytes is over the limit of " + maxLength);
+        }
+        return decodeOwned(bytes.clone(), maxLength);
+    }
+
+    /** Parses a binary CID in an array nobody else holds, so it can be kept without a copy. */
+    private static Cid decodeOwned(byte[] bytes, int maxLength) {
         if (bytes.length > maxLength) {
             throw new InvalidCidException("CID of " + bytes.length + " bytes is over the limit of " + maxLength);
         }
         if (bytes.length == 0) {
             throw new InvalidCidException("empty CID");
         }
-        byte[] copy = bytes.clone();
         try {
-            if (isV0Multihash(copy, 0, copy.length)) {
-                return new Cid(copy, Multicodec.DAG_PB.code(), Multihash.decode(copy));
+            if (isV0Multihash(bytes)) {
+                return new Cid(bytes, Multicodec.DAG_PB.code(), Multihash.decode(bytes));
             }
-            long version = Varint.decodeValue(copy, 0, copy.length);
+            long version = Varint.decodeValue(bytes, 0, bytes.length);
             if (version != 1) {
                 throw new InvalidCidException(version == 0
                         ? "a CIDv0 is exactly a 34-byte sha2-256 multihash"
                         : "unsupported CID version " + version);
             }
-            long codec = Varint.decodeValue(copy, 1, copy.length);
+            long codec = Varint.decodeValue(bytes, 1, bytes.length);
             int multihashOffset = 1 + Varint.encodedLength(codec);
-            return new Cid(copy, codec, Multihash.decode(copy, multihashOffset, Multihash.DEFAULT_MAX_DIGEST_LENGTH));
+            return new Cid(bytes, codec, Multihash.decode(bytes, multihashOffset, Multihash.DEFAULT_MAX_DIGEST_LENGTH));
         } catch (InvalidVarintException | InvalidMultihashException e) {
             throw new InvalidCidException("malformed CID: " + e.getMessage(), e);
         }
     }
 
-    private static boolean isV0Multihash(byte[] bytes, int from, int to) {
-        return to - from == V0_LENGTH && bytes[from] == SHA2_256_CODE && bytes[from + 1] == SHA2_256_LENGTH;
+    private static boolean isV0Multihash(byte[] bytes) {
+        return bytes.length == V0_LENGTH && bytes[0] == SHA2_256_CODE && bytes[1] == SHA2_256_LENGTH;
     }
 
     /** @return 0 or 1 */

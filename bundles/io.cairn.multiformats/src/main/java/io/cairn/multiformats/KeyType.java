@@ -13,6 +13,8 @@ public enum KeyType {
     /** ECDSA on the NIST curves; PKIX public keys, SEC 1 private keys, DER signatures over SHA-256. */
     ECDSA(3);
 
+    private static final KeyType[] ALL = values();
+
     private final int number;
 
     KeyType(int number) {
@@ -26,7 +28,7 @@ public enum KeyType {
 
     /** @return the key type with this protobuf enum number, if there is one */
     public static Optional<KeyType> forNumber(long number) {
-        for (KeyType type : values()) {
+        for (KeyType type : ALL) {
             if (type.number == number) {
                 return Optional.of(type);
             }

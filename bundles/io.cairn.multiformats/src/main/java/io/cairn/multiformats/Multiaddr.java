@@ -64,9 +64,11 @@ public final class Multiaddr {
             return protocolName;
         }
 
+        private static final Protocol[] ALL = values();
+
         /** @return the protocol with this code, if supported */
         public static Optional<Protocol> forCode(long code) {
-            for (Protocol protocol : values()) {
+            for (Protocol protocol : ALL) {
                 if (protocol.code == code) {
                     return Optional.of(protocol);
                 }
@@ -79,7 +81,7 @@ public final class Multiaddr {
             if (name.equals("ipfs")) {
                 return Optional.of(P2P);
             }
-            for (Protocol protocol : values()) {
+            for (Protocol protocol : ALL) {
                 if (protocol.protocolName.equals(name)) {
                     return Optional.of(protocol);
                 }

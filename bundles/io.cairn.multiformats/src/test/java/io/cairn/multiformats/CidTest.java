@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -114,9 +115,9 @@ class CidTest {
     @Test
     void rejectsTrailingBytes() {
         byte[] v1 = Cid.v1(Multicodec.RAW, FOO).toBytes();
-        byte[] longer = java.util.Arrays.copyOf(v1, v1.length + 1);
+        byte[] longer = Arrays.copyOf(v1, v1.length + 1);
         assertThrows(InvalidCidException.class, () -> Cid.fromBytes(longer));
-        byte[] v0 = java.util.Arrays.copyOf(FOO.toBytes(), 35);
+        byte[] v0 = Arrays.copyOf(FOO.toBytes(), 35);
         assertThrows(InvalidCidException.class, () -> Cid.fromBytes(v0));
     }
 

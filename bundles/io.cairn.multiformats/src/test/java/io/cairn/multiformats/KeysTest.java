@@ -14,7 +14,9 @@ import java.security.KeyPairGenerator;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,7 +45,7 @@ class KeysTest {
         assertEquals(publicKey, privateKey.publicKey());
         assertArrayEquals(publicBytes, publicKey.toProtobuf());
         assertArrayEquals(privateBytes, privateKey.toProtobuf());
-        assertEquals(row.get(0), publicKey.type().name().toLowerCase(java.util.Locale.ROOT));
+        assertEquals(row.get(0), publicKey.type().name().toLowerCase(Locale.ROOT));
         assertEquals(privateKey, Keys.unmarshalPrivateKey(privateBytes));
         byte[] signature = privateKey.sign(MESSAGE);
         assertTrue(publicKey.verify(MESSAGE, signature));
@@ -177,7 +179,7 @@ class KeysTest {
     void fuzzedKeysParseOrFailTyped() {
         Random random = new Random(0x6b65);
         List<byte[]> seeds = specKeys().stream()
-                .flatMap(row -> java.util.stream.Stream.of(Vectors.hex(row.get(1)), Vectors.hex(row.get(2))))
+                .flatMap(row -> Stream.of(Vectors.hex(row.get(1)), Vectors.hex(row.get(2))))
                 .toList();
         int parsed = 0;
         for (int i = 0; i < 10_000; i++) {

@@ -1,6 +1,7 @@
 package io.cairn.multiformats.internal;
 
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.KeyFactory;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
@@ -30,7 +31,7 @@ final class Jdk {
             return verifier.verify(signature);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the Java platform lacks " + algorithm, e);
-        } catch (SignatureException | java.security.InvalidKeyException e) {
+        } catch (SignatureException | InvalidKeyException e) {
             return false;
         }
     }
@@ -42,7 +43,8 @@ final class Jdk {
             signer.update(data);
             return signer.sign();
         } catch (GeneralSecurityException e) {
-            // Keys are validated when they are made, so signing with one cannot fail.
+            // Only a key whose parameters the JDK accepted but cannot compute with gets here; keys are
+            // checked by signing once when they are read, which turns this into an invalid-key error.
             throw new IllegalStateException(algorithm + " signing failed", e);
         }
     }
