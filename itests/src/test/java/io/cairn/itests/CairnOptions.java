@@ -1,0 +1,77 @@
+package io.cairn.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.ops4j.pax.exam.Option;
+
+/**
+ * The one place that says how an OSGi test framework is set up: the distribution's own bundle set
+ * (platform/target/cairn/bundle, exactly what bnd resolved from the features), a fresh node home, a
+ * free API port, and FileInstall watching a folder the test owns.
+ */
+public final class CairnOptions {
+  private CairnOptions() {}
+
+  /** The built distribution, {@code platform/target/cairn}. */
+  public static Path dist() {
+    return Path.of(System.getProperty("cairn.dist", "../platform/target/cairn")).toAbsolutePath().normalize();
+  }
+
+  /** The source tree's root (for configadmin/ and features/). */
+  public static Path source() {
+    return Path.of(System.getProperty("cairn.source", "..")).toAbsolutePath().normalize();
+  }
+
+  /** A node as the distribution runs it, with {@code conf} watched by FileInstall. */
+  public static Option node(Path home, Path conf, int apiPort) {
+    List<Option> options = new ArrayList<>();
+    try (Stream<Path> jars = Files.list(dist().resolve("bundle"))) {
+      jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> options.add(bundle(p.toUri().toString())));
+    } catch (IOException e) {
+      throw new UncheckedIOException("the distribution is not built: run the platform module first", e);
+    }
+    options.add(frameworkProperty("cairn.path").value(home.toString()));
+    options.add(frameworkProperty("felix.cm.dir").value(home.resolve("config").toString()));
+    options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
+    options.add(frameworkProperty("org.osgi.service.http.port").value(Integer.toString(apiPort)));
+    options.add(frameworkProperty("felix.fileinstall.dir").value(conf.toString()));
+    options.add(frameworkProperty("felix.fileinstall.filter").value(".*\\.(cfg|config|jar)"));
+    options.add(frameworkProperty("felix.fileinstall.poll").value("100"));
+    options.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
+    options.add(frameworkProperty("felix.fileinstall.enableConfigSave").value("false"));
+    options.add(frameworkProperty("gosh.args").value("--nointeractive"));
+    options.add(frameworkProperty("org.osgi.service.log.admin.loglevel").value("INFO"));
+    options.add(systemProperty("org.ops4j.pax.url.mvn.localRepository").value(System.getProperty("org.ops4j.pax.url.mvn.localRepository", "")));
+    options.add(junitBundles());
+    return composite(options.toArray(Option[]::new));
+  }
+
+  /** A folder for one test run's node home or config. */
+  public static Path tempDir(String prefix) {
+    try {
+      return Files.createTempDirectory(prefix);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

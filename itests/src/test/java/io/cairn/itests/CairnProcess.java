@@ -1,0 +1,108 @@
+package io.cairn.itests;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A node started from the distribution's {@code bin/cairn}, as an operator starts it. */
+public final class CairnProcess implements AutoCloseable {
+  private static final Pattern RPC = Pattern.compile("RPC API\\s+(http://\\S+)/api/v0");
+  private static final Pattern PEER = Pattern.compile("Peer ID\\s+(\\S+)");
+
+  private final Process process;
+  private final List<String> output = new CopyOnWriteArrayList<>();
+
+  private CairnProcess(Process process) {
+    this.process = process;
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          output.add(line);
+        }
+      } catch (IOException ignored) {
+        // The process ended.
+      }
+    }, "cairn-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Starts {@code bin/cairn daemon} with the given home and extra arguments; the API on a free port. */
+  public static CairnProcess daemon(Path home, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(CairnOptions.dist().resolve("bin/cairn").toString(), "daemon",
+        "--api-address", "127.0.0.1:0"));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    Map<String, String> env = pb.environment();
+    env.put("CAIRN_PATH", home.toString());
+    return new CairnProcess(pb.start());
+  }
+
+  /** Waits for the banner's RPC line; empty if the process ended first or the time ran out. */
+  public String awaitRpcBase(long seconds) throws InterruptedException {
+    return awaitLine(RPC, seconds);
+  }
+
+  public String peerId() throws InterruptedException {
+    return awaitLine(PEER, 1);
+  }
+
+  private String awaitLine(Pattern pattern, long seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      for (String line : output) {
+        Matcher m = pattern.matcher(line);
+        if (m.find()) {
+          return m.group(1);
+        }
+      }
+      if (!process.isAlive()) {
+        return "";
+      }
+      Thread.sleep(20);
+    }
+    return "";
+  }
+
+  public String output() {
+    return String.join("\n", output);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Sends SIGTERM and waits for the exit code. */
+  public int terminate(long seconds) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the node did not stop within " + seconds + " s of SIGTERM:\n" + output());
+    }
+    return process.exitValue();
+  }
+
+  public int awaitExit(long seconds) throws InterruptedException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the node did not exit within " + seconds + " s:\n" + output());
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+}

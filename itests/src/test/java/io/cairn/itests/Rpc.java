@@ -1,0 +1,54 @@
+package io.cairn.itests;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A plain HTTP client for the node's RPC, as curl would call it. */
+public final class Rpc {
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String base;
+
+  public Rpc(String base) {
+    this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  }
+
+  public static Rpc onPort(int port) {
+    return new Rpc("http://127.0.0.1:" + port);
+  }
+
+  public HttpResponse<String> post(String pathAndQuery, String... headers) throws IOException, InterruptedException {
+    return send("POST", pathAndQuery, headers);
+  }
+
+  public HttpResponse<String> send(String method, String pathAndQuery, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+        .timeout(Duration.ofSeconds(10))
+        .method(method, HttpRequest.BodyPublishers.noBody());
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Retries until the server answers at all (it starts asynchronously). */
+  public HttpResponse<String> postWhenUp(String pathAndQuery, Duration within) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      try {
+        HttpResponse<String> r = post(pathAndQuery);
+        if (r.statusCode() != 404 || System.nanoTime() > deadline) {
+          return r;
+        }
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      Thread.sleep(50);
+    }
+  }
+}
