@@ -32,8 +32,6 @@ import org.osgi.service.log.LogReaderService;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class BootIT {
-  private static final int PORT = CairnOptions.freePort();
-
   @Inject BundleContext context;
   @Inject ServiceComponentRuntime scr;
   @Inject LogReaderService logReader;
@@ -41,7 +39,7 @@ public class BootIT {
 
   @Configuration
   public Option[] config() {
-    return new Option[] {CairnOptions.node(CairnOptions.tempDir("cairn-boot"), CairnOptions.tempDir("cairn-boot-conf"), PORT)};
+    return new Option[] {CairnOptions.node(CairnOptions.tempDir("cairn-boot"), CairnOptions.tempDir("cairn-boot-conf"), CairnOptions.freePort())};
   }
 
   @Test
@@ -60,7 +58,7 @@ public class BootIT {
   @Test
   public void everyComponentIsSatisfied() throws Exception {
     // The RPC servlet becomes active only once the HTTP whiteboard has taken it; wait for that.
-    Rpc.onPort(PORT).postWhenUp("/api/v0/version", Duration.ofSeconds(20));
+    CairnOptions.rpc(context).postWhenUp("/api/v0/version", Duration.ofSeconds(20));
     List<String> problems = new ArrayList<>();
     for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
       if (!scr.isComponentEnabled(d)) {
@@ -91,7 +89,7 @@ public class BootIT {
 
   @Test
   public void idAnswersWithKubosFieldNames() throws Exception {
-    HttpResponse<String> r = Rpc.onPort(PORT).postWhenUp("/api/v0/id", Duration.ofSeconds(20));
+    HttpResponse<String> r = CairnOptions.rpc(context).postWhenUp("/api/v0/id", Duration.ofSeconds(20));
     assertEquals(r.body(), 200, r.statusCode());
     assertEquals("1", r.headers().firstValue("X-Chunked-Output").orElse(""));
     assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
@@ -104,7 +102,7 @@ public class BootIT {
 
   @Test
   public void versionAnswersWithKubosFieldNames() throws Exception {
-    String body = Rpc.onPort(PORT).postWhenUp("/api/v0/version", Duration.ofSeconds(20)).body();
+    String body = CairnOptions.rpc(context).postWhenUp("/api/v0/version", Duration.ofSeconds(20)).body();
     for (String field : List.of("\"Version\":", "\"Commit\":", "\"Repo\":", "\"System\":", "\"Golang\":")) {
       assertTrue(field + " in " + body, body.contains(field));
     }
@@ -112,7 +110,7 @@ public class BootIT {
 
   @Test
   public void httpConventionsAreKubos() throws Exception {
-    Rpc rpc = Rpc.onPort(PORT);
+    Rpc rpc = CairnOptions.rpc(context);
     rpc.postWhenUp("/api/v0/id", Duration.ofSeconds(20));
 
     HttpResponse<String> get = rpc.send("GET", "/api/v0/id");

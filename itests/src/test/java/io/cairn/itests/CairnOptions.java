@@ -67,6 +67,20 @@ public final class CairnOptions {
     }
   }
 
+  /**
+   * The test's RPC client, on the port the framework was configured with. Pax Exam evaluates a test
+   * class's static fields again inside the probe bundle, so the probe must read what {@link #node}
+   * set rather than a field.
+   */
+  public static Rpc rpc(org.osgi.framework.BundleContext context) {
+    return Rpc.onPort(Integer.parseInt(context.getProperty("org.osgi.service.http.port")));
+  }
+
+  /** The folder FileInstall watches, as {@link #node} set it (see {@link #rpc}). */
+  public static Path watchedConf(org.osgi.framework.BundleContext context) {
+    return Path.of(context.getProperty("felix.fileinstall.dir"));
+  }
+
   public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();

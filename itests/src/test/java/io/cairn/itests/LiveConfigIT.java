@@ -18,6 +18,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.log.LogLevel;
 import org.osgi.service.log.LogListener;
 import org.osgi.service.log.LogReaderService;
@@ -29,24 +30,23 @@ import org.osgi.service.log.LogReaderService;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class LiveConfigIT {
-  private static final int PORT = CairnOptions.freePort();
-  private static final Path CONF = CairnOptions.tempDir("cairn-live-conf");
   private static final String ORIGIN = "https://webui.example";
 
   @Inject LogReaderService logReader;
+  @Inject BundleContext context;
 
   @Configuration
   public Option[] config() {
-    return new Option[] {CairnOptions.node(CairnOptions.tempDir("cairn-live"), CONF, PORT)};
+    return new Option[] {CairnOptions.node(CairnOptions.tempDir("cairn-live"), CairnOptions.tempDir("cairn-live-conf"), CairnOptions.freePort())};
   }
 
   @Test
   public void changedFileIsAppliedAndInvalidValueIsRefused() throws Exception {
-    Rpc rpc = Rpc.onPort(PORT);
+    Rpc rpc = CairnOptions.rpc(context);
     String idBefore = rpc.postWhenUp("/api/v0/id", Duration.ofSeconds(20)).body();
     assertEquals(403, rpc.post("/api/v0/id", "Origin", ORIGIN).statusCode());
 
-    writeCfg("allowedOrigins=" + ORIGIN + "\nmaxArguments=1\n");
+    writeCfg(CairnOptions.watchedConf(context), "allowedOrigins=" + ORIGIN + "\nmaxArguments=1\n");
     awaitStatus(rpc, 200);
     assertEquals("the node must not restart to apply a change", idBefore, rpc.post("/api/v0/id").body());
     assertEquals(400, rpc.post("/api/v0/id?arg=a&arg=b").statusCode());
@@ -59,15 +59,21 @@ public class LiveConfigIT {
     };
     logReader.addLogListener(listener);
     try {
-      writeCfg("allowedOrigins=not an origin\nmaxArguments=1\n");
+      writeCfg(CairnOptions.watchedConf(context), "allowedOrigins=not an origin\nmaxArguments=1\n");
       String rejection = errors.poll(20, TimeUnit.SECONDS);
       assertTrue("no rejection logged", rejection != null);
       assertTrue(rejection, rejection.contains("io.cairn.rpc") && rejection.contains("allowedOrigins"));
       assertEquals("the previous value stays in force", 200, rpc.post("/api/v0/id", "Origin", ORIGIN).statusCode());
 
-      writeCfg("allowedOrigins=" + ORIGIN + "\nmaxArguments=0\n");
+      writeCfg(CairnOptions.watchedConf(context), "allowedOrigins=" + ORIGIN + "\nmaxArguments=0\n");
       rejection = errors.poll(20, TimeUnit.SECONDS);
       assertTrue("no rejection logged", rejection != null);
+      assertTrue(rejection, rejection.contains("maxArguments"));
+      assertEquals(400, rpc.post("/api/v0/id?arg=a&arg=b").statusCode());
+
+      writeCfg(CairnOptions.watchedConf(context), "allowedOrigins=" + ORIGIN + "\nmaxArguments=lots\n");
+      rejection = errors.poll(20, TimeUnit.SECONDS);
+      assertTrue("no rejection logged for a non-numeric value", rejection != null);
       assertTrue(rejection, rejection.contains("maxArguments"));
       assertEquals(400, rpc.post("/api/v0/id?arg=a&arg=b").statusCode());
     } finally {
@@ -75,10 +81,10 @@ public class LiveConfigIT {
     }
   }
 
-  private static void writeCfg(String content) throws Exception {
-    Path tmp = CONF.resolve("io.cairn.rpc.cfg.tmp");
+  private static void writeCfg(Path conf, String content) throws Exception {
+    Path tmp = conf.resolve("io.cairn.rpc.cfg.tmp");
     Files.writeString(tmp, content, StandardCharsets.UTF_8);
-    Files.move(tmp, CONF.resolve("io.cairn.rpc.cfg"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+    Files.move(tmp, conf.resolve("io.cairn.rpc.cfg"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 

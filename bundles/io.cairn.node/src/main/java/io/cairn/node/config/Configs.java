@@ -36,13 +36,39 @@ public final class Configs {
    */
   public static <A, S> Optional<S> validate(String pid, A config, Function<A, S> validate, Logger log) {
     try {
-      return Optional.of(validate.apply(config));
+      return Optional.of(validate.apply(namingKeys(config)));
     } catch (InvalidConfigException e) {
       log.error("Rejected configuration {}: key {}: {}; keeping the previous values", pid, e.key(), e.getMessage());
     } catch (RuntimeException e) {
       log.error("Rejected configuration {}: {}; keeping the previous values", pid, e.toString());
     }
     return Optional.empty();
+  }
+
+  /**
+   * DS converts configuration values lazily, when a method is called, and reports a value it cannot
+   * convert ("lots" for an int) without naming the key: this view names it.
+   */
+  @SuppressWarnings("unchecked")
+  static <A> A namingKeys(A config) {
+    Class<?>[] interfaces = config.getClass().getInterfaces();
+    if (interfaces.length == 0) {
+      return config;
+    }
+    // Config annotations are usually package-private: the view must live in the interface's own loader.
+    return (A) Proxy.newProxyInstance(interfaces[0].getClassLoader(), interfaces, (p, method, args) -> {
+      try {
+        method.setAccessible(true);
+        return method.invoke(config, args);
+      } catch (java.lang.reflect.InvocationTargetException e) {
+        Throwable cause = e.getCause();
+        while (cause.getCause() != null && !(cause instanceof NumberFormatException)) {
+          cause = cause.getCause();
+        }
+        throw new InvalidConfigException(method.getName(), "cannot be read as " + method.getReturnType().getSimpleName()
+            + " (" + cause.getMessage() + ")");
+      }
+    });
   }
 
   /** Checks {@code min <= value <= max}, else an {@link InvalidConfigException} for {@code key}. */

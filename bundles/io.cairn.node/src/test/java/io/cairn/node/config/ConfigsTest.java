@@ -3,6 +3,7 @@ package io.cairn.node.config;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,20 @@ class ConfigsTest {
     assertEquals(128, s.workers());
     assertArrayEquals(new String[] {"a", "b"}, s.names());
     assertEquals(Sample.class, s.annotationType());
+  }
+
+  @Test
+  void unconvertibleValueIsReportedWithItsKey() {
+    Sample broken = (Sample) java.lang.reflect.Proxy.newProxyInstance(Sample.class.getClassLoader(), new Class<?>[] {Sample.class},
+        (p, m, a) -> {
+          if (m.getName().equals("workers")) {
+            throw new IllegalStateException(new NumberFormatException("For input string: \"lots\""));
+          }
+          return m.getDefaultValue();
+        });
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> Configs.namingKeys(broken).workers());
+    assertEquals("workers", e.key());
+    assertTrue(e.getMessage().contains("lots"), e.getMessage());
   }
 
   @Test

@@ -10,8 +10,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CommandRoutesTest {
+  /** A distinct instance each call (a non-capturing lambda would be one shared instance). */
   private static RpcCommand command() {
-    return (req, resp) -> {};
+    return new RpcCommand() {
+      @Override
+      public void execute(io.cairn.rpc.RpcRequest request, io.cairn.rpc.RpcResponse response) {}
+    };
   }
 
   @Test
