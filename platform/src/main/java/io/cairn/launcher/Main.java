@@ -137,13 +137,13 @@ public final class Main {
       framework.init();
       List<Bundle> installed = installBundles(framework.getBundleContext(), Path.of(props.get("cairn.dist"), "bundle"));
       framework.start();
+      List<String> afterReady = Arrays.asList(props.getOrDefault("cairn.start.after.ready", "").split("\\s*,\\s*"));
+      List<Bundle> late = new ArrayList<>();
       for (Bundle b : inStartOrder(installed)) {
-        if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
-          try {
-            b.start();
-          } catch (BundleException e) {
-            err.println("cairn: bundle " + b.getSymbolicName() + " did not start: " + e.getMessage());
-          }
+        if (afterReady.contains(b.getSymbolicName())) {
+          late.add(b);
+        } else {
+          start(b);
         }
       }
       long timeoutSeconds = Long.parseLong(props.getOrDefault("cairn.start.timeout", "30"));
@@ -161,6 +161,7 @@ public final class Main {
       out.println("Web Console  " + endpoint + "system/console");
       out.println("Home         " + home);
       out.flush();
+      late.forEach(this::start);
       FrameworkEvent stopped = framework.waitForStop(0);
       return stopped.getType() == FrameworkEvent.ERROR ? 1 : 0;
     } catch (BundleException | IOException | RuntimeException e) {
@@ -176,6 +177,17 @@ public final class Main {
       } catch (IllegalStateException shuttingDown) {
         // The JVM is already running the hook, which stops the framework.
       }
+    }
+  }
+
+  private void start(Bundle b) {
+    if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+      return;
+    }
+    try {
+      b.start();
+    } catch (BundleException e) {
+      err.println("cairn: bundle " + b.getSymbolicName() + " did not start: " + e.getMessage());
     }
   }
 
@@ -249,12 +261,18 @@ public final class Main {
       if (System.nanoTime() > deadline) {
         return new Ready(peerId, endpoint, peerId == null ? "no node identity" : "no HTTP server endpoint");
       }
+      if ((context.getBundle().getState() & (Bundle.STARTING | Bundle.ACTIVE)) == 0) {
+        return new Ready(peerId, endpoint, "the framework was stopped while starting");
+      }
       Thread.sleep(10);
     }
   }
 
   private static String firstProperty(BundleContext context, String filter, String key) {
     try {
+      if ((context.getBundle().getState() & (Bundle.STARTING | Bundle.ACTIVE)) == 0) {
+        return null;
+      }
       ServiceReference<?>[] refs = context.getAllServiceReferences(null, filter);
       if (refs == null) {
         return null;
@@ -269,6 +287,8 @@ public final class Main {
       return value == null ? null : value.toString();
     } catch (InvalidSyntaxException e) {
       throw new IllegalStateException(e);
+    } catch (IllegalStateException stopped) {
+      return null; // the framework stopped between the check and the look-up
     }
   }
 

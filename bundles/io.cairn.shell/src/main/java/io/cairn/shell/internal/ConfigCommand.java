@@ -50,7 +50,7 @@ public class ConfigCommand {
     }
     Configuration config = configAdmin.getConfiguration(pid, "?");
     if (assignments.length == 0) {
-      return describe(ocd, config.getProperties());
+      return describe(pid, ocd, config.getProperties());
     }
     Map<String, AttributeDefinition> attributes = new TreeMap<>();
     for (AttributeDefinition ad : ocd.getAttributeDefinitions(ObjectClassDefinition.ALL)) {
@@ -77,7 +77,7 @@ public class ConfigCommand {
       next.put(key, TypedValues.convert(ad, assignment.substring(eq + 1)));
     }
     config.updateIfDifferent(next);
-    return "updated " + pid + "\n" + describe(ocd, next);
+    return "updated " + pid + "\n" + describe(pid, ocd, next);
   }
 
   private Map<String, ObjectClassDefinition> definitions() {
@@ -97,8 +97,8 @@ public class ConfigCommand {
     return result;
   }
 
-  private static String describe(ObjectClassDefinition ocd, Dictionary<String, Object> values) {
-    StringBuilder out = new StringBuilder(ocd.getID()).append(" - ").append(ocd.getName()).append('\n');
+  private static String describe(String pid, ObjectClassDefinition ocd, Dictionary<String, Object> values) {
+    StringBuilder out = new StringBuilder(pid).append(" - ").append(ocd.getName()).append('\n');
     for (AttributeDefinition ad : ocd.getAttributeDefinitions(ObjectClassDefinition.ALL)) {
       Object value = values == null ? null : values.get(ad.getID());
       String defaults = ad.getDefaultValue() == null ? "" : String.join(",", ad.getDefaultValue());
