@@ -1,0 +1,46 @@
+package io.cairn.libp2p;
+
+import io.cairn.multiformats.Multiaddr;
+import io.cairn.multiformats.PeerId;
+import io.cairn.multiformats.PublicKey;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** A secured, multiplexed connection to one peer. */
+@ProviderType
+public interface Connection {
+  PeerId remotePeer();
+
+  PublicKey remotePublicKey();
+
+  Multiaddr remoteAddress();
+
+  Multiaddr localAddress();
+
+  Direction direction();
+
+  /** The security protocol id, e.g. {@code /noise}. */
+  String security();
+
+  /** The muxer protocol id, e.g. {@code /yamux/1.0.0}. */
+  String muxer();
+
+  Instant opened();
+
+  /** Streams open now, both directions. */
+  int streamCount();
+
+  /**
+   * Opens a stream and negotiates the first of {@code protocols} the peer supports; the future
+   * completes with the stream channel, its pipeline empty and ready for the caller's handlers, or
+   * fails ({@link ProtocolNotSupportedException} when the peer supports none).
+   */
+  CompletableFuture<StreamChannel> openStream(List<String> protocols);
+
+  /** Closes the connection (a GoAway, then the TCP connection). */
+  CompletableFuture<Void> close();
+
+  boolean isOpen();
+}

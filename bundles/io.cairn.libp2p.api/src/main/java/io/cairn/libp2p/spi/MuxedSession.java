@@ -1,0 +1,21 @@
+package io.cairn.libp2p.spi;
+
+import io.cairn.libp2p.StreamChannel;
+import java.util.concurrent.CompletableFuture;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** The muxer's side of one connection. */
+@ProviderType
+public interface MuxedSession {
+  /**
+   * Opens an outbound stream: completes with an active child {@link StreamChannel} with an empty
+   * pipeline, or fails when the session is closing or the muxer's stream limit is reached.
+   */
+  CompletableFuture<StreamChannel> openStream();
+
+  /** Streams open now, both directions. */
+  int streamCount();
+
+  /** Tells the peer no more streams will be accepted (GoAway), then closes the connection. */
+  void close();
+}
