@@ -33,11 +33,13 @@ public interface Connection {
   int streamCount();
 
   /**
-   * Opens a stream and negotiates the first of {@code protocols} the peer supports; the future
-   * completes with the stream channel, its pipeline empty and ready for the caller's handlers, or
-   * fails ({@link ProtocolNotSupportedException} when the peer supports none).
+   * Opens a stream and negotiates the first of {@code protocols} the peer supports. Once it is
+   * negotiated, {@code initializer} sets up the stream's pipeline on the event loop, before any byte
+   * that followed the negotiation is delivered (as for inbound streams); then the future completes
+   * with the stream. It fails with {@link ProtocolNotSupportedException} when the peer supports none,
+   * or another {@link Libp2pException}; the stream is then reset.
    */
-  CompletableFuture<StreamChannel> openStream(List<String> protocols);
+  CompletableFuture<StreamChannel> openStream(List<String> protocols, StreamHandler initializer);
 
   /** Closes the connection (a GoAway, then the TCP connection). */
   CompletableFuture<Void> close();

@@ -32,7 +32,7 @@ public interface Host {
   Optional<Connection> connection(PeerId peer);
 
   /** Opens a stream to a connected peer; see {@link Connection#openStream}. */
-  CompletableFuture<StreamChannel> newStream(PeerId peer, List<String> protocols);
+  CompletableFuture<StreamChannel> newStream(PeerId peer, List<String> protocols, StreamHandler initializer);
 
   /** Round-trip time of one {@code /ipfs/ping/1.0.0} exchange with a connected peer. */
   CompletableFuture<Duration> ping(PeerId peer);

@@ -4,6 +4,7 @@ import io.cairn.multiformats.MultiformatException;
 import io.cairn.multiformats.PeerId;
 import io.cairn.node.NodeIdentity;
 import io.cairn.node.NodeInfo;
+import io.cairn.node.NodeNetwork;
 import io.cairn.rpc.RpcCommand;
 import io.cairn.rpc.RpcException;
 import io.cairn.rpc.RpcRequest;
@@ -16,12 +17,18 @@ import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /** {@code id}: who this node is, in Kubo's field names (ipfs-cluster reads {@code ID} and {@code Addresses}). */
 @Component(property = RpcCommand.PATH + "=id")
 public class IdCommand implements RpcCommand {
   private final NodeIdentity identity;
   private final NodeInfo node;
+  /** The network stack, when it runs: without it the node has no addresses or protocols to list. */
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+  private volatile NodeNetwork network;
 
   @Activate
   public IdCommand(@Reference NodeIdentity identity, @Reference NodeInfo node) {
@@ -42,16 +49,16 @@ public class IdCommand implements RpcCommand {
         throw RpcException.normal("peer " + asked + " is not connected and there is no routing to find it");
       }
     }
-    response.json(describe(identity, node));
+    response.json(describe(identity, node, network));
   }
 
-  static Map<String, Object> describe(NodeIdentity identity, NodeInfo node) {
+  static Map<String, Object> describe(NodeIdentity identity, NodeInfo node, NodeNetwork network) {
     Map<String, Object> id = new LinkedHashMap<>();
     id.put("ID", identity.peerId().toString());
     id.put("PublicKey", Base64.getEncoder().encodeToString(identity.publicKey().toProtobuf()));
-    id.put("Addresses", List.of());
+    id.put("Addresses", network == null ? List.of() : network.announcedAddresses());
     id.put("AgentVersion", node.agentVersion());
-    id.put("Protocols", List.of());
+    id.put("Protocols", network == null ? List.of() : network.protocols().stream().sorted().toList());
     return id;
   }
 }

@@ -1,0 +1,254 @@
+package io.cairn.libp2p.internal;
+
+import io.cairn.libp2p.ProtocolNotSupportedException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * multistream-select 1.0 (libp2p/specs connections): messages are an unsigned varint length, then
+ * UTF-8 text ending in '\n'. Both sides send {@value #PROTOCOL_ID}; the dialer proposes protocols,
+ * the listener echoes the one it takes or answers {@code na}.
+ *
+ * <p>Each side is a decoder that removes itself once a protocol is chosen, after the caller's
+ * {@code onSelected} has set up the next stage: Netty then hands whatever bytes followed the
+ * negotiation to that stage.
+ */
+final class Multistream {
+  static final String PROTOCOL_ID = "/multistream/1.0.0";
+  static final String NA = "na";
+  /** A uvarint over 9 bytes cannot be a length we accept (go-multistream's bound). */
+  private static final int MAX_VARINT_BYTES = 9;
+
+  private Multistream() {}
+
+  /** One message: varint length, text, newline. The caller owns the returned buffer. */
+  static ByteBuf encode(ByteBufAllocator alloc, String... lines) {
+    ByteBuf out = alloc.buffer();
+    for (String line : lines) {
+      byte[] text = (line + "\n").getBytes(StandardCharsets.UTF_8);
+      long length = text.length;
+      while ((length & ~0x7FL) != 0) {
+        out.writeByte((int) ((length & 0x7F) | 0x80));
+        length >>>= 7;
+      }
+      out.writeByte((int) length);
+      out.writeBytes(text);
+    }
+    return out;
+  }
+
+  /** Shared framing, limits and deadline of both sides. */
+  abstract static class Negotiator extends ByteToMessageDecoder {
+    final MultistreamLimits limits;
+    final CompletableFuture<String> result = new CompletableFuture<>();
+    private ScheduledFuture<?> deadline;
+    private boolean headerSeen;
+
+    Negotiator(MultistreamLimits limits) {
+      this.limits = limits;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      deadline = ctx.executor().schedule(
+          () -> fail(ctx, new MultistreamException("negotiation took longer than " + limits.timeout().toMillis() + " ms")),
+          limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      if (ctx.channel().isActive()) {
+        started(ctx);
+      }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+      started(ctx);
+      super.channelActive(ctx);
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+      if (deadline != null) {
+        deadline.cancel(false);
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      fail(ctx, new MultistreamException("the peer closed the stream during negotiation"));
+      super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      fail(ctx, cause);
+    }
+
+    /** Called once when the channel is active with this handler in place. */
+    abstract void started(ChannelHandlerContext ctx);
+
+    /** One message after the header. */
+    abstract void received(ChannelHandlerContext ctx, String message) throws MultistreamException;
+
+    @Override
+    protected final void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+      while (!result.isDone()) {
+        String message = readMessage(in);
+        if (message == null) {
+          return;
+        }
+        if (!headerSeen) {
+          if (!message.equals(PROTOCOL_ID)) {
+            throw new MultistreamException("expected " + PROTOCOL_ID + ", got '" + printable(message) + "'");
+          }
+          headerSeen = true;
+          continue;
+        }
+        received(ctx, message);
+      }
+    }
+
+    /**
+     * Reads one message if it is all there; checks the length before reading anything of it.
+     * Returns null when more bytes are needed.
+     */
+    private String readMessage(ByteBuf in) throws MultistreamException {
+      int start = in.readerIndex();
+      long length = 0;
+      int shift = 0;
+      int i = 0;
+      while (true) {
+        if (i == MAX_VARINT_BYTES) {
+          throw new MultistreamException("message length varint is longer than " + MAX_VARINT_BYTES + " bytes");
+        }
+        if (start + i >= in.writerIndex()) {
+          return null;
+        }
+        int b = in.getUnsignedByte(start + i);
+        i++;
+        length |= (long) (b & 0x7F) << shift;
+        if ((b & 0x80) == 0) {
+          if (b == 0 && i > 1) {
+            throw new MultistreamException("message length varint is not minimally encoded");
+          }
+          break;
+        }
+        shift += 7;
+      }
+      if (length > limits.maxMessageLength()) {
+        throw new MultistreamException("message of " + length + " bytes is over the limit of " + limits.maxMessageLength());
+      }
+      if (length == 0) {
+        throw new MultistreamException("empty message");
+      }
+      if (in.writerIndex() - (start + i) < length) {
+        return null;
+      }
+      int textStart = start + i;
+      if (in.getByte(textStart + (int) length - 1) != '\n') {
+        throw new MultistreamException("message does not end in a newline");
+      }
+      String text = in.toString(textStart, (int) length - 1, StandardCharsets.UTF_8);
+      in.readerIndex(textStart + (int) length);
+      return text;
+    }
+
+    /** Chooses: the next stage is set up by {@code onSelected}, then this handler leaves the pipeline. */
+    void select(ChannelHandlerContext ctx, String protocol, Consumer<String> onSelected) {
+      if (deadline != null) {
+        deadline.cancel(false);
+      }
+      onSelected.accept(protocol);
+      result.complete(protocol);
+      ctx.pipeline().remove(this);
+    }
+
+    void fail(ChannelHandlerContext ctx, Throwable cause) {
+      Throwable reason = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+      if (result.completeExceptionally(reason)) {
+        ctx.close();
+      }
+    }
+
+    static String printable(String s) {
+      String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+      return cut.replaceAll("[^\\x20-\\x7E]", "?");
+    }
+  }
+
+  /** The side that accepted the connection or stream: answers proposals from {@code supported}. */
+  static final class Listener extends Negotiator {
+    private final java.util.function.Predicate<String> supported;
+    private final Consumer<String> onSelected;
+    private int proposals;
+
+    Listener(MultistreamLimits limits, java.util.function.Predicate<String> supported, Consumer<String> onSelected) {
+      super(limits);
+      this.supported = supported;
+      this.onSelected = onSelected;
+    }
+
+    @Override
+    void started(ChannelHandlerContext ctx) {
+      // The listener may send its header at once; go and js do the same.
+      ctx.writeAndFlush(encode(ctx.alloc(), PROTOCOL_ID));
+    }
+
+    @Override
+    void received(ChannelHandlerContext ctx, String proposal) throws MultistreamException {
+      if (++proposals > limits.maxProposals()) {
+        throw new MultistreamException("more than " + limits.maxProposals() + " proposals");
+      }
+      if (supported.test(proposal)) {
+        ctx.writeAndFlush(encode(ctx.alloc(), proposal));
+        select(ctx, proposal, onSelected);
+      } else {
+        ctx.writeAndFlush(encode(ctx.alloc(), NA));
+      }
+    }
+  }
+
+  /** The side that opened the connection or stream: proposes {@code protocols} in order. */
+  static final class Dialer extends Negotiator {
+    private final List<String> protocols;
+    private final Consumer<String> onSelected;
+    private int next;
+
+    Dialer(MultistreamLimits limits, List<String> protocols, Consumer<String> onSelected) {
+      super(limits);
+      if (protocols.isEmpty()) {
+        throw new IllegalArgumentException("no protocol to propose");
+      }
+      this.protocols = List.copyOf(protocols);
+      this.onSelected = onSelected;
+    }
+
+    @Override
+    void started(ChannelHandlerContext ctx) {
+      // Header and first proposal in one write: one round trip saved, as go-multistream does.
+      ctx.writeAndFlush(encode(ctx.alloc(), PROTOCOL_ID, protocols.get(next++)));
+    }
+
+    @Override
+    void received(ChannelHandlerContext ctx, String answer) throws MultistreamException {
+      String proposed = protocols.get(next - 1);
+      if (answer.equals(proposed)) {
+        select(ctx, proposed, onSelected);
+      } else if (answer.equals(NA)) {
+        if (next == protocols.size()) {
+          fail(ctx, new ProtocolNotSupportedException(protocols));
+          return;
+        }
+        ctx.writeAndFlush(encode(ctx.alloc(), protocols.get(next++)));
+      } else {
+        throw new MultistreamException("the peer answered '" + printable(answer) + "' to '" + proposed + "'");
+      }
+    }
+  }
+}
