@@ -51,6 +51,7 @@ final class Multistream {
     final CompletableFuture<String> result = new CompletableFuture<>();
     private ScheduledFuture<?> deadline;
     private boolean headerSeen;
+    private boolean begun;
 
     Negotiator(MultistreamLimits limits) {
       this.limits = limits;
@@ -62,14 +63,22 @@ final class Multistream {
           () -> fail(ctx, new MultistreamException("negotiation took longer than " + limits.timeout().toMillis() + " ms")),
           limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
       if (ctx.channel().isActive()) {
-        started(ctx);
+        begin(ctx);
       }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-      started(ctx);
+      begin(ctx);
       super.channelActive(ctx);
+    }
+
+    /** Added to a channel that becomes active during registration, both events come: start once. */
+    private void begin(ChannelHandlerContext ctx) {
+      if (!begun) {
+        begun = true;
+        started(ctx);
+      }
     }
 
     @Override

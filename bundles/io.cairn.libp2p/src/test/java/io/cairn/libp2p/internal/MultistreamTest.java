@@ -75,7 +75,7 @@ class MultistreamTest {
       pump(listener, dialer);
     }
     ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, d.result::get);
-    assertInstanceOf(ProtocolNotSupportedException.class, e.getCause());
+    assertInstanceOf(ProtocolNotSupportedException.class, e.getCause(), String.valueOf(e.getCause()));
     assertFalse(dialer.isOpen());
     listener.finishAndReleaseAll();
     dialer.finishAndReleaseAll();
