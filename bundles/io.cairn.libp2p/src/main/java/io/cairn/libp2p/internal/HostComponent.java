@@ -1,0 +1,417 @@
+package io.cairn.libp2p.internal;
+
+import io.cairn.libp2p.Connection;
+import io.cairn.libp2p.ConnectionListener;
+import io.cairn.libp2p.Direction;
+import io.cairn.libp2p.Host;
+import io.cairn.libp2p.Libp2pException;
+import io.cairn.libp2p.PeerInfo;
+import io.cairn.libp2p.StreamChannel;
+import io.cairn.libp2p.StreamHandler;
+import io.cairn.libp2p.spi.SecureTransport;
+import io.cairn.libp2p.spi.StreamMuxer;
+import io.cairn.multiformats.Multiaddr;
+import io.cairn.multiformats.PeerId;
+import io.cairn.node.NodeIdentity;
+import io.cairn.node.NodeNetwork;
+import io.cairn.node.config.Configs;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The libp2p host: TCP listeners and dials on Netty, each connection upgraded (multistream → Noise →
+ * yamux) and registered, stream protocols served from the {@link StreamHandler} whiteboard. Security
+ * transports, muxers and handlers are DYNAMIC + GREEDY references: a swap never restarts the host.
+ */
+@Component(service = {Host.class, NodeNetwork.class}, configurationPid = HostComponent.PID,
+    configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
+@Designate(ocd = HostConfig.class)
+public class HostComponent implements Host, NodeNetwork {
+  public static final String PID = "io.cairn.libp2p.host";
+  /** Framework property that overrides the configured listen addresses for one run (CLI, environment). */
+  static final String SWARM_ADDRESS_PROPERTY = "cairn.swarm.address";
+
+  private final NodeIdentity identity;
+  private final Logger log;
+  private final String swarmOverride;
+  private final Ranked<SecureTransport> security = new Ranked<>();
+  private final Ranked<StreamMuxer> muxers = new Ranked<>();
+  private final StreamHandlers handlers = new StreamHandlers();
+  private final Upgrader upgrader = new Upgrader(security, muxers);
+  private final TcpTransport transport;
+  private final Map<PeerId, List<Libp2pConnection>> connections = new ConcurrentHashMap<>();
+  private final Map<PeerId, PeerInfo> peerInfos = new ConcurrentHashMap<>();
+  private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> protocolChangeListeners = new CopyOnWriteArrayList<>();
+  private final AtomicInteger connectionCount = new AtomicInteger();
+  private final AtomicInteger pendingUpgrades = new AtomicInteger();
+  /** Why connections were refused or dropped, for operators (the metrics bundle will export them). */
+  final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
+  private volatile HostSettings settings;
+  private volatile List<Channel> serverChannels = List.of();
+  private volatile List<Multiaddr> boundAddresses = List.of();
+
+  @Activate
+  public HostComponent(BundleContext context, @Reference NodeIdentity identity,
+      @Reference(service = LoggerFactory.class) Logger log, HostConfig config) {
+    this.identity = identity;
+    this.log = log;
+    this.swarmOverride = context.getProperty(SWARM_ADDRESS_PROPERTY);
+    HostSettings initial = Configs.validate(PID, config, c -> HostSettings.of(c, swarmOverride), log)
+        .orElseGet(() -> HostSettings.of(Configs.defaults(HostConfig.class), swarmOverride));
+    this.settings = initial;
+    this.transport = new TcpTransport(initial.ioThreads());
+    bind(initial.listen());
+    log.info("libp2p host {} on {} ({})", identity.peerId(), boundAddresses, transport.kind);
+  }
+
+  @Modified
+  void modified(HostConfig config) {
+    Configs.validate(PID, config, c -> HostSettings.of(c, swarmOverride), log).ifPresent(next -> {
+      HostSettings previous = settings;
+      settings = next;
+      if (!next.listen().equals(previous.listen())) {
+        closeListeners();
+        bind(next.listen());
+        log.info("libp2p host now listens on {}", boundAddresses);
+      }
+      if (next.ioThreads() != previous.ioThreads()) {
+        log.warn("ioThreads changes take effect when the host restarts");
+      }
+    });
+  }
+
+  @Deactivate
+  void deactivate() {
+    closeListeners();
+    for (List<Libp2pConnection> list : connections.values()) {
+      list.forEach(c -> c.channel().close());
+    }
+    transport.close();
+  }
+
+  // --- whiteboard ---
+
+  @Reference(service = SecureTransport.class, cardinality = ReferenceCardinality.MULTIPLE,
+      policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+  void bindSecurity(SecureTransport t, Map<String, Object> props) {
+    security.add(t, props);
+  }
+
+  void unbindSecurity(SecureTransport t) {
+    security.remove(t);
+  }
+
+  @Reference(service = StreamMuxer.class, cardinality = ReferenceCardinality.MULTIPLE,
+      policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+  void bindMuxer(StreamMuxer m, Map<String, Object> props) {
+    muxers.add(m, props);
+  }
+
+  void unbindMuxer(StreamMuxer m) {
+    muxers.remove(m);
+  }
+
+  @Reference(service = StreamHandler.class, cardinality = ReferenceCardinality.MULTIPLE,
+      policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+  void bindHandler(StreamHandler h, Map<String, Object> props) {
+    if (handlers.add(h, props)) {
+      protocolChangeListeners.forEach(Runnable::run);
+    }
+  }
+
+  void unbindHandler(StreamHandler h) {
+    if (handlers.remove(h)) {
+      protocolChangeListeners.forEach(Runnable::run);
+    }
+  }
+
+  // --- listening and dialing ---
+
+  private void bind(List<Multiaddr> addresses) {
+    List<Channel> bound = new ArrayList<>();
+    List<Multiaddr> boundAddrs = new ArrayList<>();
+    for (Multiaddr address : addresses) {
+      InetSocketAddress socket = Addresses.socketAddress(address);
+      ChannelFuture f = new ServerBootstrap()
+          .group(transport.acceptor, transport.workers)
+          .channel(transport.serverChannel)
+          .option(ChannelOption.SO_BACKLOG, 1024)
+          .option(ChannelOption.SO_REUSEADDR, true)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childOption(ChannelOption.SO_KEEPALIVE, true)
+          .childHandler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+              accepted(ch);
+            }
+          })
+          .bind(new InetSocketAddress(socket.getHostString(), socket.getPort()))
+          .awaitUninterruptibly();
+      if (!f.isSuccess()) {
+        log.error("cannot listen on {}: {}", address, f.cause().toString());
+        continue;
+      }
+      bound.add(f.channel());
+      boundAddrs.addAll(Addresses.expand((InetSocketAddress) f.channel().localAddress()));
+    }
+    serverChannels = List.copyOf(bound);
+    boundAddresses = List.copyOf(boundAddrs);
+  }
+
+  private void closeListeners() {
+    serverChannels.forEach(c -> c.close().awaitUninterruptibly());
+    serverChannels = List.of();
+    boundAddresses = List.of();
+  }
+
+  /** A new inbound TCP connection: accounted before any byte is read (limits first), then upgraded. */
+  private void accepted(Channel ch) {
+    HostSettings s = settings;
+    if (connectionCount.get() >= s.maxConnections()) {
+      refuse(ch, "max-connections");
+      return;
+    }
+    if (pendingUpgrades.incrementAndGet() > s.maxPendingUpgrades()) {
+      pendingUpgrades.decrementAndGet();
+      refuse(ch, "max-pending-upgrades");
+      return;
+    }
+    upgrade(ch, Direction.INBOUND, Optional.empty(), s);
+  }
+
+  private void refuse(Channel ch, String reason) {
+    refusals.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    log.debug("refused connection from {}: {}", ch.remoteAddress(), reason);
+    ch.close();
+  }
+
+  private CompletableFuture<Connection> upgrade(Channel ch, Direction direction, Optional<PeerId> expected, HostSettings s) {
+    CompletableFuture<Connection> registered = new CompletableFuture<>();
+    Runnable start = () -> upgrader.upgrade(ch, direction, expected, s, handlers).whenComplete((connection, error) -> {
+      pendingUpgrades.decrementAndGet();
+      if (error != null) {
+        refusals.computeIfAbsent("upgrade-failed", r -> new LongAdder()).increment();
+        log.debug("{} connection {} failed to upgrade: {}", direction, ch.remoteAddress(), error.getMessage());
+        registered.completeExceptionally(error);
+        return;
+      }
+      register(connection, s, registered);
+    });
+    if (ch.eventLoop().inEventLoop()) {
+      start.run();
+    } else {
+      ch.eventLoop().execute(start);
+    }
+    return registered;
+  }
+
+  private void register(Libp2pConnection connection, HostSettings s, CompletableFuture<Connection> registered) {
+    PeerId peer = connection.remotePeer();
+    if (peer.equals(identity.peerId())) {
+      connection.channel().close();
+      registered.completeExceptionally(new Libp2pException("connected to ourselves"));
+      return;
+    }
+    List<Libp2pConnection> list = connections.computeIfAbsent(peer, p -> new CopyOnWriteArrayList<>());
+    if (list.size() >= s.maxConnectionsPerPeer()) {
+      refusals.computeIfAbsent("max-connections-per-peer", r -> new LongAdder()).increment();
+      connection.channel().close();
+      registered.completeExceptionally(new Libp2pException("already " + list.size() + " connections to " + peer));
+      return;
+    }
+    list.add(connection);
+    connectionCount.incrementAndGet();
+    connection.channel().closeFuture().addListener(f -> {
+      connectionCount.decrementAndGet();
+      connections.computeIfPresent(peer, (p, l) -> {
+        l.remove(connection);
+        return l.isEmpty() ? null : l;
+      });
+      if (!connections.containsKey(peer)) {
+        peerInfos.remove(peer);
+      }
+      listeners.forEach(l -> l.disconnected(connection));
+    });
+    listeners.forEach(l -> l.connected(connection));
+    registered.complete(connection);
+  }
+
+  @Override
+  public CompletableFuture<Connection> connect(Multiaddr address) {
+    Optional<PeerId> expected = address.peerId();
+    if (expected.isPresent()) {
+      if (expected.get().equals(identity.peerId())) {
+        return CompletableFuture.failedFuture(new Libp2pException("cannot dial ourselves"));
+      }
+      Optional<Connection> existing = connection(expected.get());
+      if (existing.isPresent()) {
+        return CompletableFuture.completedFuture(existing.get());
+      }
+    }
+    HostSettings s = settings;
+    if (connectionCount.get() >= s.maxConnections()) {
+      return CompletableFuture.failedFuture(new Libp2pException("at the connection limit (" + s.maxConnections() + ")"));
+    }
+    InetSocketAddress target;
+    try {
+      target = Addresses.socketAddress(address);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(new Libp2pException("cannot dial " + address + ": only /ip4, /ip6 and /dns addresses with /tcp are supported"));
+    }
+    CompletableFuture<Connection> result = new CompletableFuture<>();
+    pendingUpgrades.incrementAndGet();
+    new Bootstrap()
+        .group(transport.workers)
+        .channel(transport.socketChannel)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) s.dialTimeout().toMillis())
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.SO_KEEPALIVE, true)
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            // The upgrade starts once connected.
+          }
+        })
+        .connect(target.getHostString(), target.getPort())
+        .addListener((ChannelFuture f) -> {
+          if (!f.isSuccess()) {
+            pendingUpgrades.decrementAndGet();
+            result.completeExceptionally(new Libp2pException("cannot connect to " + address + ": " + f.cause().getMessage(), f.cause()));
+            return;
+          }
+          upgrade(f.channel(), Direction.OUTBOUND, expected, s).whenComplete((c, e) -> {
+            if (e != null) {
+              result.completeExceptionally(e);
+            } else {
+              result.complete(c);
+            }
+          });
+        });
+    return result;
+  }
+
+  // --- queries ---
+
+  @Override
+  public PeerId peerId() {
+    return identity.peerId();
+  }
+
+  @Override
+  public List<Multiaddr> listenAddresses() {
+    return boundAddresses;
+  }
+
+  /** What identify and /api/v0/id announce: the configured announce addresses, else what we bound. */
+  List<Multiaddr> announced() {
+    List<Multiaddr> announce = settings.announce();
+    return announce.isEmpty() ? boundAddresses : announce;
+  }
+
+  @Override
+  public List<String> announcedAddresses() {
+    return announced().stream().map(a -> a.withPeerId(identity.peerId()).toString()).toList();
+  }
+
+  @Override
+  public Set<String> protocols() {
+    return handlers.protocols();
+  }
+
+  @Override
+  public Collection<Connection> connections() {
+    List<Connection> all = new ArrayList<>();
+    connections.values().forEach(all::addAll);
+    return all;
+  }
+
+  @Override
+  public Optional<Connection> connection(PeerId peer) {
+    List<Libp2pConnection> list = connections.get(peer);
+    if (list == null) {
+      return Optional.empty();
+    }
+    return list.stream().filter(Libp2pConnection::isOpen).map(Connection.class::cast).findFirst();
+  }
+
+  @Override
+  public CompletableFuture<StreamChannel> newStream(PeerId peer, List<String> protocols, StreamHandler initializer) {
+    return connection(peer)
+        .map(c -> c.openStream(protocols, initializer))
+        .orElseGet(() -> CompletableFuture.failedFuture(new Libp2pException("not connected to " + peer)));
+  }
+
+  @Override
+  public CompletableFuture<Duration> ping(PeerId peer) {
+    return PingProtocol.ping(this, peer);
+  }
+
+  @Override
+  public Optional<PeerInfo> peerInfo(PeerId peer) {
+    return Optional.ofNullable(peerInfos.get(peer));
+  }
+
+  void recordPeerInfo(PeerInfo info) {
+    if (connections.containsKey(info.peer())) {
+      peerInfos.put(info.peer(), info);
+    }
+  }
+
+  HostSettings settings() {
+    return settings;
+  }
+
+  /** Told when the set of served protocols changes (identify push). */
+  void onProtocolsChanged(Runnable listener) {
+    protocolChangeListeners.add(listener);
+  }
+
+  void removeProtocolsChanged(Runnable listener) {
+    protocolChangeListeners.remove(listener);
+  }
+
+  NodeIdentity identity() {
+    return identity;
+  }
+
+  @Override
+  public void addConnectionListener(ConnectionListener listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public void removeConnectionListener(ConnectionListener listener) {
+    listeners.remove(listener);
+  }
+}
