@@ -1,0 +1,473 @@
+// The polyfill must be the first import: ES modules are evaluated in import
+// order, and js-libp2p 3 calls Promise.withResolvers, which Node 20 lacks.
+import './polyfill.mjs'
+
+import { createHash, randomBytes } from 'node:crypto'
+import { setMaxListeners } from 'node:events'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
+import { identify } from '@libp2p/identify'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createLibp2p } from 'libp2p'
+
+// A js-libp2p 3 node for Cairn's interoperability tests.
+//
+//   node peer.mjs listen [--port N] [--timeout S] [--seed HEX] [--ignore-stdin]
+//   node peer.mjs dial <multiaddr/p2p/ID> <scenario> [args] [--timeout S] [--seed HEX]
+//     scenarios: identify | ping [count] | echo-concurrent [n] [bytes] | sink [mib]
+//
+// stdout: one JSON object per line, nothing else. stderr: human-readable logs.
+
+const ECHO = '/cairn/echo/1.0.0'
+const SINK = '/cairn/sink/1.0.0'
+const CHUNK = 64 * 1024 // yamux's default maximum frame payload in js-libp2p
+const IDENTIFY_TIMEOUT_MS = 10_000
+const MAX_STREAMS_PER_PROTOCOL = 1024
+const LIMITS = {
+  pingCount: 10_000,
+  echoStreams: 1000,
+  echoBytes: 64 * 1024 * 1024,
+  sinkMiB: 4096
+}
+
+function emit (obj) {
+  process.stdout.write(JSON.stringify(obj) + '\n')
+}
+
+function log (...args) {
+  console.error('[peer.mjs]', ...args)
+}
+
+let exiting = false
+function fail (message, code = 1) {
+  if (exiting) return
+  exiting = true
+  emit({ event: 'error', message: String(message) })
+  process.exit(code)
+}
+
+process.on('uncaughtException', (err) => {
+  log('uncaught exception', err)
+  fail(`uncaught exception: ${err?.stack ?? err}`)
+})
+process.on('unhandledRejection', (err) => {
+  log('unhandled rejection', err)
+  fail(`unhandled rejection: ${err?.stack ?? err}`)
+})
+
+// ---------------------------------------------------------------- arguments
+
+function parseArgs (argv) {
+  const positional = []
+  const flags = {}
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=')
+      if (eq > 0) {
+        flags[a.slice(2, eq)] = a.slice(eq + 1)
+      } else if (a === '--ignore-stdin') {
+        flags['ignore-stdin'] = true
+      } else {
+        if (i + 1 >= argv.length) throw new Error(`missing value for ${a}`)
+        flags[a.slice(2)] = argv[++i]
+      }
+    } else {
+      positional.push(a)
+    }
+  }
+  return { positional, flags }
+}
+
+function intArg (value, name, dflt, min, max) {
+  if (value == null) return dflt
+  if (!/^\d+$/.test(String(value))) throw new Error(`${name} must be a non-negative integer, got ${value}`)
+  const n = Number(value)
+  if (n < min || n > max) throw new Error(`${name} must be in [${min}, ${max}], got ${n}`)
+  return n
+}
+
+// ------------------------------------------------------------- stream helpers
+//
+// libp2p 3 streams (@libp2p/interface Stream, a MessageStream) are event
+// targets: 'message' (evt.data is Uint8Array | Uint8ArrayList), 'end' (read
+// side finished: remote closed its write side and the read buffer is empty),
+// 'remoteCloseWrite', 'close' (evt.error set on abort/reset), 'drain'.
+// Writing is stream.send(buf) -> boolean; false means wait for 'drain'
+// (stream.onDrain()). stream.close() closes our write side (half-close, yamux
+// FIN) and resolves once queued data is handed to the muxer; stream.abort(err)
+// resets.
+
+function * parts (data) {
+  if (data instanceof Uint8Array) {
+    yield data
+  } else {
+    yield * data // Uint8ArrayList is iterable over its Uint8Array chunks
+  }
+}
+
+function isBroken (stream) {
+  return stream.status === 'reset' || stream.status === 'aborted'
+}
+
+/**
+ * Deliver every chunk the remote sends to onChunk until the remote closes its
+ * write side and everything buffered has been delivered. Rejects if the
+ * stream is reset or aborted, or the signal fires.
+ *
+ * Uses the 'end' event rather than 'remoteCloseWrite' or the async iterator:
+ * 'end' only fires once the read buffer is empty, so data that arrived before
+ * the listener was attached, or while the stream was paused, is never lost.
+ */
+function readStream (stream, onChunk, signal) {
+  return new Promise((resolve, reject) => {
+    let done = false
+    const finish = (err) => {
+      if (done) return
+      done = true
+      stream.removeEventListener('message', onMessage)
+      stream.removeEventListener('end', onEnd)
+      stream.removeEventListener('close', onClose)
+      signal?.removeEventListener('abort', onAbort)
+      if (err != null) reject(err)
+      else resolve()
+    }
+    const onMessage = (evt) => {
+      try {
+        for (const p of parts(evt.data)) onChunk(p)
+      } catch (err) {
+        finish(err)
+      }
+    }
+    const onEnd = () => {
+      finish(isBroken(stream) ? new Error(`stream ${stream.status} before the remote closed its write side`) : undefined)
+    }
+    const onClose = (evt) => {
+      if (evt.error != null) {
+        finish(evt.error)
+      } else {
+        // fully closed cleanly; let any dispatch already queued run first
+        setImmediate(() => finish(stream.readableEnded ? undefined : new Error('stream closed before its read side ended')))
+      }
+    }
+    const onAbort = () => finish(signal.reason ?? new Error('aborted'))
+    if (signal?.aborted) {
+      onAbort()
+      return
+    }
+    signal?.addEventListener('abort', onAbort)
+    stream.addEventListener('message', onMessage)
+    stream.addEventListener('end', onEnd)
+    stream.addEventListener('close', onClose)
+    if (stream.readableEnded) {
+      queueMicrotask(onEnd)
+    }
+  })
+}
+
+/** Send one buffer, waiting for 'drain' when the send buffer is full. */
+async function sendWithBackpressure (stream, buf, signal) {
+  if (!stream.send(buf)) {
+    await stream.onDrain({ signal })
+  }
+}
+
+// ------------------------------------------------------------------ the node
+
+async function createNode ({ listen, seed, dialer }) {
+  const init = {
+    start: false,
+    addresses: { listen },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: {
+      // tests open many connections from loopback in quick succession
+      allow: ['/ip4/127.0.0.0/ipcidr/8'],
+      inboundConnectionThreshold: 1000,
+      maxIncomingPendingConnections: 100
+    },
+    services: {
+      // the dialer runs identify explicitly (see identifyRemote) so that a
+      // failure is reported instead of swallowed
+      identify: identify({ runOnConnectionOpen: !dialer }),
+      ping: ping()
+    }
+  }
+  if (seed != null) {
+    if (!/^[0-9a-fA-F]{64}$/.test(seed)) throw new Error('--seed must be 64 hex digits (a 32-byte Ed25519 seed)')
+    init.privateKey = await generateKeyPairFromSeed('Ed25519', Buffer.from(seed, 'hex'))
+  }
+  return createLibp2p(init)
+}
+
+function identifiedEvent (result) {
+  return {
+    event: 'identified',
+    peerId: result.peerId.toString(),
+    agentVersion: result.agentVersion ?? null,
+    protocolVersion: result.protocolVersion ?? null,
+    protocols: [...result.protocols].sort(),
+    listenAddrs: result.listenAddrs.map((ma) => ma.toString())
+  }
+}
+
+async function stopNode (node, ms = 5000) {
+  let timer
+  await Promise.race([
+    node.stop().catch((err) => log('error while stopping', err)),
+    new Promise((resolve) => { timer = setTimeout(() => { log(`stop took longer than ${ms} ms`); resolve() }, ms) })
+  ])
+  clearTimeout(timer)
+}
+
+// ------------------------------------------------------------------ handlers
+
+function echoHandler (stream, connection) {
+  const signal = AbortSignal.timeout(hardTimeoutMs)
+  let bytes = 0
+  const echo = (chunk) => {
+    bytes += chunk.byteLength
+    if (!stream.send(chunk)) {
+      // the remote is not reading fast enough: stop delivering until drained
+      stream.pause()
+      stream.onDrain({ signal }).then(() => {
+        if (stream.readStatus === 'paused') stream.resume()
+      }, (err) => stream.abort(err))
+    }
+  }
+  readStream(stream, echo, signal)
+    .then(() => stream.close({ signal }))
+    .catch((err) => {
+      log(`echo: stream from ${connection.remotePeer} failed after ${bytes} bytes: ${err.message}`)
+      stream.abort(err)
+    })
+}
+
+function sinkHandler (stream, connection) {
+  const signal = AbortSignal.timeout(hardTimeoutMs)
+  const hash = createHash('sha256')
+  let bytes = 0
+  readStream(stream, (chunk) => { bytes += chunk.byteLength; hash.update(chunk) }, signal)
+    .then(async () => {
+      const reply = JSON.stringify({ bytes, sha256: hash.digest('hex') }) + '\n'
+      await sendWithBackpressure(stream, new TextEncoder().encode(reply), signal)
+      await stream.close({ signal })
+      log(`sink: ${bytes} bytes from ${connection.remotePeer}`)
+    })
+    .catch((err) => {
+      log(`sink: stream from ${connection.remotePeer} failed: ${err.message}`)
+      stream.abort(err)
+    })
+}
+
+// -------------------------------------------------------------------- listen
+
+async function runListen (flags) {
+  const port = intArg(flags.port, '--port', 0, 0, 65535)
+  const node = await createNode({ listen: [`/ip4/127.0.0.1/tcp/${port}`], seed: flags.seed, dialer: false })
+  node.addEventListener('peer:connect', (evt) => emit({ event: 'connected', peerId: evt.detail.toString() }))
+  node.addEventListener('peer:disconnect', (evt) => emit({ event: 'disconnected', peerId: evt.detail.toString() }))
+  node.addEventListener('peer:identify', (evt) => emit(identifiedEvent(evt.detail)))
+  const opts = { maxInboundStreams: MAX_STREAMS_PER_PROTOCOL, maxOutboundStreams: MAX_STREAMS_PER_PROTOCOL }
+  await node.handle(ECHO, echoHandler, opts)
+  await node.handle(SINK, sinkHandler, opts)
+  await node.start()
+  emit({
+    event: 'listening',
+    peerId: node.peerId.toString(),
+    addrs: node.getMultiaddrs().map((ma) => ma.toString()),
+    protocols: node.getProtocols().sort()
+  })
+
+  let stopping = false
+  const stop = async (why) => {
+    if (stopping) return
+    stopping = true
+    log(`stopping: ${why}`)
+    await stopNode(node)
+    exiting = true
+    emit({ event: 'stopped' })
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => { stop('SIGTERM') })
+  process.on('SIGINT', () => { stop('SIGINT') })
+  if (flags['ignore-stdin'] !== true) {
+    process.stdin.on('end', () => stop('stdin closed'))
+    process.stdin.on('close', () => stop('stdin closed'))
+    process.stdin.on('error', () => stop('stdin error'))
+    process.stdin.resume() // read and discard, to see the end
+  }
+}
+
+// ---------------------------------------------------------------------- dial
+
+async function identifyRemote (node, conn) {
+  const result = await node.services.identify.identify(conn, { signal: AbortSignal.timeout(IDENTIFY_TIMEOUT_MS) })
+  return result
+}
+
+async function scenarioPing (node, conn, args) {
+  const count = intArg(args[0], 'count', 3, 1, LIMITS.pingCount)
+  for (let i = 0; i < count; i++) {
+    const rtt = await node.services.ping.ping(conn.remotePeer, { signal: AbortSignal.timeout(10_000) })
+    emit({ event: 'ping', seq: i + 1, rttMs: rtt })
+  }
+}
+
+async function echoOne (conn, bytes, signal) {
+  const stream = await conn.newStream(ECHO, { signal, maxOutboundStreams: MAX_STREAMS_PER_PROTOCOL })
+  try {
+    const data = randomBytes(bytes)
+    const received = Buffer.alloc(bytes)
+    let got = 0
+    let overflow = false
+    const reading = readStream(stream, (chunk) => {
+      if (got + chunk.byteLength > bytes) {
+        overflow = true
+      } else {
+        received.set(chunk, got)
+      }
+      got += chunk.byteLength
+    }, signal)
+    for (let off = 0; off < bytes; off += CHUNK) {
+      await sendWithBackpressure(stream, data.subarray(off, Math.min(off + CHUNK, bytes)), signal)
+    }
+    await stream.close({ signal })
+    await reading
+    if (overflow || got !== bytes) return `stream ${stream.id}: sent ${bytes} bytes, got ${got} back`
+    if (!data.equals(received)) return `stream ${stream.id}: echoed bytes differ from those sent`
+    return null
+  } catch (err) {
+    stream.abort(err)
+    throw err
+  }
+}
+
+async function scenarioEchoConcurrent (node, conn, args, signal) {
+  const n = intArg(args[0], 'n', 100, 1, LIMITS.echoStreams)
+  const bytes = intArg(args[1], 'bytes', 64 * 1024, 0, LIMITS.echoBytes)
+  const start = performance.now()
+  const results = await Promise.allSettled(Array.from({ length: n }, () => echoOne(conn, bytes, signal)))
+  const ms = Math.round(performance.now() - start)
+  const problems = results
+    .map((r) => r.status === 'rejected' ? `error: ${r.reason?.message ?? r.reason}` : r.value)
+    .filter((p) => p != null)
+  if (problems.length > 0) {
+    for (const p of problems.slice(0, 10)) log(p)
+    throw new Error(`${problems.length} of ${n} echo streams failed; first: ${problems[0]}`)
+  }
+  emit({ event: 'echo', streams: n, bytes, ok: true, ms })
+}
+
+async function scenarioSink (node, conn, args, signal) {
+  const mib = intArg(args[0], 'mib', 64, 0, LIMITS.sinkMiB)
+  const total = mib * 1024 * 1024
+  const stream = await conn.newStream(SINK, { signal, maxOutboundStreams: MAX_STREAMS_PER_PROTOCOL })
+  try {
+    const replyChunks = []
+    const reading = readStream(stream, (chunk) => { replyChunks.push(Buffer.from(chunk)) }, signal)
+    const hash = createHash('sha256')
+    const start = performance.now()
+    for (let sent = 0; sent < total; sent += CHUNK) {
+      const buf = randomBytes(Math.min(CHUNK, total - sent))
+      hash.update(buf)
+      await sendWithBackpressure(stream, buf, signal)
+    }
+    await stream.close({ signal })
+    await reading
+    const ms = performance.now() - start
+    const sha256 = hash.digest('hex')
+    const text = Buffer.concat(replyChunks).toString('utf8').trim()
+    let reply
+    try {
+      reply = JSON.parse(text)
+    } catch {
+      throw new Error(`sink reply is not JSON: ${JSON.stringify(text.slice(0, 200))}`)
+    }
+    const ok = reply.bytes === total && reply.sha256 === sha256
+    emit({
+      event: 'sink',
+      bytes: total,
+      sha256,
+      remoteBytes: reply.bytes,
+      remoteSha256: reply.sha256,
+      ok,
+      ms: Math.round(ms),
+      mbPerSec: Math.round((total / 1e6) / (ms / 1000) * 10) / 10,
+      mibPerSec: Math.round((total / 1048576) / (ms / 1000) * 10) / 10
+    })
+    if (!ok) throw new Error(`sink mismatch: sent ${total} bytes sha256 ${sha256}, remote got ${reply.bytes} bytes sha256 ${reply.sha256}`)
+  } catch (err) {
+    stream.abort(err)
+    throw err
+  }
+}
+
+async function runDial (positional, flags) {
+  const [target, scenario, ...args] = positional
+  if (target == null || scenario == null) throw new Error('usage: peer.mjs dial <multiaddr-with-/p2p/> <scenario> [args]')
+  const ma = multiaddr(target)
+  const p2p = ma.getComponents().find((c) => c.name === 'p2p')
+  if (p2p?.value == null) throw new Error(`multiaddr has no /p2p/ component: ${target}`)
+  const remotePeer = peerIdFromString(p2p.value)
+  const scenarios = {
+    identify: null,
+    ping: scenarioPing,
+    'echo-concurrent': scenarioEchoConcurrent,
+    sink: scenarioSink
+  }
+  if (!(scenario in scenarios)) throw new Error(`unknown scenario ${scenario}; one of ${Object.keys(scenarios).join(', ')}`)
+
+  const signal = AbortSignal.timeout(hardTimeoutMs)
+  setMaxListeners(Infinity, signal) // shared by up to LIMITS.echoStreams streams
+  const node = await createNode({ listen: [], seed: flags.seed, dialer: true })
+  await node.start()
+  log(`dialer ${node.peerId} dialing ${target} for ${scenario}`)
+  const conn = await node.dial(ma, { signal: AbortSignal.timeout(10_000) })
+  if (!conn.remotePeer.equals(remotePeer)) throw new Error(`connected to ${conn.remotePeer}, expected ${remotePeer}`)
+  emit({ event: 'connected', peerId: conn.remotePeer.toString(), remoteAddr: conn.remoteAddr.toString(), encryption: conn.encryption ?? null, multiplexer: conn.multiplexer ?? null })
+
+  try {
+    emit(identifiedEvent(await identifyRemote(node, conn)))
+  } catch (err) {
+    if (scenario === 'identify') throw new Error(`identify failed: ${err.message}`)
+    log(`identify of the remote failed, going on with ${scenario}: ${err.message}`)
+    emit({ event: 'identify-unavailable', message: err.message })
+  }
+  if (scenarios[scenario] != null) {
+    await scenarios[scenario](node, conn, args, signal)
+  }
+  await stopNode(node)
+  exiting = true
+  process.exit(0)
+}
+
+// ---------------------------------------------------------------------- main
+
+let hardTimeoutMs = 120_000
+
+async function main () {
+  const { positional, flags } = parseArgs(process.argv.slice(2))
+  const mode = positional.shift()
+  const defaultTimeout = mode === 'listen' ? 600 : 120
+  hardTimeoutMs = intArg(flags.timeout, '--timeout', defaultTimeout, 1, 86_400) * 1000
+  // the hard timeout: whatever happens, this process ends
+  setTimeout(() => fail(`hard timeout after ${hardTimeoutMs / 1000} s`, 2), hardTimeoutMs)
+  if (mode === 'listen') {
+    await runListen(flags)
+  } else if (mode === 'dial') {
+    await runDial(positional, flags)
+  } else {
+    throw new Error('usage: peer.mjs listen [--port N] | peer.mjs dial <multiaddr-with-/p2p/> <identify|ping|echo-concurrent|sink> [args]')
+  }
+}
+
+main().catch((err) => {
+  log(err?.stack ?? err)
+  fail(err?.message ?? err)
+})
