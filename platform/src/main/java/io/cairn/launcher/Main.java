@@ -43,6 +43,7 @@ public final class Main {
         daemon         run the node without a shell; SIGTERM stops it cleanly
       options (each is also a property in conf/cairn.properties and an environment variable):
         --api-address HOST:PORT   HTTP RPC and Web Console   (cairn.api.address, CAIRN_API_ADDRESS)
+        --swarm-address MULTIADDR libp2p listen address(es)  (cairn.swarm.address, CAIRN_SWARM_ADDRESS)
         --path DIR                node home                  (cairn.path, CAIRN_PATH)
         --conf DIR                configuration folder       (cairn.conf, CAIRN_CONF)
         --deploy DIR              hot-deploy folder          (cairn.deploy, CAIRN_DEPLOY)
