@@ -125,7 +125,11 @@ final class IdentifyReader extends ChannelInboundHandlerAdapter {
   private void fail(ChannelHandlerContext ctx, String why) {
     releasePending();
     if (result.completeExceptionally(new IllegalArgumentException(why))) {
-      ((io.cairn.libp2p.StreamChannel) ctx.channel()).reset();
+      if (ctx.channel() instanceof io.cairn.libp2p.StreamChannel stream) {
+        stream.reset(); // a broken identify is not worth a graceful close
+      } else {
+        ctx.close();
+      }
     }
   }
 
