@@ -318,6 +318,7 @@ class NoiseTransportTest {
   @Test
   void aHandshakeThatTakesTooLongIsAbandoned() {
     NoiseTransport impatient = new NoiseTransport(aliceIdentity, aliceLog.logger, config(500, 65535));
+    wire.a.freezeTime(); // the channel's clock moves only when told
     CompletableFuture<SecureSession> dialled = impatient.secure(wire.a, true, Optional.empty(), List.of());
     wire.a.advanceTimeBy(499, TimeUnit.MILLISECONDS);
     wire.a.runScheduledPendingTasks();

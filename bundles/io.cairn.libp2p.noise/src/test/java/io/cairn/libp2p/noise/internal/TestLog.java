@@ -1,6 +1,7 @@
 package io.cairn.libp2p.noise.internal;
 
 import java.lang.reflect.Proxy;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.service.log.Logger;
@@ -32,7 +33,7 @@ final class TestLog {
   private static String fill(String format, Object[] args) {
     Object[] values = args.length == 2 && args[1] instanceof Object[] varargs
         ? varargs
-        : java.util.Arrays.copyOfRange(args, 1, args.length);
+        : Arrays.copyOfRange(args, 1, args.length);
     StringBuilder out = new StringBuilder();
     int arg = 0;
     int from = 0;
