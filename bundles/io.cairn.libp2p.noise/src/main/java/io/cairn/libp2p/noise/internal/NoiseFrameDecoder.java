@@ -45,7 +45,7 @@ final class NoiseFrameDecoder extends ByteToMessageDecoder {
       return;
     }
     in.skipBytes(LENGTH_FIELD);
-    out.add(in.readRetainedSlice(length));
+    out.add(in.readRetainedSlice(length)); // shares the cumulation's memory; the next handler releases it
   }
 
   /** Called once the input ended, after every complete frame was decoded: whatever is left was cut short. */

@@ -131,8 +131,8 @@ final class NoiseHandshakeHandler extends ChannelInboundHandlerAdapter {
    * Early muxer negotiation (libp2p/specs connections/inlined-muxer-negotiation.md): the first of the
    * initiator's muxers that the responder lists too; none in common fails the handshake. A side that
    * lists none does not take part, and multistream-select chooses after the handshake as before.
-   * (go-libp2p picks by the responder's order instead: the same muxer whenever only one is common, as
-   * with yamux alone, which is all current implementations offer.)
+   * (go-libp2p picks by the responder's order instead: the same muxer whenever the two lists have just
+   * one in common, as when both offer only yamux.)
    */
   static Optional<String> chooseMuxer(List<String> initiatorMuxers, List<String> responderMuxers) throws NoiseException {
     if (initiatorMuxers.isEmpty() || responderMuxers.isEmpty()) {
@@ -148,10 +148,10 @@ final class NoiseHandshakeHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void complete(ChannelHandlerContext ctx, SecureSession session) {
-    timeout.cancel(false);
     HandshakeState.TransportKeys keys = handshake.split();
     // Before completing: the caller's callback adds its handlers after the codec, and frames that came
     // in the same read as the last handshake message reach the codec once this handler is gone.
+    // Removing this handler cancels the timeout.
     ctx.pipeline().replace(this, NoiseTransportCodec.NAME, new NoiseTransportCodec(keys.send(), keys.receive(), log));
     if (!result.complete(session)) {
       ctx.close(); // the caller cancelled meanwhile and wants no connection

@@ -140,6 +140,47 @@ class NoiseFuzzTest {
     return accepted;
   }
 
+  /**
+   * The decrypted payload is checked by code the fuzzing above cannot reach through the encryption:
+   * random payloads, and random keys of every type inside a well-formed payload.
+   */
+  @Test
+  void randomPayloads() {
+    byte[] staticKey = X25519.generate().publicKey();
+    Set<Reason> seen = EnumSet.noneOf(Reason.class);
+    for (int i = 0; i < INPUTS; i++) {
+      byte[] bytes;
+      if (random.nextBoolean()) {
+        bytes = randomBytes(200);
+      } else {
+        // A key protobuf as multiformats reads it: type (one of four, or unknown), then the data, often
+        // of the length an Ed25519 or secp256k1 key has, so that some reach signature verification.
+        byte[] keyData = switch (random.nextInt(3)) {
+          case 0 -> new byte[32];
+          case 1 -> new byte[33];
+          default -> new byte[random.nextInt(301)];
+        };
+        random.nextBytes(keyData);
+        byte[] header = keyData.length < 128
+            ? new byte[] {0x08, (byte) random.nextInt(5), 0x12, (byte) keyData.length}
+            : new byte[] {0x08, (byte) random.nextInt(5), 0x12, (byte) (keyData.length | 0x80), (byte) (keyData.length >>> 7)};
+        byte[] key = Arrays.copyOf(header, header.length + keyData.length);
+        System.arraycopy(keyData, 0, key, header.length, keyData.length);
+        bytes = new HandshakePayload(key, randomBytes(80), List.of()).encode();
+      }
+      try {
+        HandshakePayload.decode(bytes).authenticate(staticKey);
+      } catch (NoiseException e) {
+        assertTrue(EnumSet.of(Reason.MALFORMED_MESSAGE, Reason.INVALID_IDENTITY_KEY, Reason.BAD_SIGNATURE)
+            .contains(e.reason()), "input " + i + ": " + e.reason());
+        seen.add(e.reason());
+        continue;
+      }
+      throw new AssertionError("input " + i + " authenticated");
+    }
+    assertEquals(EnumSet.of(Reason.MALFORMED_MESSAGE, Reason.INVALID_IDENTITY_KEY, Reason.BAD_SIGNATURE), seen);
+  }
+
   @Test
   void randomAndMutatedTransportMessages() throws NoiseException {
     for (int i = 0; i < INPUTS; i++) {
