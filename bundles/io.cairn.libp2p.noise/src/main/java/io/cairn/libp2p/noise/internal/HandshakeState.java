@@ -122,9 +122,9 @@ final class HandshakeState {
     return next == FIXED_LENGTH.length;
   }
 
-  /** Whether the next message is ours to write (else the peer's, to read). */
+  /** Whether the next message is ours to write; false when it is the peer's, or the handshake is over. */
   boolean isOurTurn() {
-    return (next % 2 == 0) == initiator;
+    return !isComplete() && (next % 2 == 0) == initiator;
   }
 
   /** The peer's static Noise key, once its message carrying it was read. */
