@@ -38,7 +38,9 @@ public final class CairnOptions {
   public static Option node(Path home, Path conf, int apiPort) {
     List<Option> options = new ArrayList<>();
     try (Stream<Path> jars = Files.list(dist().resolve("bundle"))) {
-      jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> options.add(bundle(p.toUri().toString())));
+      jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> options.add(isFragment(p)
+          ? bundle(p.toUri().toString()).noStart()
+          : bundle(p.toUri().toString())));
     } catch (IOException e) {
       throw new UncheckedIOException("the distribution is not built: run the platform module first", e);
     }
@@ -56,6 +58,15 @@ public final class CairnOptions {
     options.add(systemProperty("org.ops4j.pax.url.mvn.localRepository").value(System.getProperty("org.ops4j.pax.url.mvn.localRepository", "")));
     options.add(junitBundles());
     return composite(options.toArray(Option[]::new));
+  }
+
+  /** Fragments (Netty's native epoll code) attach to their host and cannot be started. */
+  private static boolean isFragment(Path jar) {
+    try (java.util.jar.JarFile jf = new java.util.jar.JarFile(jar.toFile())) {
+      return jf.getManifest().getMainAttributes().getValue("Fragment-Host") != null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A folder for one test run's node home or config. */

@@ -79,7 +79,8 @@ public class Libp2pInteropIT {
   public void jsDialsCairnIdentifiesPingsAndEchoes() throws Exception {
     try (JsPeer js = JsPeer.start("dial", cairnAddress(), "identify")) {
       JsonNode id = js.awaitEvent("identified", 60);
-      assertEquals(js.describe(), 0, js.awaitExit(30));
+      int exit1 = js.awaitExit(30);
+      assertEquals(js.describe(), 0, exit1);
       assertEquals(host.peerId().toString(), id.path("peerId").asText());
       assertTrue(id.toString(), id.path("agentVersion").asText().startsWith("cairn/"));
       String protocols = id.path("protocols").toString();
@@ -88,10 +89,12 @@ public class Libp2pInteropIT {
       }
     }
     try (JsPeer js = JsPeer.start("dial", cairnAddress(), "ping", "3")) {
-      assertEquals(js.describe(), 0, js.awaitExit(60));
+      int exit2 = js.awaitExit(60);
+      assertEquals(js.describe(), 0, exit2);
     }
     try (JsPeer js = JsPeer.start("dial", cairnAddress(), "echo-concurrent", "100", "65536")) {
-      assertEquals(js.describe(), 0, js.awaitExit(120));
+      int exit3 = js.awaitExit(120);
+      assertEquals(js.describe(), 0, exit3);
       assertTrue(js.awaitEvent("echo", 1).path("ok").asBoolean());
     }
   }
@@ -99,7 +102,8 @@ public class Libp2pInteropIT {
   @Test
   public void jsSends64MiBThroughOneStream() throws Exception {
     try (JsPeer js = JsPeer.start("dial", cairnAddress(), "sink", "64")) {
-      assertEquals(js.describe(), 0, js.awaitExit(300));
+      int exit4 = js.awaitExit(300);
+      assertEquals(js.describe(), 0, exit4);
       JsonNode result = js.awaitEvent("sink", 1);
       assertTrue(result.toString(), result.path("ok").asBoolean());
       assertEquals(64 * MIB, result.path("bytes").asLong());

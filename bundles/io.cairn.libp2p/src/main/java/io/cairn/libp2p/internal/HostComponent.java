@@ -13,6 +13,7 @@ import io.cairn.libp2p.spi.StreamMuxer;
 import io.cairn.multiformats.Multiaddr;
 import io.cairn.multiformats.PeerId;
 import io.cairn.node.NodeIdentity;
+import io.cairn.node.NodeInfo;
 import io.cairn.node.NodeNetwork;
 import io.cairn.node.config.Configs;
 import io.netty.bootstrap.Bootstrap;
@@ -80,9 +81,10 @@ public class HostComponent implements Host, NodeNetwork {
   private volatile HostSettings settings;
   private volatile List<Channel> serverChannels = List.of();
   private volatile List<Multiaddr> boundAddresses = List.of();
+  private final IdentifyProtocol identify;
 
   @Activate
-  public HostComponent(BundleContext context, @Reference NodeIdentity identity,
+  public HostComponent(BundleContext context, @Reference NodeIdentity identity, @Reference NodeInfo node,
       @Reference(service = LoggerFactory.class) Logger log, HostConfig config) {
     this.identity = identity;
     this.log = log;
@@ -91,6 +93,8 @@ public class HostComponent implements Host, NodeNetwork {
         .orElseGet(() -> HostSettings.of(Configs.defaults(HostConfig.class), swarmOverride));
     this.settings = initial;
     this.transport = new TcpTransport(initial.ioThreads());
+    this.identify = new IdentifyProtocol(this, node, log);
+    handlers.add(identify, Map.of(StreamHandler.PROTOCOL, List.of(IdentifyProtocol.ID, IdentifyProtocol.PUSH)));
     bind(initial.listen());
     log.info("libp2p host {} on {} ({})", identity.peerId(), boundAddresses, transport.kind);
   }
@@ -113,6 +117,7 @@ public class HostComponent implements Host, NodeNetwork {
 
   @Deactivate
   void deactivate() {
+    identify.close();
     closeListeners();
     for (List<Libp2pConnection> list : connections.values()) {
       list.forEach(c -> c.channel().close());
@@ -300,23 +305,23 @@ public class HostComponent implements Host, NodeNetwork {
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            // The upgrade starts once connected.
+            // The upgrade is in the pipeline before the connection is: the listener sends its
+            // multistream header at once, and a read before this would drop it. The upgrade
+            // decrements the pending count however it ends, a failed connect included.
+            upgrade(ch, Direction.OUTBOUND, expected, s).whenComplete((c, e) -> {
+              if (e != null) {
+                result.completeExceptionally(e);
+              } else {
+                result.complete(c);
+              }
+            });
           }
         })
         .connect(target.getHostString(), target.getPort())
         .addListener((ChannelFuture f) -> {
           if (!f.isSuccess()) {
-            pendingUpgrades.decrementAndGet();
             result.completeExceptionally(new Libp2pException("cannot connect to " + address + ": " + f.cause().getMessage(), f.cause()));
-            return;
           }
-          upgrade(f.channel(), Direction.OUTBOUND, expected, s).whenComplete((c, e) -> {
-            if (e != null) {
-              result.completeExceptionally(e);
-            } else {
-              result.complete(c);
-            }
-          });
         });
     return result;
   }

@@ -21,7 +21,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   @AttributeDefinition(name = "Max connections", description = "Connections held at once, both directions; an inbound connection over it is closed at accept, a dial fails.", min = "1", max = "1000000")
   int maxConnections() default 16384;
 
-  @AttributeDefinition(name = "Max connections per peer", description = "Connections to one peer id at once; another one is closed once the peer is known.", min = "1", max = "1024")
+  @AttributeDefinition(name = "Max connections per peer", description = "Connections to one peer id at once; another one is closed once the peer is known.", min = "1", max = "1000000")
   int maxConnectionsPerPeer() default 8;
 
   @AttributeDefinition(name = "Max pending upgrades", description = "Connections being secured and muxed at once (before the peer is known); more inbound ones are closed at accept.", min = "1", max = "100000")

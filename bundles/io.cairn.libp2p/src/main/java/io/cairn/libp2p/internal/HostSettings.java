@@ -28,7 +28,7 @@ record HostSettings(List<Multiaddr> listen, List<Multiaddr> announce, int ioThre
     return new HostSettings(listen, addresses("announceAddresses", c.announceAddresses(), false),
         (int) Configs.inRange("ioThreads", c.ioThreads(), 0, 256),
         (int) Configs.inRange("maxConnections", c.maxConnections(), 1, 1_000_000),
-        (int) Configs.inRange("maxConnectionsPerPeer", c.maxConnectionsPerPeer(), 1, 1024),
+        (int) Configs.inRange("maxConnectionsPerPeer", c.maxConnectionsPerPeer(), 1, 1_000_000),
         (int) Configs.inRange("maxPendingUpgrades", c.maxPendingUpgrades(), 1, 100_000),
         Duration.ofMillis(Configs.inRange("dialTimeoutMillis", c.dialTimeoutMillis(), 100, 600_000)),
         upgrade,

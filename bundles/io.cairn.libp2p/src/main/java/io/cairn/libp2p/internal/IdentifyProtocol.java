@@ -2,7 +2,6 @@ package io.cairn.libp2p.internal;
 
 import io.cairn.libp2p.Connection;
 import io.cairn.libp2p.ConnectionListener;
-import io.cairn.libp2p.Host;
 import io.cairn.libp2p.PeerInfo;
 import io.cairn.libp2p.StreamChannel;
 import io.cairn.libp2p.StreamHandler;
@@ -14,21 +13,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
-import org.osgi.service.log.LoggerFactory;
 
 /**
  * {@code /ipfs/id/1.0.0} and {@code /ipfs/id/push/1.0.0}: asks every new peer who it is, answers the
  * same question, and pushes our protocols to connected peers when the served set changes (Helia sends
  * wants only to peers whose identify lists a bitswap protocol).
+ *
+ * <p>Part of the host, made and served by it: as a DS component needing the host that binds it, it
+ * formed a cycle SCR breaks by failing one side.
  */
-@Component(service = StreamHandler.class, property = {
-    StreamHandler.PROTOCOL + "=" + IdentifyProtocol.ID, StreamHandler.PROTOCOL + "=" + IdentifyProtocol.PUSH})
-public class IdentifyProtocol implements StreamHandler, ConnectionListener {
+final class IdentifyProtocol implements StreamHandler, ConnectionListener {
   static final String ID = "/ipfs/id/1.0.0";
   static final String PUSH = "/ipfs/id/push/1.0.0";
   static final String PROTOCOL_VERSION = "ipfs/0.1.0";
@@ -40,18 +35,15 @@ public class IdentifyProtocol implements StreamHandler, ConnectionListener {
   /** What each connected peer said, merged with its pushes; gone with the peer's last connection. */
   private final Map<PeerId, IdentifyMessage> known = new ConcurrentHashMap<>();
 
-  @Activate
-  public IdentifyProtocol(@Reference Host host, @Reference NodeInfo node, @Reference(service = LoggerFactory.class) Logger log) {
-    this.host = (HostComponent) host;
+  IdentifyProtocol(HostComponent host, NodeInfo node, Logger log) {
+    this.host = host;
     this.node = node;
     this.log = log;
-    this.host.addConnectionListener(this);
-    this.host.onProtocolsChanged(pushOnChange);
-    this.host.connections().forEach(this::connected);
+    host.addConnectionListener(this);
+    host.onProtocolsChanged(pushOnChange);
   }
 
-  @Deactivate
-  void deactivate() {
+  void close() {
     host.removeConnectionListener(this);
     host.removeProtocolsChanged(pushOnChange);
   }

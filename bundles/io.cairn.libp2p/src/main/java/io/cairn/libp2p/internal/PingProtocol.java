@@ -58,6 +58,15 @@ public class PingProtocol implements StreamHandler {
       ctx.writeAndFlush(msg);
     }
 
+    /** The peer is done pinging (FIN): close our side too, or it counts the stream as still open. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+        ctx.close();
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       ctx.close();
