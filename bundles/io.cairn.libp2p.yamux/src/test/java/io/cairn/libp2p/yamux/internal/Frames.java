@@ -33,6 +33,23 @@ final class Frames {
     boolean isGoAway(long code) {
       return type == YamuxFrame.TYPE_GO_AWAY && length == code;
     }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Sent s && s.type == type && s.flags == flags && s.streamId == streamId
+          && s.length == length && java.util.Arrays.equals(s.body, body);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(type, flags, streamId, length, java.util.Arrays.hashCode(body));
+    }
+
+    @Override
+    public String toString() {
+      return "Sent[type=" + type + ", flags=" + flags + ", stream=" + streamId + ", length=" + length + ", body="
+          + io.netty.buffer.ByteBufUtil.hexDump(body) + "]";
+    }
   }
 
   /** Every frame the channel wrote, in order; the buffers are released. */
