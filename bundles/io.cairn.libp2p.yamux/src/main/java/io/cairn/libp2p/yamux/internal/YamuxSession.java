@@ -19,7 +19,6 @@ import io.cairn.libp2p.StreamChannel;
 import io.cairn.libp2p.spi.MuxedSession;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.collection.IntObjectHashMap;
@@ -553,12 +552,21 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements MuxedSe
     }
   }
 
-  /** Go-away with {@code code}, then close the connection. */
+  /**
+   * Go-away with {@code code}, then close the connection once it is written, or after
+   * {@code writeTimeout} if the peer does not read.
+   */
   private void end(long code) {
     if (ended) {
       return;
     }
-    ctx.writeAndFlush(YamuxFrame.goAway(code)).addListener(ChannelFutureListener.CLOSE);
+    ChannelFuture written = ctx.writeAndFlush(YamuxFrame.goAway(code));
+    ScheduledFuture<?> deadline = connection.eventLoop().schedule(() -> connection.close(),
+        settings.writeTimeoutMillis(), MILLISECONDS);
+    written.addListener(f -> {
+      deadline.cancel(false);
+      connection.close();
+    });
     shutdown();
   }
 
