@@ -24,6 +24,8 @@ public final class NettyLeakCheck implements AfterEachCallback {
 
   static {
     ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
+      // Deprecated, yet the one abstract method of the factory: every other overload ends here.
+      @SuppressWarnings("deprecation")
       @Override
       public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval, long maxActive) {
         return new ResourceLeakDetector<T>(resource, samplingInterval) {

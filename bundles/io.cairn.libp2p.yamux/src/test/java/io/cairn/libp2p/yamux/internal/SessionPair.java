@@ -37,6 +37,9 @@ final class SessionPair implements AutoCloseable {
   }
 
   SessionPair(YamuxSettings settings) {
+    // Timers run only when a test advances the embedded clock.
+    clientConnection.freezeTime();
+    serverConnection.freezeTime();
     clientConnection.pipeline().addFirst(clientValve);
     serverConnection.pipeline().addFirst(serverValve);
     client = YamuxSession.start(clientConnection, true, s -> {
@@ -55,10 +58,11 @@ final class SessionPair implements AutoCloseable {
     int moved = 0;
     int round;
     do {
-      round = transfer(clientConnection, serverConnection, toServer)
-          + transfer(serverConnection, clientConnection, toClient);
+      // Tasks first: what they write (a timer's frame, a deferred close) is carried in the same round.
       clientConnection.runPendingTasks();
       serverConnection.runPendingTasks();
+      round = transfer(clientConnection, serverConnection, toServer)
+          + transfer(serverConnection, clientConnection, toClient);
       moved += round;
     } while (round > 0);
     return moved;

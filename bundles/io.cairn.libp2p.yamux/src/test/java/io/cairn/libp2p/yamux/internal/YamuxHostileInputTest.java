@@ -42,6 +42,7 @@ class YamuxHostileInputTest {
     Consumer<StreamChannel> onStream = s -> {};
 
     Target(boolean initiator, YamuxSettings settings) {
+      connection.freezeTime(); // timers run only when a test advances the embedded clock
       connection.pipeline().addFirst(valve);
       session = YamuxSession.start(connection, initiator, s -> {
         accepted.add((YamuxStreamChannel) s);
