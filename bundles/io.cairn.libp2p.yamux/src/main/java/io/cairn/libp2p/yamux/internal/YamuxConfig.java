@@ -69,6 +69,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   long keepAliveTimeout() default 10000;
 
   @AttributeDefinition(
+      name = "Stream close timeout (ms)",
+      description = "How long a stream we closed waits for the peer to close its side before we reset it (go-yamux: 5 min); until then it counts against maxStreams.",
+      min = "100", max = "3600000")
+  long streamCloseTimeout() default 60000;
+
+  @AttributeDefinition(
       name = "Write stall timeout (ms)",
       description = "A connection that stays unwritable this long (the peer stopped reading) is closed.",
       min = "100", max = "600000")

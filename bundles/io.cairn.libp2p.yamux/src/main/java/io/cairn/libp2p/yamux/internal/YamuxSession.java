@@ -209,6 +209,7 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements MuxedSe
     totalReceiveWindow -= stream.receiveWindow();
     windowUpdatesOwed.remove(stream);
     blockedWriters.remove(stream);
+    stream.forgotten();
     return true;
   }
 

@@ -3,6 +3,7 @@ package io.cairn.libp2p.yamux.internal;
 import static io.cairn.libp2p.yamux.internal.YamuxFrame.FLAG_ACK;
 import static io.cairn.libp2p.yamux.internal.YamuxFrame.FLAG_FIN;
 import static io.cairn.libp2p.yamux.internal.YamuxFrame.INITIAL_WINDOW;
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
 
 import io.cairn.libp2p.StreamChannel;
 import io.netty.buffer.ByteBuf;
@@ -16,6 +17,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
@@ -43,8 +45,9 @@ import java.util.ArrayDeque;
  *       stays writable. Once both FINs are through, the channel closes and the stream is gone.
  *   <li>{@link #close()}: unsent writes fail, unread data is dropped, FIN goes if it has not. If the
  *       peer's side is still open the stream stays known to the session, closed to the application,
- *       until the peer's FIN or RST; data it still sends is answered with RST, which ends the stream
- *       (nobody will read it). When unread data had to be dropped, RST goes at once instead of waiting.
+ *       until the peer's FIN or RST, at most {@code streamCloseTimeout} (then RST); data it still sends
+ *       is answered with RST, which ends the stream (nobody will read it). When unread data had to be
+ *       dropped, RST goes at once instead of waiting.
  *   <li>{@link #reset()} sends RST; the peer's RST closes the channel. Both drop unread and unsent data.
  * </ul>
  */
@@ -80,7 +83,6 @@ final class YamuxStreamChannel extends AbstractChannel implements StreamChannel 
 
   /** Data received and not yet read, owned here until fired down the pipeline. */
   private final ArrayDeque<ByteBuf> unread = new ArrayDeque<>();
-  private long unreadBytes;
   private long receiveWindow = INITIAL_WINDOW;
   /** Bytes the peer may still send: the decoder refuses a frame longer than this. */
   private long receiveCredit = INITIAL_WINDOW;
@@ -91,6 +93,8 @@ final class YamuxStreamChannel extends AbstractChannel implements StreamChannel 
   private boolean inReadLoop;
   private boolean remoteFin;
   private boolean remoteFinSignalled;
+  /** Closed by the application while the peer's side is open: the session waits for the peer this long. */
+  private ScheduledFuture<?> lingerDeadline;
 
   YamuxStreamChannel(YamuxSession session, Channel connection, int id, boolean inbound) {
     super(connection);
@@ -363,7 +367,6 @@ final class YamuxStreamChannel extends AbstractChannel implements StreamChannel 
       return;
     }
     unread.add(data);
-    unreadBytes += data.readableBytes();
     deliver();
   }
 
@@ -410,7 +413,6 @@ final class YamuxStreamChannel extends AbstractChannel implements StreamChannel 
         int messages = 0;
         do {
           ByteBuf data = unread.poll();
-          unreadBytes -= data.readableBytes();
           consumedBytes += data.readableBytes();
           pipeline().fireChannelRead(data); // the pipeline owns it now
         } while (++messages < MESSAGES_PER_READ && open && !unread.isEmpty());
@@ -484,8 +486,23 @@ final class YamuxStreamChannel extends AbstractChannel implements StreamChannel 
     }
   }
 
+  /** A peer that neither finishes nor resets a stream we closed gets RST after streamCloseTimeout. */
+  private void lingeredTooLong() {
+    if (session.removeStream(this)) {
+      session.writeReset(id);
+    }
+  }
+
+  /** The session dropped this stream. */
+  void forgotten() {
+    if (lingerDeadline != null) {
+      lingerDeadline.cancel(false);
+    }
+  }
+
   /** The session is over (connection closed or go-away): nothing more goes on the wire. */
   void sessionEnded() {
+    forgotten();
     if (open) {
       ending = Ending.SESSION_ENDED;
       unsafe().close(unsafe().voidPromise());
@@ -507,6 +524,9 @@ final class YamuxStreamChannel extends AbstractChannel implements StreamChannel 
           sendFin();
           if (remoteFin) {
             session.removeStream(this);
+          } else {
+            lingerDeadline = parent().eventLoop().schedule(this::lingeredTooLong,
+                session.settings().streamCloseTimeoutMillis(), MILLISECONDS);
           }
         }
       }
@@ -526,7 +546,6 @@ final class YamuxStreamChannel extends AbstractChannel implements StreamChannel 
     while ((data = unread.poll()) != null) {
       data.release();
     }
-    unreadBytes = 0;
   }
 
   private final class StreamUnsafe extends AbstractUnsafe {

@@ -265,6 +265,26 @@ class YamuxSessionTest {
   }
 
   @Test
+  void aStreamWeClosedIsResetWhenThePeerNeverFinishesIt() {
+    try (SessionPair pair = new SessionPair(TestSettings.with(Map.of("streamCloseTimeout", 1000L)))) {
+      YamuxStreamChannel out = pair.open();
+      out.close();
+      pair.pump();
+      assertEquals(1, pair.client.streamCount(), "waiting for the peer's side");
+      assertTrue(pair.serverAccepted.get(0).isInputShutdown());
+      pair.clientConnection.advanceTimeBy(999, TimeUnit.MILLISECONDS);
+      pair.pump();
+      assertEquals(1, pair.client.streamCount());
+      pair.clientConnection.advanceTimeBy(2, TimeUnit.MILLISECONDS);
+      pair.pump();
+      assertEquals(0, pair.client.streamCount());
+      assertTrue(pair.toServer.get(pair.toServer.size() - 1).has(FLAG_RST), pair.toServer.toString());
+      assertFalse(pair.serverAccepted.get(0).isActive());
+      assertEquals(0, pair.server.streamCount());
+    }
+  }
+
+  @Test
   void closeAfterThePeersFinEndsTheStreamWithoutReset() {
     try (SessionPair pair = new SessionPair()) {
       pair.onServerStream = s -> s.pipeline().addLast(new ChannelInboundHandlerAdapter() {
