@@ -304,7 +304,7 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements MuxedSe
       }
       stream = openInbound(id);
     }
-    if (stream == null || !isKnown(stream)) {
+    if (stream == null || !knows(stream)) {
       return; // a stream that is gone (or never was): its frame is drained
     }
     if (frame.has(FLAG_ACK) && stream.acknowledgedByPeer()) {
@@ -319,10 +319,10 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements MuxedSe
     } else if (frame.length() > 0) {
       stream.onData(frame.data().retain()); // the stream owns this reference; channelRead releases the frame's
     }
-    if (frame.has(FLAG_FIN) && isKnown(stream)) {
+    if (frame.has(FLAG_FIN) && knows(stream)) {
       stream.onRemoteFin();
     }
-    if (frame.has(FLAG_RST) && isKnown(stream)) {
+    if (frame.has(FLAG_RST) && knows(stream)) {
       stream.onRemoteReset();
     }
   }
@@ -331,7 +331,7 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements MuxedSe
     return ((id & 1) == 1) == initiator;
   }
 
-  private boolean isKnown(YamuxStreamChannel stream) {
+  boolean knows(YamuxStreamChannel stream) {
     return streams.get(stream.wireId()) == stream;
   }
 

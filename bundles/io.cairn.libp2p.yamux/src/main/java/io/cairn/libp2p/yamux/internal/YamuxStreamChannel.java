@@ -524,7 +524,7 @@ final class YamuxStreamChannel extends AbstractChannel implements StreamChannel 
           sendFin();
           if (remoteFin) {
             session.removeStream(this);
-          } else {
+          } else if (session.knows(this)) {
             lingerDeadline = parent().eventLoop().schedule(this::lingeredTooLong,
                 session.settings().streamCloseTimeoutMillis(), MILLISECONDS);
           }
