@@ -38,11 +38,14 @@ import java.util.function.Consumer;
  * handshakes [seconds] [concurrency]   Noise XX + yamux connections/s, client and server hosts in this JVM
  * idle TARGET count [holdSeconds]       hold count connections to TARGET (a bin/cairn daemon); the script measures its heap
  * throughput [mib]                      MB/s: raw Netty TCP, yamux over TCP (1 and 64 streams), Noise+yamux (1 and 64)
+ * yamux [mib] [streams]                 yamux over TCP alone (for profiling)
  * </pre>
  */
 public final class Libp2pLoad {
   static final String SINK = "/cairn/bench/sink/1.0.0";
   static final int CHUNK = 64 * 1024;
+  /** One read-only chunk every write slices; lives as long as the JVM, so it is never released. */
+  private static final ByteBuf ZEROS = Unpooled.unreleasableBuffer(Unpooled.directBuffer(CHUNK).writeZero(CHUNK)).asReadOnly();
 
   public static void main(String[] args) throws Exception {
     String mode = args.length > 0 ? args[0] : "throughput";
@@ -50,6 +53,8 @@ public final class Libp2pLoad {
       case "handshakes" -> handshakes(intArg(args, 1, 20), intArg(args, 2, 64));
       case "idle" -> idle(args[1], intArg(args, 2, 10_000), intArg(args, 3, 60));
       case "throughput" -> throughput(intArg(args, 1, 1024));
+      case "yamux" -> System.out.printf("yamux over TCP, %d stream(s): %.0f MB/s%n", intArg(args, 2, 1),
+          yamuxOverTcp((long) intArg(args, 1, 1024) << 20, intArg(args, 2, 1)));
       default -> throw new IllegalArgumentException("modes: handshakes, idle, throughput");
     }
     System.exit(0);
@@ -169,7 +174,6 @@ public final class Libp2pLoad {
 
   /** Writes {@code total} bytes from one shared read-only chunk, as fast as writability allows, then calls {@code done}. */
   static void pump(Channel ch, long total, Consumer<Channel> done) {
-    ByteBuf chunk = Unpooled.unreleasableBuffer(Unpooled.directBuffer(CHUNK).writeZero(CHUNK)).asReadOnly();
     long[] sent = {0};
     Runnable step = new Runnable() {
       @Override
@@ -177,7 +181,7 @@ public final class Libp2pLoad {
         while (sent[0] < total && ch.isWritable()) {
           int n = (int) Math.min(CHUNK, total - sent[0]);
           sent[0] += n;
-          ch.write(chunk.retainedSlice(0, n));
+          ch.write(ZEROS.retainedSlice(0, n));
         }
         ch.flush();
         if (sent[0] >= total) {

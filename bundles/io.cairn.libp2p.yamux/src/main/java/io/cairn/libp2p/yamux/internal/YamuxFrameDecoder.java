@@ -36,6 +36,9 @@ final class YamuxFrameDecoder extends ByteToMessageDecoder {
 
   YamuxFrameDecoder(DataLengthLimit limit) {
     this.limit = limit;
+    // Bodies up to 64 KiB span socket reads: appending the reads beats copying them into one buffer
+    // (the merge cumulator's copy was the largest cost in bench/Libp2pLoad's profile).
+    setCumulator(COMPOSITE_CUMULATOR);
   }
 
   @Override
