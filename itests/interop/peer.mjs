@@ -7,7 +7,7 @@ import { setMaxListeners } from 'node:events'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
-import { identify } from '@libp2p/identify'
+import { identify, identifyPush } from '@libp2p/identify'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
@@ -195,6 +195,8 @@ async function createNode ({ listen, seed, dialer }) {
       // the dialer runs identify explicitly (see identifyRemote) so that a
       // failure is reported instead of swallowed
       identify: identify({ runOnConnectionOpen: !dialer }),
+      // answers /ipfs/id/push/1.0.0: a peer tells us when its protocols change
+      identifyPush: identifyPush(),
       ping: ping()
     }
   }
@@ -273,6 +275,12 @@ async function runListen (flags) {
   node.addEventListener('peer:connect', (evt) => emit({ event: 'connected', peerId: evt.detail.toString() }))
   node.addEventListener('peer:disconnect', (evt) => emit({ event: 'disconnected', peerId: evt.detail.toString() }))
   node.addEventListener('peer:identify', (evt) => emit(identifiedEvent(evt.detail)))
+  // identify push lands in the peer store: report what it now says about the peer
+  node.addEventListener('peer:update', (evt) => {
+    if (evt.detail.previous != null) {
+      emit({ event: 'updated', peerId: evt.detail.peer.id.toString(), protocols: [...evt.detail.peer.protocols].sort() })
+    }
+  })
   const opts = { maxInboundStreams: MAX_STREAMS_PER_PROTOCOL, maxOutboundStreams: MAX_STREAMS_PER_PROTOCOL }
   await node.handle(ECHO, echoHandler, opts)
   await node.handle(SINK, sinkHandler, opts)

@@ -128,6 +128,12 @@ public class Libp2pInteropIT {
           && host.peerId().toString().equals(e.path("peerId").asText()), 30);
       assertTrue(jsSawUs.toString(), jsSawUs.path("protocols").toString().contains(TestProtocols.SINK));
 
+      // A protocol registered now reaches the connected peer by identify push.
+      registrations.add(register("/cairn/late/1.0.0", TestProtocols.ECHO_SERVER));
+      JsonNode pushed = js.await(e -> "updated".equals(e.path("event").asText())
+          && e.path("protocols").toString().contains("/cairn/late/1.0.0"), 30);
+      assertEquals(host.peerId().toString(), pushed.path("peerId").asText());
+
       for (int i = 0; i < 3; i++) {
         Duration rtt = host.ping(c.remotePeer()).get(10, TimeUnit.SECONDS);
         assertTrue(rtt.toString(), rtt.toMillis() < 1000);
