@@ -1,21 +1,21 @@
-package io.cairn.libp2p.noise.internal;
+package io.cairn.testing;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
 import org.junit.jupiter.api.Test;
 
-/** The leak check that every test here relies on does see a leak. */
-class LeakDetectionTest {
+/** The leak check every module's tests rely on does see a leak. */
+class NettyLeakCheckTest {
   @Test
-  void aBufferDroppedWithoutReleaseIsReported() {
+  void aBufferDroppedWithoutReleaseIsReported() throws InterruptedException {
     assertEquals(ResourceLeakDetector.Level.PARANOID, ResourceLeakDetector.getLevel(),
         "the test JVM runs Netty's leak detector at PARANOID (root pom argLine)");
     leak();
     // collectLeaks also clears what it found, so this test itself passes the check after it.
-    assertFalse(LeakDetection.collectLeaks().isEmpty());
+    assertFalse(NettyLeakCheck.collectLeaks().isEmpty());
   }
 
   private static void leak() {
