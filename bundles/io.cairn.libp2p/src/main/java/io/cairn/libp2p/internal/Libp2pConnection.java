@@ -103,25 +103,26 @@ final class Libp2pConnection implements Connection {
   @Override
   public CompletableFuture<StreamChannel> openStream(List<String> protocols, StreamHandler initializer) {
     CompletableFuture<StreamChannel> result = new CompletableFuture<>();
-    muxed.openStream().whenComplete((stream, error) -> {
+    // Opened from the connection's event loop, and negotiated in the same task that sees it open:
+    // the peer answers our SYN at once, and a read before the dialer is in place would drop its
+    // multistream header. Reads are only processed in later iterations of the loop.
+    channel.eventLoop().execute(() -> muxed.openStream().whenComplete((stream, error) -> {
       if (error != null) {
         result.completeExceptionally(new Libp2pException("cannot open a stream to " + remotePeer() + ": " + error.getMessage(), error));
         return;
       }
-      stream.eventLoop().execute(() -> {
-        Multistream.Dialer dialer = new Multistream.Dialer(streamNegotiation, protocols,
-            protocol -> initializer.initStream(stream, new StreamInfo(protocol, remotePeer(), this, Direction.OUTBOUND)));
-        dialer.result.whenComplete((protocol, failure) -> {
-          if (failure != null) {
-            stream.reset();
-            result.completeExceptionally(failure);
-          } else {
-            result.complete(stream);
-          }
-        });
-        stream.pipeline().addLast("multistream", dialer);
+      Multistream.Dialer dialer = new Multistream.Dialer(streamNegotiation, protocols,
+          protocol -> initializer.initStream(stream, new StreamInfo(protocol, remotePeer(), this, Direction.OUTBOUND)));
+      dialer.result.whenComplete((protocol, failure) -> {
+        if (failure != null) {
+          stream.reset();
+          result.completeExceptionally(failure);
+        } else {
+          result.complete(stream);
+        }
       });
-    });
+      stream.pipeline().addLast("multistream", dialer);
+    }));
     return result;
   }
 
