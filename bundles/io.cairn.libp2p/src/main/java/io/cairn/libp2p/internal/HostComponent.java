@@ -295,7 +295,6 @@ public class HostComponent implements Host, NodeNetwork {
       return CompletableFuture.failedFuture(new Libp2pException("cannot dial " + address + ": only /ip4, /ip6 and /dns addresses with /tcp are supported"));
     }
     CompletableFuture<Connection> result = new CompletableFuture<>();
-    pendingUpgrades.incrementAndGet();
     new Bootstrap()
         .group(transport.workers)
         .channel(transport.socketChannel)
@@ -306,8 +305,10 @@ public class HostComponent implements Host, NodeNetwork {
           @Override
           protected void initChannel(Channel ch) {
             // The upgrade is in the pipeline before the connection is: the listener sends its
-            // multistream header at once, and a read before this would drop it. The upgrade
-            // decrements the pending count however it ends, a failed connect included.
+            // multistream header at once, and a read before this would drop it. Counted here,
+            // where it starts, because the upgrade uncounts it however it ends (a failed connect
+            // included); a channel that never registers never counted.
+            pendingUpgrades.incrementAndGet();
             upgrade(ch, Direction.OUTBOUND, expected, s).whenComplete((c, e) -> {
               if (e != null) {
                 result.completeExceptionally(e);
