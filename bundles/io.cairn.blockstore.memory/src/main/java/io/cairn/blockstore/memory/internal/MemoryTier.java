@@ -26,7 +26,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * copy of a block ({@link #persistent()} is false). All calls complete synchronously: the futures are
  * already done when returned, which costs one small object and no thread hop.
  */
-@Component(service = BlockTier.class, property = BlockTier.TIER + "=" + BlockTier.MEMORY,
+@Component(service = BlockTier.class,
+    property = {BlockTier.TIER + "=" + BlockTier.MEMORY, BlockTier.RANK + ":Integer=0"},
     configurationPid = MemoryTier.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = MemoryTierConfig.class)
 public class MemoryTier implements BlockTier {
@@ -139,7 +140,10 @@ public class MemoryTier implements BlockTier {
     CacheStats s = cache.stats();
     long used = cache.policy().eviction().flatMap(e -> e.weightedSize().isPresent()
         ? java.util.Optional.of(e.weightedSize().getAsLong()) : java.util.Optional.empty()).orElse(0L);
-    return new TierStats(BlockTier.MEMORY, cache.estimatedSize(), used, settings.capacityBytes(), s.hitCount(), s.missCount());
+    long blocks = cache.estimatedSize();
+    // The weight includes each entry's overhead; the block bytes are what is left of it.
+    long blockBytes = Math.max(0, used - blocks * ENTRY_OVERHEAD);
+    return new TierStats(BlockTier.MEMORY, blocks, used, blockBytes, settings.capacityBytes(), s.hitCount(), s.missCount());
   }
 
   /** Runs pending evictions now (Caffeine does them lazily); for tests and stats that must be exact. */
