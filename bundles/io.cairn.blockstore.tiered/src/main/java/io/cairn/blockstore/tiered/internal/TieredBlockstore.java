@@ -214,6 +214,11 @@ public class TieredBlockstore implements MultiTierBlockstore {
     }
   }
 
+  /** The tiers as reads see them now. */
+  Layout currentLayout() {
+    return layout;
+  }
+
   /** Guarded by {@link #lock}. */
   private void relayout() {
     layout = Layout.of(bound, settings.writeTier());
