@@ -40,6 +40,15 @@ public interface RpcRequest {
   /** The request's {@code Content-Type}, or an empty string. */
   String contentType();
 
-  /** The request body, to be read at most once. */
+  /** The request body, to be read at most once (or through {@link #parts()}, not both). */
   InputStream body() throws IOException;
+
+  /**
+   * The body as {@code multipart/form-data}, read part by part as it arrives, within the server's
+   * configured limits; at most once, instead of {@link #body()}.
+   *
+   * @throws RpcException a client error if the body is not {@code multipart/form-data} with a boundary
+   * @since 1.1
+   */
+  MultipartReader parts() throws RpcException, IOException;
 }

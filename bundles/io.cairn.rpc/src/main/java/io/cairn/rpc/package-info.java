@@ -5,7 +5,7 @@
  * wins when two claim one path.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.cairn.rpc;
 
 import org.osgi.annotation.bundle.Export;

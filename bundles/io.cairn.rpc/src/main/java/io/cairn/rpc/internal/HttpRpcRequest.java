@@ -1,5 +1,6 @@
 package io.cairn.rpc.internal;
 
+import io.cairn.rpc.MultipartReader;
 import io.cairn.rpc.RpcException;
 import io.cairn.rpc.RpcRequest;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,12 +17,15 @@ final class HttpRpcRequest implements RpcRequest {
   private final List<String> arguments;
   private final Map<String, String[]> parameters;
   private final HttpServletRequest http;
+  private final MultipartReader.Limits multipart;
 
-  HttpRpcRequest(String path, List<String> arguments, Map<String, String[]> parameters, HttpServletRequest http) {
+  HttpRpcRequest(String path, List<String> arguments, Map<String, String[]> parameters, HttpServletRequest http,
+      MultipartReader.Limits multipart) {
     this.path = path;
     this.arguments = List.copyOf(arguments);
     this.parameters = parameters;
     this.http = http;
+    this.multipart = multipart;
   }
 
   @Override
@@ -97,5 +101,10 @@ final class HttpRpcRequest implements RpcRequest {
   @Override
   public InputStream body() throws IOException {
     return http.getInputStream();
+  }
+
+  @Override
+  public MultipartReader parts() throws RpcException, IOException {
+    return MultipartReader.open(contentType(), body(), multipart);
   }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.node.NodeInfo;
 import io.cairn.node.config.Configs;
 import io.cairn.node.config.InvalidConfigException;
+import io.cairn.rpc.MalformedBodyException;
+import io.cairn.rpc.MultipartReader;
 import io.cairn.rpc.RpcCommand;
 import io.cairn.rpc.RpcException;
 import jakarta.servlet.Servlet;
@@ -53,7 +55,7 @@ public class RpcServlet extends HttpServlet {
   private volatile transient Settings settings;
 
   /** The validated, immutable form of {@link RpcServerConfig}. */
-  record Settings(OriginPolicy origins, int maxArguments) {
+  record Settings(OriginPolicy origins, int maxArguments, MultipartReader.Limits multipart) {
     static Settings of(RpcServerConfig config) {
       List<String> origins = new ArrayList<>();
       for (String o : Arrays.stream(config.allowedOrigins()).flatMap(v -> Arrays.stream(v.split(","))).toList()) {
@@ -67,7 +69,11 @@ public class RpcServlet extends HttpServlet {
         }
       }
       int maxArguments = (int) Configs.inRange("maxArguments", config.maxArguments(), 1, 1_000_000);
-      return new Settings(new OriginPolicy(origins), maxArguments);
+      MultipartReader.Limits multipart = new MultipartReader.Limits(
+          (int) Configs.inRange("multipartMaxHeaderBytes", config.multipartMaxHeaderBytes(), 256,
+              MultipartReader.Limits.MAX_HEADER_BYTES),
+          (int) Configs.inRange("multipartMaxParts", config.multipartMaxParts(), 1, 100_000_000));
+      return new Settings(new OriginPolicy(origins), maxArguments, multipart);
     }
   }
 
@@ -133,11 +139,13 @@ public class RpcServlet extends HttpServlet {
       if (args.size() > s.maxArguments()) {
         throw RpcException.client("too many arguments: " + args.size() + " (at most " + s.maxArguments() + ")");
       }
-      HttpRpcRequest request = new HttpRpcRequest(path, args, parameters, req);
+      HttpRpcRequest request = new HttpRpcRequest(path, args, parameters, req, s.multipart());
       request.timeout(); // a global option, as in Kubo: malformed is a client error for every command
       command.get().execute(request, answer);
     } catch (RpcException e) {
       fail(resp, answer, e);
+    } catch (MalformedBodyException e) {
+      fail(resp, answer, e.error());
     } catch (IOException e) {
       // The client went away or the body broke off: nothing more can be said to it.
       log.debug("RPC {}: {}", path, e.toString());
