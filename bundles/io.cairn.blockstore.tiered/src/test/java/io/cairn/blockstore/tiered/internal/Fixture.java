@@ -3,6 +3,7 @@ package io.cairn.blockstore.tiered.internal;
 import io.cairn.blockstore.BatchIOManager;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockTier;
+import io.cairn.testing.Components;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ final class Fixture implements AutoCloseable {
   static final String BATCH_IO = "io.cairn.blockstore.batchio.internal.BatchIOComponent";
 
   final List<String> log = new ArrayList<>();
-  final Logger logger = TestComponents.logger(log);
+  final Logger logger = Components.logger(log);
   final BatchIOManager batchio;
   final TieredBlockstore store;
   private final List<Object> components = new ArrayList<>();
@@ -28,15 +29,15 @@ final class Fixture implements AutoCloseable {
   }
 
   Fixture(Map<String, Object> storeConfig, Map<String, Object> batchConfig) {
-    batchio = TestComponents.create(BatchIOManager.class, BATCH_IO, logger, batchConfig);
+    batchio = Components.create(BatchIOManager.class, BATCH_IO, logger, batchConfig);
     components.add(batchio);
-    store = new TieredBlockstore(logger, (TieredConfig) TestComponents.config(TieredConfig.class, storeConfig));
+    store = new TieredBlockstore(logger, (TieredConfig) Components.config(TieredConfig.class, storeConfig));
     store.bindBatchIO(batchio);
   }
 
   /** A real memory tier of {@code capacity} bytes, bound under {@code name} at {@code rank}. */
   BlockTier memoryTier(String name, int rank, long capacity) {
-    BlockTier tier = TestComponents.create(BlockTier.class, MEMORY_TIER, logger, Map.of("capacityBytes", capacity));
+    BlockTier tier = Components.create(BlockTier.class, MEMORY_TIER, logger, Map.of("capacityBytes", capacity));
     bind(tier, name, rank);
     return tier;
   }
@@ -46,7 +47,7 @@ final class Fixture implements AutoCloseable {
   }
 
   void reconfigure(Map<String, Object> storeConfig) {
-    store.modified((TieredConfig) TestComponents.config(TieredConfig.class, storeConfig));
+    store.modified((TieredConfig) Components.config(TieredConfig.class, storeConfig));
   }
 
   List<String> warnings() {
@@ -71,7 +72,7 @@ final class Fixture implements AutoCloseable {
     store.deactivate();
     for (Object c : components.reversed()) {
       try {
-        TestComponents.deactivate(c);
+        Components.deactivate(c);
       } catch (IllegalStateException e) {
         // A component without @Deactivate (the memory tier) has nothing to stop.
       }

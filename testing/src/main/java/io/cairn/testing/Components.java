@@ -1,4 +1,4 @@
-package io.cairn.blockstore.tiered.internal;
+package io.cairn.testing;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Proxy;
@@ -11,16 +11,17 @@ import java.util.regex.Matcher;
 import org.osgi.service.log.Logger;
 
 /**
- * Builds the real components of other bundles (memory tier, batch I/O, file tier) as DS would: through
- * their public activation constructor {@code (Logger, XxxConfig)}, with a configuration that answers the
- * given values and the OCD's defaults for the rest. Their config annotations are package-private, so
- * they are reached by name.
+ * Builds the real components of other bundles (tiers, batch I/O, the tiered store) as DS would, for tests
+ * that compose real parts: through their public activation constructor {@code (Logger, XxxConfig)}, with a
+ * configuration that answers the given values and the OCD's defaults for the rest; then binds and stops
+ * them through their package-private DS methods. Config annotations are package-private, so components
+ * are reached by class name.
  */
-final class TestComponents {
-  private TestComponents() {}
+public final class Components {
+  private Components() {}
 
   /** A logger that keeps WARN and ERROR lines, {} filled in, in {@code lines} ("WARN ..."/"ERROR ..."). */
-  static Logger logger(List<String> lines) {
+  public static Logger logger(List<String> lines) {
     List<String> sink = Collections.synchronizedList(lines);
     return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class}, (p, m, a) -> {
       if ((m.getName().equals("error") || m.getName().equals("warn")) && a != null && a[0] instanceof String format) {
@@ -35,12 +36,12 @@ final class TestComponents {
     });
   }
 
-  static Logger logger() {
+  public static Logger logger() {
     return logger(new ArrayList<>());
   }
 
   /** A configuration annotation instance: {@code values} by method name, else the declared default. */
-  static Object config(Class<?> type, Map<String, Object> values) {
+  public static Object config(Class<?> type, Map<String, Object> values) {
     return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, m, a) -> {
       if (m.getName().equals("annotationType")) {
         return type;
@@ -57,7 +58,7 @@ final class TestComponents {
   }
 
   /** The component {@code className} made through its {@code (Logger, Config)} constructor. */
-  static <T> T create(Class<T> type, String className, Logger log, Map<String, Object> values) {
+  public static <T> T create(Class<T> type, String className, Logger log, Map<String, Object> values) {
     try {
       Class<?> impl = Class.forName(className);
       for (Constructor<?> c : impl.getConstructors()) {
@@ -73,7 +74,7 @@ final class TestComponents {
   }
 
   /** Calls the component's {@code @Deactivate} method, as DS would when it stops. */
-  static void deactivate(Object component) {
+  public static void deactivate(Object component) {
     try {
       java.lang.reflect.Method m = component.getClass().getDeclaredMethod("deactivate");
       m.setAccessible(true);
@@ -81,5 +82,25 @@ final class TestComponents {
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot deactivate " + component, e);
     }
+  }
+
+  /** Calls a (package-private) method of a component by name, as DS calls bind methods: {@code bindTier(tier, props)}. */
+  public static Object call(Object component, String method, Object... args) {
+    for (Class<?> c = component.getClass(); c != null; c = c.getSuperclass()) {
+      for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+        if (m.getName().equals(method) && m.getParameterCount() == args.length) {
+          try {
+            m.setAccessible(true);
+            return m.invoke(component, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+          } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot call " + method + " on " + component, e);
+          }
+        }
+      }
+    }
+    throw new IllegalStateException(component.getClass().getName() + " has no method " + method + " with "
+        + args.length + " parameters");
   }
 }

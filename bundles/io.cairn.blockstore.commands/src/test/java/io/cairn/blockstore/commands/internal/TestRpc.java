@@ -1,0 +1,176 @@
+package io.cairn.blockstore.commands.internal;
+
+import io.cairn.rpc.MultipartReader;
+import io.cairn.rpc.RpcException;
+import io.cairn.rpc.RpcRequest;
+import io.cairn.rpc.RpcResponse;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A request and a response as the RPC server hands them to a command, over bytes in memory. */
+final class TestRpc {
+  static final String BOUNDARY = "cairnTestBoundary0123456789";
+
+  private TestRpc() {}
+
+  /** A multipart body as kubo-rpc-client sends block/put: one part per block, named file, file-1, ... */
+  static byte[] multipart(byte[]... blocks) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < blocks.length; i++) {
+      out.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + (i == 0 ? "file" : "file-" + i)
+          + "\"; filename=\"\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+      out.writeBytes(blocks[i]);
+      out.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+    }
+    out.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    return out.toByteArray();
+  }
+
+  static final class Request implements RpcRequest {
+    final List<String> args = new ArrayList<>();
+    final Map<String, String> options = new LinkedHashMap<>();
+    String contentType = "multipart/form-data; boundary=" + BOUNDARY;
+    byte[] body = new byte[0];
+
+    Request arg(String value) {
+      args.add(value);
+      return this;
+    }
+
+    Request option(String name, String value) {
+      options.put(name, value);
+      return this;
+    }
+
+    Request body(byte[] bytes) {
+      body = bytes;
+      return this;
+    }
+
+    @Override
+    public String path() {
+      return "test";
+    }
+
+    @Override
+    public List<String> arguments() {
+      return args;
+    }
+
+    @Override
+    public Optional<String> option(String name) {
+      return Optional.ofNullable(options.get(name));
+    }
+
+    @Override
+    public boolean flag(String name, boolean defaultValue) throws RpcException {
+      String v = options.get(name);
+      if (v == null) {
+        return defaultValue;
+      }
+      return switch (v) {
+        case "", "true", "1" -> true;
+        case "false", "0" -> false;
+        default -> throw RpcException.client("option \"" + name + "\": \"" + v + "\" is not a boolean");
+      };
+    }
+
+    @Override
+    public long longOption(String name, long defaultValue, long min, long max) throws RpcException {
+      String v = options.get(name);
+      if (v == null) {
+        return defaultValue;
+      }
+      long parsed;
+      try {
+        parsed = Long.parseLong(v);
+      } catch (NumberFormatException e) {
+        throw RpcException.client("option \"" + name + "\": \"" + v + "\" is not an integer");
+      }
+      if (parsed < min || parsed > max) {
+        throw RpcException.client("option \"" + name + "\": " + parsed + " is outside [" + min + ", " + max + "]");
+      }
+      return parsed;
+    }
+
+    @Override
+    public Optional<Duration> timeout() {
+      return Optional.empty();
+    }
+
+    @Override
+    public String contentType() {
+      return contentType;
+    }
+
+    @Override
+    public InputStream body() {
+      return new ByteArrayInputStream(body);
+    }
+
+    @Override
+    public MultipartReader parts() throws RpcException {
+      return MultipartReader.open(contentType, body(), MultipartReader.Limits.DEFAULT);
+    }
+  }
+
+  static final class Response implements RpcResponse {
+    Object json;
+    final List<Object> lines = new ArrayList<>();
+    boolean linesStarted;
+    String streamError;
+    String streamType;
+    final ByteArrayOutputStream stream = new ByteArrayOutputStream();
+
+    @Override
+    public void json(Object value) {
+      json = value;
+    }
+
+    @Override
+    public JsonLines jsonLines() {
+      linesStarted = true;
+      return new JsonLines() {
+        @Override
+        public void write(Object value) {
+          lines.add(value);
+        }
+
+        @Override
+        public void fail(String message) {
+          streamError = message;
+        }
+      };
+    }
+
+    @Override
+    public OutputStream stream(String contentType) {
+      streamType = contentType;
+      return stream;
+    }
+
+    boolean started() {
+      return json != null || linesStarted || streamType != null;
+    }
+  }
+
+  /** Runs a command; the RpcException it throws (the server's error answer), or null. */
+  static RpcException run(io.cairn.rpc.RpcCommand command, Request request, Response response) throws IOException {
+    try {
+      command.execute(request, response);
+      return null;
+    } catch (RpcException e) {
+      return e;
+    }
+  }
+}
