@@ -59,18 +59,39 @@ public final class Components {
 
   /** The component {@code className} made through its {@code (Logger, Config)} constructor. */
   public static <T> T create(Class<T> type, String className, Logger log, Map<String, Object> values) {
+    return createWith(type, className, values, log);
+  }
+
+  /**
+   * The component {@code className} made through its public activation constructor whose parameters are
+   * {@code leading} (references: a logger, NodeInfo, ...) followed by its configuration annotation.
+   */
+  public static <T> T createWith(Class<T> type, String className, Map<String, Object> values, Object... leading) {
     try {
       Class<?> impl = Class.forName(className);
       for (Constructor<?> c : impl.getConstructors()) {
         Class<?>[] params = c.getParameterTypes();
-        if (params.length == 2 && params[0] == Logger.class && params[1].isAnnotation()) {
-          return type.cast(c.newInstance(log, config(params[1], values)));
+        if (params.length == leading.length + 1 && params[leading.length].isAnnotation() && accepts(params, leading)) {
+          Object[] args = Arrays.copyOf(leading, leading.length + 1);
+          args[leading.length] = config(params[leading.length], values);
+          return type.cast(c.newInstance(args));
         }
       }
-      throw new IllegalStateException(className + " has no (Logger, Config) constructor");
+      throw new IllegalStateException(className + " has no public constructor (" + Arrays.toString(leading) + ", Config)");
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw new IllegalStateException("cannot create " + className + ": " + e.getCause(), e.getCause());
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot create " + className, e);
     }
+  }
+
+  private static boolean accepts(Class<?>[] params, Object[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (!params[i].isInstance(args[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Calls the component's {@code @Deactivate} method, as DS would when it stops. */
