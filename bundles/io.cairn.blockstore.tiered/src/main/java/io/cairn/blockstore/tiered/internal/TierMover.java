@@ -68,7 +68,8 @@ final class TierMover {
     try (Stream<Cid> keys = from.store.keys()) {
       Iterator<Cid> it = keys.iterator();
       while (running.getAsBoolean() && it.hasNext() && bytes * usedPerBlockByte < excessBytes) {
-        Moved batch = copyBatch(from, List.of(to), it, c -> true, true);
+        long remaining = (long) Math.ceil((excessBytes - bytes * usedPerBlockByte) / usedPerBlockByte);
+        Moved batch = copyBatch(from, List.of(to), it, c -> true, true, Math.min(BATCH_BYTES, remaining));
         blocks += batch.blocks();
         bytes += batch.blockBytes();
         if (!batch.complete()) {
@@ -93,7 +94,7 @@ final class TierMover {
     try (Stream<Cid> keys = from.store.keys()) {
       Iterator<Cid> it = keys.iterator();
       while (it.hasNext()) {
-        Moved batch = copyBatch(from, targets, it, needsCopy, false);
+        Moved batch = copyBatch(from, targets, it, needsCopy, false, BATCH_BYTES);
         blocks += batch.blocks();
         bytes += batch.blockBytes();
         if (!batch.complete()) {
@@ -109,16 +110,17 @@ final class TierMover {
   }
 
   /**
-   * Gathers the next batch from {@code keys} (blocks this mover could claim and {@code needsCopy} accepts),
-   * writes it to the first target that takes it and waits until it is durable, then deletes the sources
-   * if asked. Blocks that vanished meanwhile are skipped; a block that cannot be read is logged and skipped.
+   * Gathers the next batch from {@code keys} (blocks this mover could claim and {@code needsCopy} accepts)
+   * up to {@code maxBytes} of blocks, writes it to the first target that takes it and waits until it is
+   * durable, then deletes the sources if asked. Blocks that vanished meanwhile are skipped; a block that
+   * cannot be read is logged and skipped; blocks read past {@code maxBytes} are left where they are.
    */
   private Moved copyBatch(TierHandle from, List<TierHandle> targets, Iterator<Cid> keys,
-      Predicate<Cid> needsCopy, boolean deleteSource) {
+      Predicate<Cid> needsCopy, boolean deleteSource, long maxBytes) {
     List<Block> batch = new ArrayList<>();
     long bytes = 0;
     try {
-      while (keys.hasNext() && batch.size() < BATCH_BLOCKS && bytes < BATCH_BYTES) {
+      while (keys.hasNext() && batch.size() < BATCH_BLOCKS && bytes < maxBytes) {
         List<Cid> window = new ArrayList<>(READ_WINDOW);
         while (keys.hasNext() && window.size() < READ_WINDOW && batch.size() + window.size() < BATCH_BLOCKS) {
           Cid cid = keys.next();
@@ -130,6 +132,10 @@ final class TierMover {
         for (int i = 0; i < window.size(); i++) {
           try {
             Block b = reads.get(i).join();
+            if (bytes >= maxBytes) {
+              release(b.cid());
+              continue;
+            }
             batch.add(b);
             bytes += b.size();
           } catch (CompletionException e) {
