@@ -3,7 +3,9 @@ package io.cairn.blockstore.commands.internal;
 import io.cairn.blockstore.BatchIOManager;
 import io.cairn.blockstore.BlockTier;
 import io.cairn.blockstore.MultiTierBlockstore;
+import io.cairn.node.NodeInfo;
 import io.cairn.testing.Components;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ final class RealStore implements AutoCloseable {
   final MultiTierBlockstore store;
   final BlockTier memory;
   private final List<BlockTier> tiers = new ArrayList<>();
+  private final List<BlockTier> files = new ArrayList<>();
   private long serviceIds = 1;
 
   RealStore(Map<String, Object> storeConfig) {
@@ -25,6 +28,35 @@ final class RealStore implements AutoCloseable {
         storeConfig);
     Components.call(store, "bindBatchIO", batchio);
     memory = memoryTier(BlockTier.MEMORY, 0, 64L << 20);
+  }
+
+  /** A real file tier in {@code dir} (its node home too), bound under {@code name} at {@code rank}. */
+  BlockTier fileTier(String name, int rank, Path dir, long capacity) {
+    BlockTier tier = Components.createWith(BlockTier.class, "io.cairn.blockstore.file.internal.FileTier",
+        Map.of("cairn_tier", name, "cairn_tier_rank", rank, "path", dir.toString(), "capacityBytes", capacity,
+            "minFreeBytes", 0L, "segmentBytes", 1 << 20), logger, node(dir));
+    files.add(tier);
+    bind(tier, name, rank);
+    return tier;
+  }
+
+  static NodeInfo node(Path home) {
+    return new NodeInfo() {
+      @Override
+      public Path home() {
+        return home;
+      }
+
+      @Override
+      public String version() {
+        return "0.1.0";
+      }
+
+      @Override
+      public String commit() {
+        return "";
+      }
+    };
   }
 
   BlockTier memoryTier(String name, int rank, long capacity) {
@@ -45,7 +77,7 @@ final class RealStore implements AutoCloseable {
 
   /** Lets the memory tiers settle their sizes (Caffeine weighs entries lazily), for exact stats. */
   void settle() {
-    tiers.forEach(t -> Components.call(t, "cleanUp"));
+    tiers.stream().filter(t -> !files.contains(t)).forEach(t -> Components.call(t, "cleanUp"));
   }
 
   /** How many blocks the store holds, counted in every tier: nothing stored means zero. */
@@ -57,5 +89,6 @@ final class RealStore implements AutoCloseable {
   public void close() {
     Components.deactivate(store);
     Components.deactivate(batchio);
+    files.forEach(Components::deactivate);
   }
 }
