@@ -68,7 +68,7 @@ final class RealStore implements AutoCloseable {
 
   void bind(BlockTier tier, String name, int rank) {
     tiers.add(tier);
-    Components.call(store, "bindTier", tier, properties(name, rank));
+    Components.call(store, "addTier", tier, properties(name, rank), null);
   }
 
   Map<String, Object> properties(String name, int rank) {

@@ -20,6 +20,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +36,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -141,6 +146,7 @@ public class TieredBlockstore implements MultiTierBlockstore {
     });
   }
 
+  /** Stops demotion; the tiers DS unbinds after this leave without migration (see {@link #removeTier}). */
   @Deactivate
   void deactivate() {
     active = false;
@@ -167,8 +173,29 @@ public class TieredBlockstore implements MultiTierBlockstore {
 
   @Reference(service = BlockTier.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
       policyOption = ReferencePolicyOption.GREEDY)
-  void bindTier(BlockTier tier, Map<String, Object> properties) {
-    TierHandle handle = new TierHandle(tier, nameOf(tier, properties), rankOf(properties), serviceId(properties));
+  void bindTier(BlockTier tier, ServiceReference<BlockTier> reference) {
+    addTier(tier, properties(reference), reference.getBundle());
+  }
+
+  void updatedTier(BlockTier tier, ServiceReference<BlockTier> reference) {
+    rankChanged(tier, properties(reference));
+  }
+
+  void unbindTier(BlockTier tier, ServiceReference<BlockTier> reference) {
+    removeTier(tier);
+  }
+
+  private static Map<String, Object> properties(ServiceReference<?> reference) {
+    Map<String, Object> properties = new HashMap<>();
+    for (String key : reference.getPropertyKeys()) {
+      properties.put(key, reference.getProperty(key));
+    }
+    return properties;
+  }
+
+  /** A tier arrived, with its service properties and the bundle that provides it (null outside a framework). */
+  void addTier(BlockTier tier, Map<String, Object> properties, Bundle provider) {
+    TierHandle handle = new TierHandle(tier, nameOf(tier, properties), rankOf(properties), serviceId(properties), provider);
     synchronized (lock) {
       bound.add(handle);
       relayout();
@@ -176,7 +203,7 @@ public class TieredBlockstore implements MultiTierBlockstore {
     log.info("block tier {} added", handle);
   }
 
-  void updatedTier(BlockTier tier, Map<String, Object> properties) {
+  void rankChanged(BlockTier tier, Map<String, Object> properties) {
     synchronized (lock) {
       for (int i = 0; i < bound.size(); i++) {
         if (bound.get(i).store == tier) {
@@ -188,10 +215,11 @@ public class TieredBlockstore implements MultiTierBlockstore {
   }
 
   /**
-   * Called while the tier is still usable: it stops taking writes at once, and a persistent tier's blocks
-   * that no other persistent tier holds are copied to one before this returns.
+   * A tier is leaving; it is still usable during this call. It stops taking writes at once, and a
+   * persistent tier's blocks that no other persistent tier holds are copied to one before this returns,
+   * unless the node or this store is stopping (the tiers then leave together and come back with it).
    */
-  void unbindTier(BlockTier tier) {
+  void removeTier(BlockTier tier) {
     TierHandle leaving;
     synchronized (lock) {
       leaving = bound.stream().filter(t -> t.store == tier).findFirst().orElse(null);
@@ -203,7 +231,11 @@ public class TieredBlockstore implements MultiTierBlockstore {
     }
     try {
       if (leaving.persistent) {
-        migrateAway(leaving);
+        if (!active || nodeStopping()) {
+          log.info("tier {} leaves as the node stops: its blocks stay in its files", leaving.name);
+        } else {
+          migrateAway(leaving);
+        }
       }
     } finally {
       synchronized (lock) {
@@ -212,6 +244,16 @@ public class TieredBlockstore implements MultiTierBlockstore {
       }
       log.info("block tier {} removed", leaving.name);
     }
+  }
+
+  /** Whether the framework is shutting down (every tier is about to leave: no migration makes sense). */
+  private static boolean nodeStopping() {
+    Bundle own = FrameworkUtil.getBundle(TieredBlockstore.class);
+    if (own == null) {
+      return false; // outside a framework (tests)
+    }
+    BundleContext context = own.getBundleContext();
+    return context == null || context.getBundle(Constants.SYSTEM_BUNDLE_ID).getState() == Bundle.STOPPING;
   }
 
   /** The tiers as reads see them now. */
@@ -683,10 +725,14 @@ public class TieredBlockstore implements MultiTierBlockstore {
     }
   }
 
-  /** Copies the blocks only {@code leaving} holds to the other persistent tiers, durably. */
+  /**
+   * Copies the blocks only {@code leaving} holds to the other persistent tiers, durably. Tiers whose bundle
+   * is stopping as well (the sibling tiers of a file tier bundle being stopped or updated) are no targets:
+   * they are leaving too.
+   */
   private void migrateAway(TierHandle leaving) {
     Layout l = layout;
-    List<TierHandle> others = l.writable();
+    List<TierHandle> others = l.writable().stream().filter(t -> !t.providerStopping()).toList();
     if (others.isEmpty()) {
       log.warn("tier {} is leaving and no other persistent tier is active: its {} blocks stay in its files and are "
           + "served again when the tier returns", leaving.name, leaving.store.stats().blocks());

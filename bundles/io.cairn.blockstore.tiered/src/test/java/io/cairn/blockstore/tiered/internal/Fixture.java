@@ -93,7 +93,7 @@ final class Fixture implements AutoCloseable {
   }
 
   void bind(BlockTier tier, String name, int rank) {
-    store.bindTier(tier, Map.of(BlockTier.TIER, name, BlockTier.RANK, rank, "service.id", serviceIds++));
+    store.addTier(tier, Map.of(BlockTier.TIER, name, BlockTier.RANK, rank, "service.id", serviceIds++), null);
   }
 
   void reconfigure(Map<String, Object> storeConfig) {

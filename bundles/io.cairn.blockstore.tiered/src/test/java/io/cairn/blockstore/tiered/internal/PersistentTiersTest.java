@@ -251,7 +251,7 @@ class PersistentTiersTest {
       }
       f.store.putBatch(blocks).join();
       hdd.putMany(blocks.subList(0, 100)).join(); // some are in both already
-      f.store.unbindTier(ssd);
+      f.store.removeTier(ssd);
       assertEquals(List.of(BlockTier.MEMORY, BlockTier.HDD), f.store.tiers().stream().map(TierStats::tier).toList());
       assertEquals(blocks.size(), hdd.stats().blocks());
       for (Block b : blocks) {
@@ -265,6 +265,22 @@ class PersistentTiersTest {
     }
   }
 
+  /** DS unbinds every tier after deactivating the store: that is a stop, not a removal, and copies nothing. */
+  @Test
+  void tiersUnboundAfterTheStoreStoppedAreNotMigrated() {
+    try (Fixture f = new Fixture(NO_BACKGROUND_DEMOTION)) {
+      BlockTier ssd = f.fileTier(BlockTier.SSD, 100, dir.resolve("ssd"), Map.of());
+      BlockTier hdd = f.fileTier(BlockTier.HDD, 200, dir.resolve("hdd"), Map.of());
+      Block a = block(12, 1000);
+      f.store.put(a).join();
+      f.store.deactivate();
+      f.store.removeTier(ssd);
+      assertFalse(holds(hdd, a));
+      assertTrue(holds(ssd, a));
+      assertTrue(f.warnings().stream().noneMatch(w -> w.contains("leaving")), f.warnings().toString());
+    }
+  }
+
   @Test
   void theLastPersistentTierLeavingKeepsItsBlocksInItsFilesForItsReturn() {
     try (Fixture f = new Fixture(NO_BACKGROUND_DEMOTION)) {
@@ -272,7 +288,7 @@ class PersistentTiersTest {
       BlockTier ssd = f.fileTier(BlockTier.SSD, 100, ssdDir, Map.of());
       Block a = block(10, 4000);
       f.store.put(a).join();
-      f.store.unbindTier(ssd);
+      f.store.removeTier(ssd);
       assertTrue(f.warnings().stream().anyMatch(w -> w.contains("tier ssd is leaving and no other persistent tier is active")
           && w.contains("stay in its files")), f.warnings().toString());
       assertInstanceOf(BlockNotFoundException.class, failure(f.store.get(a.cid())));
@@ -288,7 +304,7 @@ class PersistentTiersTest {
     try (Fixture f = new Fixture(NO_BACKGROUND_DEMOTION)) {
       BlockTier ssd = f.fileTier(BlockTier.SSD, 100, dir.resolve("ssd"), Map.of());
       BlockTier hdd = f.fileTier(BlockTier.HDD, 200, dir.resolve("hdd"), Map.of());
-      f.store.updatedTier(hdd, Map.of(BlockTier.TIER, BlockTier.HDD, BlockTier.RANK, 50, "service.id", 99L));
+      f.store.rankChanged(hdd, Map.of(BlockTier.TIER, BlockTier.HDD, BlockTier.RANK, 50, "service.id", 99L));
       Block a = block(11, 100);
       f.store.put(a).join();
       assertTrue(holds(hdd, a) && !holds(ssd, a), "hdd now ranks first, so it takes writes");

@@ -257,7 +257,7 @@ class TieredBlockstoreTest {
     try (Fixture f = new Fixture(Map.of())) {
       BlockTier memory = f.memoryTier(BlockTier.MEMORY, 0, 16 * MIB);
       f.store.put(block(11, 100)).join();
-      f.store.unbindTier(memory);
+      f.store.removeTier(memory);
       assertTrue(f.store.tiers().isEmpty());
       assertFalse(f.store.has(block(11, 100).cid()).join());
     }
