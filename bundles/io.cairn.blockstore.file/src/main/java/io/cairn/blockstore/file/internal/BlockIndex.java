@@ -99,8 +99,14 @@ final class BlockIndex implements AutoCloseable {
     return v == null ? null : Location.decode(v);
   }
 
-  void put(byte[] cid, Location location) {
-    entries.put(cid, location.encode());
+  /** Maps the CID to {@code location}; the location it had, or null. */
+  Location put(byte[] cid, Location location) {
+    byte[] previous = entries.put(cid, location.encode());
+    return previous == null ? null : Location.decode(previous);
+  }
+
+  boolean contains(byte[] cid) {
+    return entries.containsKey(cid);
   }
 
   Location remove(byte[] cid) {
