@@ -1060,7 +1060,12 @@ final class FileStore implements AutoCloseable {
     if (broken == null && failure == null && !writer.isAlive()) {
       saveCounters();
       Segment last = segments.lastEntry().getValue();
-      index.closeClean(last.id + ":" + last.size());
+      try {
+        index.closeClean(last.id + ":" + last.size());
+      } catch (IOException e) {
+        // Nothing is lost: without the marker the next open rebuilds the index from the segments.
+        events.warn("cannot mark the index of " + dir + " clean (" + e.getMessage() + "); the next start rebuilds it");
+      }
     } else {
       index.close();
     }
