@@ -85,6 +85,8 @@ final class FileStore implements AutoCloseable {
   private final BlockingQueue<WriteOp> queue;
   private final Thread writer;
   private final ExecutorService syncer;
+  /** Applies half of a large commit's index changes beside the writer (MapDB is most of a put's CPU). */
+  private final ExecutorService indexer;
   private final ExecutorService acks;
   private final ScheduledExecutorService compactor;
   private volatile CompletableFuture<Long> compacting = CompletableFuture.completedFuture(0L);
@@ -106,6 +108,7 @@ final class FileStore implements AutoCloseable {
     this.queue = new LinkedBlockingQueue<>();
     String name = settings.name();
     this.syncer = Executors.newSingleThreadExecutor(r -> daemon(r, "cairn-file-" + name + "-force"));
+    this.indexer = Executors.newSingleThreadExecutor(r -> daemon(r, "cairn-file-" + name + "-index"));
     this.acks = Executors.newSingleThreadExecutor(r -> daemon(r, "cairn-file-" + name + "-ack"));
     this.writer = daemon(this::writeLoop, "cairn-file-" + name + "-writer");
     this.compactor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cairn-file-" + name + "-compactor"));
@@ -751,7 +754,7 @@ final class FileStore implements AutoCloseable {
       toForce.force();
       return null;
     });
-    List<Pending> applied = applyToIndex(pending);
+    List<Pending> applied = applyInParallel(pending);
     try {
       force.get();
     } catch (ExecutionException | InterruptedException e) {
@@ -880,6 +883,36 @@ final class FileStore implements AutoCloseable {
       broken = e;
       events.warn("cannot undo a failed write in " + dir + " (" + e + "); the tier takes no more writes");
     }
+  }
+
+  /** Below this many changes, a second thread costs more than it saves. */
+  private static final int PARALLEL_INDEX = 64;
+
+  /**
+   * Applies the changes in two halves split by CID hash, one on the indexer thread, so every change
+   * to one CID stays in order on one thread.
+   */
+  private List<Pending> applyInParallel(List<Pending> pending) {
+    if (pending.size() < PARALLEL_INDEX) {
+      return applyToIndex(pending);
+    }
+    List<Pending> mine = new ArrayList<>(pending.size() / 2 + 16);
+    List<Pending> theirs = new ArrayList<>(pending.size() / 2 + 16);
+    for (Pending p : pending) {
+      ((Arrays.hashCode(p.cid()) & 1) == 0 ? mine : theirs).add(p);
+    }
+    Future<List<Pending>> other = indexer.submit(() -> applyToIndex(theirs));
+    List<Pending> applied = applyToIndex(mine);
+    try {
+      applied.addAll(other.get());
+    } catch (ExecutionException e) {
+      revert(applied);
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while indexing", e);
+    }
+    return applied;
   }
 
   private List<Pending> applyToIndex(List<Pending> pending) {
@@ -1045,6 +1078,7 @@ final class FileStore implements AutoCloseable {
       op.fail(new BlockstoreException("the " + settings.name() + " tier closed before this write"));
     }
     syncer.shutdown();
+    indexer.shutdown();
     acks.shutdown();
     try {
       acks.awaitTermination(10, TimeUnit.SECONDS);
