@@ -73,29 +73,39 @@ public class BatchIOComponent implements BatchIOManager {
   }
 
   /**
-   * Refuses new puts, writes what is queued, and waits up to drainTimeoutMillis for it. Puts still not
-   * written then are logged; their futures complete if their tier finishes the write later.
+   * Refuses new puts, writes what is queued and answers its puts, waiting up to drainTimeoutMillis in
+   * all. Puts still not written then are logged; their futures complete if their tier finishes the
+   * write later.
    */
   @Deactivate
   void deactivate() {
+    long drainMillis = settings.drainTimeoutMillis();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMillis);
     budget.close();
     flush();
-    boolean drained;
+    boolean written = false;
+    boolean answered = false;
     try {
-      drained = budget.awaitEmpty(settings.drainTimeoutMillis());
+      written = budget.awaitEmpty(drainMillis);
+      timers.shutdownNow();
+      // A put admitted just before the stop may have opened a batch after the flush above; closed now,
+      // while the writers still take work.
+      flush();
+      writers.shutdown();
+      answered = writers.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      drained = false;
+    } finally {
+      timers.shutdownNow();
+      writers.shutdown();
     }
-    if (!drained) {
+    if (!written) {
       log.warn("{}: stopping with {} puts ({} bytes) not written after drainTimeoutMillis {}", PID, budget.blocks(),
-          budget.bytes(), settings.drainTimeoutMillis());
+          budget.bytes(), drainMillis);
+    } else if (!answered) {
+      log.warn("{}: stopping while callers' continuations of written puts still run after drainTimeoutMillis {}", PID,
+          drainMillis);
     }
-    timers.shutdownNow();
-    // A put admitted just before the stop may have opened a batch after the flush above; closed now,
-    // while the writers still take work.
-    flush();
-    writers.shutdown();
   }
 
   @Override

@@ -43,7 +43,9 @@ import org.osgi.service.metatype.annotations.Designate;
  * codec reads its old blocks, and the configured one writes. A codec leaving while blocks still need
  * it is held up in its unbind until those blocks are rewritten raw: nothing becomes unreadable.
  */
-@Component(service = BlockTier.class, configurationPid = FileTier.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+// Immediate: the segments are checked (and the index rebuilt if need be) at start, not on the first read.
+@Component(service = BlockTier.class, configurationPid = FileTier.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+    immediate = true)
 @Designate(ocd = FileTierConfig.class, factory = true)
 public class FileTier implements BlockTier {
   public static final String PID = "io.cairn.blockstore.file";

@@ -80,15 +80,19 @@ class FileStoreTest {
   }
 
   @Test
-  void aRepeatedPutIsStoredOnce() throws Exception {
+  void aRepeatedPutIsIndexedOnceAndCountedOnce() throws Exception {
     Block b = Block.raw("twice".getBytes());
     try (FileStore store = fixture.open(StoreFixture.settings(dir))) {
+      long empty = store.fileBytes();
       store.putMany(List.of(b, b)).join();
+      long once = store.fileBytes();
+      assertEquals(1, store.stats().blocks());
+      assertTrue(once > empty);
       store.putMany(List.of(b)).join();
       assertEquals(1, store.stats().blocks());
-      long size = store.fileBytes();
-      store.putMany(List.of(b)).join();
-      assertEquals(size, store.fileBytes(), "no second record");
+      assertEquals(once - empty, store.stats().usedBytes(), "the replaced record is dead space, not used");
+      assertEquals(b, store.get(b.cid()));
+      assertEquals(b.size(), store.stats().blockBytes());
     }
   }
 
