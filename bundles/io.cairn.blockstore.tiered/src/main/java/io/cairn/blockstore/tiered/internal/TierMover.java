@@ -36,6 +36,7 @@ final class TierMover {
 
   private final Logger log;
   private final Set<Cid> moving = ConcurrentHashMap.newKeySet();
+  private final Set<Cid> reported = ConcurrentHashMap.newKeySet();
 
   TierMover(Logger log) {
     this.log = log;
@@ -50,8 +51,11 @@ final class TierMover {
     moving.remove(cid);
   }
 
-  /** What one round of moving did. */
-  record Moved(long blocks, long blockBytes, boolean complete) {
+  /** What one round of moving did; {@code failure} says why it stopped early, null if it did not. */
+  record Moved(long blocks, long blockBytes, String failure) {
+    boolean complete() {
+      return failure == null;
+    }
   }
 
   /**
@@ -73,14 +77,14 @@ final class TierMover {
         blocks += batch.blocks();
         bytes += batch.blockBytes();
         if (!batch.complete()) {
-          return new Moved(blocks, bytes, false);
+          return new Moved(blocks, bytes, batch.failure());
         }
         if (from.store.stats().usedBytes() <= lowWaterBytes) {
           break;
         }
       }
     }
-    return new Moved(blocks, bytes, true);
+    return new Moved(blocks, bytes, null);
   }
 
   /**
@@ -98,7 +102,7 @@ final class TierMover {
         blocks += batch.blocks();
         bytes += batch.blockBytes();
         if (!batch.complete()) {
-          return new Moved(blocks, bytes, false);
+          return new Moved(blocks, bytes, batch.failure());
         }
         if (System.nanoTime() - lastReport > 5_000_000_000L) {
           lastReport = System.nanoTime();
@@ -106,7 +110,7 @@ final class TierMover {
         }
       }
     }
-    return new Moved(blocks, bytes, true);
+    return new Moved(blocks, bytes, null);
   }
 
   /**
@@ -141,18 +145,20 @@ final class TierMover {
           } catch (CompletionException e) {
             release(window.get(i));
             Throwable cause = Futures.unwrap(e);
-            if (!(cause instanceof BlockNotFoundException)) {
-              log.warn("tier {}: block {} cannot be read to move it: {}", from.name, window.get(i), cause.toString());
+            if (!(cause instanceof BlockNotFoundException) && firstReport(window.get(i))) {
+              log.warn("tier {}: block {} cannot be read to move it (left where it is): {}", from.name, window.get(i),
+                  cause.toString());
             }
           }
         }
       }
       if (batch.isEmpty()) {
-        return new Moved(0, 0, true);
+        return new Moved(0, 0, null);
       }
-      TierHandle target = writeDurably(batch, targets, from);
+      List<String> failures = new ArrayList<>();
+      TierHandle target = writeDurably(batch, targets, failures);
       if (target == null) {
-        return new Moved(0, 0, false);
+        return new Moved(0, 0, String.join("; ", failures));
       }
       // A target that started leaving meanwhile may already have been migrated past these blocks: then
       // the source keeps them too.
@@ -168,7 +174,7 @@ final class TierMover {
           }
         }
       }
-      return new Moved(batch.size(), bytes, true);
+      return new Moved(batch.size(), bytes, null);
     } finally {
       for (Block b : batch) {
         release(b.cid());
@@ -176,17 +182,30 @@ final class TierMover {
     }
   }
 
-  /** Writes the batch to the first target that takes it, durably; the target, or null if none did. */
-  private TierHandle writeDurably(List<Block> batch, List<TierHandle> targets, TierHandle from) {
+  /**
+   * Writes the batch to the first target that takes it, durably; the target, or null if none did (each
+   * refusal added to {@code failures}).
+   */
+  private static TierHandle writeDurably(List<Block> batch, List<TierHandle> targets, List<String> failures) {
     for (TierHandle target : targets) {
       try {
         target.track(Futures.call(() -> target.store.putMany(batch))).join();
         return target;
       } catch (CompletionException e) {
-        log.warn("tier {}: moving {} blocks to tier {} failed: {}", from.name, batch.size(), target.name,
-            Futures.unwrap(e).toString());
+        failures.add("tier " + target.name + " refused " + batch.size() + " blocks: " + Futures.unwrap(e).getMessage());
       }
     }
     return null;
+  }
+
+  /**
+   * Whether an unreadable block is reported for the first time: demotion meets the same one every round,
+   * and once in the log is enough (the set is bounded; past the bound, reports start over).
+   */
+  private boolean firstReport(Cid cid) {
+    if (reported.size() >= 10_000) {
+      reported.clear();
+    }
+    return reported.add(cid);
   }
 }

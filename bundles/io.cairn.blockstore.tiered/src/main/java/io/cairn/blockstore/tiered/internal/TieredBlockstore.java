@@ -24,8 +24,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,7 +63,9 @@ import org.osgi.service.metatype.annotations.Designate;
  * otherwise than "not found" (a corrupt record, an I/O error) is logged and the next is asked, so a good
  * copy lower down is still served; only when none has it does the read fail, with the first such failure.
  * A block found below the memory tier is copied into it (promotion {@code memory}), and with promotion
- * {@code up} also moved into the write tier. Reads take an immutable snapshot of the tiers and never lock.
+ * {@code up} also moved into the write tier; streamed reads ({@link #getStream}) are not promoted, since
+ * they exist so that large blocks are never held whole. Reads take an immutable snapshot of the tiers and
+ * never lock.
  *
  * <p><b>Writes</b> go to the write tier through the {@link BatchIOManager} and complete when durable. A
  * block some persistent tier already holds is not written again (as Kubo's blockstore cache does). When
@@ -112,6 +116,8 @@ public class TieredBlockstore implements MultiTierBlockstore {
   private final List<TierHandle> bound = new ArrayList<>();
   /** Guarded by {@link #lock}. */
   private ScheduledFuture<?> demotionTask;
+  /** The tiers whose last demotion round stopped early (only the demotion thread touches it). */
+  private final Set<String> demotionStuck = ConcurrentHashMap.newKeySet();
   private volatile Layout layout = Layout.EMPTY;
   private volatile TieredSettings settings;
   private volatile boolean active = true;
@@ -719,9 +725,15 @@ public class TieredBlockstore implements MultiTierBlockstore {
       long lowWater = (long) (s.lowWater() * capacity);
       TierMover.Moved moved = mover.demote(upper, lower, stats.usedBytes() - lowWater, lowWater,
           () -> active && !upper.leaving && !lower.leaving);
-      log.info("tier {} was {} of {} bytes full: {} blocks ({} bytes) demoted to tier {}{}", upper.name,
-          stats.usedBytes(), capacity, moved.blocks(), moved.blockBytes(), lower.name,
-          moved.complete() ? "" : "; stopped early (see the warning above)");
+      if (moved.complete()) {
+        demotionStuck.remove(upper.name);
+        log.info("tier {} was {} of {} bytes full: {} blocks ({} bytes) demoted to tier {}", upper.name,
+            stats.usedBytes(), capacity, moved.blocks(), moved.blockBytes(), lower.name);
+      } else if (demotionStuck.add(upper.name)) {
+        // Said once, not every round, until a round succeeds again.
+        log.warn("tier {} is {} of {} bytes full and demoting into tier {} stopped after {} blocks: {}", upper.name,
+            stats.usedBytes(), capacity, lower.name, moved.blocks(), moved.failure());
+      }
     }
   }
 
@@ -748,8 +760,8 @@ public class TieredBlockstore implements MultiTierBlockstore {
       log.info("tier {} left: {} blocks ({} bytes) copied; the rest were already held elsewhere", leaving.name,
           moved.blocks(), moved.blockBytes());
     } else {
-      log.error("tier {} left after copying {} blocks: the others could not be copied (see the warnings above); they "
-          + "stay in its files and are served again when the tier returns", leaving.name, moved.blocks());
+      log.error("tier {} left after copying {} blocks: the others could not be copied ({}); they stay in its files "
+          + "and are served again when the tier returns", leaving.name, moved.blocks(), moved.failure());
     }
   }
 

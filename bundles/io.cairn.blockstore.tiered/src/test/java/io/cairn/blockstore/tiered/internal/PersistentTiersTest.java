@@ -222,6 +222,32 @@ class PersistentTiersTest {
   }
 
   @Test
+  void demotionIntoAFullTierStopsDeletesNothingAndSaysSoOnce() {
+    try (Fixture f = new Fixture(NO_BACKGROUND_DEMOTION)) {
+      BlockTier ssd = f.fileTier(BlockTier.SSD, 100, dir.resolve("ssd"), Map.of("capacityBytes", MIB));
+      BlockTier hdd = f.fileTier(BlockTier.HDD, 200, dir.resolve("hdd"), Map.of("capacityBytes", MIB));
+      for (int i = 0; hdd.stats().usedBytes() + 30_000 < MIB; i++) {
+        hdd.put(block(7000 + i, 20_000)).join();
+      }
+      List<Block> blocks = new ArrayList<>();
+      while (ssd.stats().usedBytes() <= 0.9 * MIB) {
+        Block b = block(8000 + blocks.size(), 20_000);
+        f.store.put(b).join();
+        blocks.add(b);
+      }
+      long before = ssd.stats().blocks();
+      f.store.demote();
+      f.store.demote();
+      assertEquals(before, ssd.stats().blocks(), "the hdd refused the batch: nothing left the ssd");
+      assertEquals(1, f.warnings().stream().filter(w -> w.contains("demoting into tier hdd stopped")).count(),
+          f.warnings().toString());
+      for (Block b : blocks) {
+        assertEquals(b, f.store.get(b.cid()).join());
+      }
+    }
+  }
+
+  @Test
   void theBackgroundTaskDemotes() throws Exception {
     try (Fixture f = new Fixture(Map.of("demotionIntervalMs", 10L))) {
       BlockTier ssd = f.fileTier(BlockTier.SSD, 100, dir.resolve("ssd"), Map.of("capacityBytes", MIB));
