@@ -116,7 +116,7 @@ public class TieredBlockstore implements MultiTierBlockstore {
   private final List<TierHandle> bound = new ArrayList<>();
   /** Guarded by {@link #lock}. */
   private ScheduledFuture<?> demotionTask;
-  /** The tiers whose last demotion round stopped early (only the demotion thread touches it). */
+  /** The tiers whose last demotion round stopped early, so that is logged once, not every round. */
   private final Set<String> demotionStuck = ConcurrentHashMap.newKeySet();
   private volatile Layout layout = Layout.EMPTY;
   private volatile TieredSettings settings;
