@@ -60,6 +60,8 @@ public class FileTier implements BlockTier {
   private final Logger log;
   private final Path home;
   private final FileStore store;
+  /** Set once deactivated: DS unbinds the codecs after that, and a closing tier rewrites nothing. */
+  private volatile boolean closed;
 
   @Activate
   public FileTier(@Reference(service = LoggerFactory.class) Logger log, @Reference NodeInfo node,
@@ -121,6 +123,7 @@ public class FileTier implements BlockTier {
 
   @Deactivate
   void deactivate() throws IOException {
+    closed = true;
     store.close();
   }
 
@@ -138,7 +141,7 @@ public class FileTier implements BlockTier {
     long serviceId = (Long) properties.get(Constants.SERVICE_ID);
     boolean replaced = codecs.stream().anyMatch(b -> b.serviceId() != serviceId && b.codec().id() == codec.id());
     long needing = store.blocksWithCodec(codec.id());
-    if (!replaced && needing > 0) {
+    if (!closed && !replaced && needing > 0) {
       log.warn("codec {} is leaving while the {} tier has {} blocks written by it: rewriting them raw first",
           codec.name(), store.settings().name(), needing);
       try {
