@@ -200,6 +200,7 @@ class FileStoreTest {
     try (FileStore store = fixture.open(StoreFixture.settings(dir)); InputStream in = store.getStream(big.cid())) {
       IOException e = assertThrows(IOException.class, in::readAllBytes);
       assertInstanceOf(CorruptBlockException.class, e.getCause());
+      assertThrows(CorruptBlockException.class, () -> store.get(big.cid()), "a whole read of a large block checks too");
     }
   }
 
