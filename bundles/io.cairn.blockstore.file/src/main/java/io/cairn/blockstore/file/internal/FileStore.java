@@ -75,6 +75,7 @@ final class FileStore implements AutoCloseable {
   private final BlockIndex index;
   private final ConcurrentSkipListMap<Integer, Segment> segments = new ConcurrentSkipListMap<>();
   private final ConcurrentHashMap<Integer, AtomicLong> liveBytes = new ConcurrentHashMap<>();
+  private final AtomicLong blockCount = new AtomicLong();
   private final AtomicLong usedBytes = new AtomicLong();
   private final AtomicLong blockBytes = new AtomicLong();
   private final AtomicLongArray codecBlocks = new AtomicLongArray(256);
@@ -186,6 +187,7 @@ final class FileStore implements AutoCloseable {
 
   private void loadCounters() {
     Map<String, Long> saved = index.counters();
+    blockCount.set(saved.getOrDefault("blocks", 0L));
     usedBytes.set(saved.getOrDefault("usedBytes", 0L));
     blockBytes.set(saved.getOrDefault("blockBytes", 0L));
     for (Map.Entry<String, Long> e : saved.entrySet()) {
@@ -260,6 +262,7 @@ final class FileStore implements AutoCloseable {
 
   private void remember(int cidLength, Location l) {
     long bytes = l.recordLength(cidLength);
+    blockCount.incrementAndGet();
     usedBytes.addAndGet(bytes);
     blockBytes.addAndGet(l.originalLength());
     liveBytes.computeIfAbsent(l.segment(), k -> new AtomicLong()).addAndGet(bytes);
@@ -268,6 +271,7 @@ final class FileStore implements AutoCloseable {
 
   private void forget(int cidLength, Location l) {
     long bytes = l.recordLength(cidLength);
+    blockCount.decrementAndGet();
     usedBytes.addAndGet(-bytes);
     blockBytes.addAndGet(-l.originalLength());
     AtomicLong live = liveBytes.get(l.segment());
@@ -489,7 +493,7 @@ final class FileStore implements AutoCloseable {
   }
 
   TierStats stats() {
-    return new TierStats(settings.name(), index.size(), usedBytes.get(), blockBytes.get(), settings.capacityBytes(),
+    return new TierStats(settings.name(), blockCount.get(), usedBytes.get(), blockBytes.get(), settings.capacityBytes(),
         hits.sum(), misses.sum());
   }
 
@@ -1106,6 +1110,7 @@ final class FileStore implements AutoCloseable {
   private void saveCounters() {
     Map<String, Long> c = index.counters();
     c.clear();
+    c.put("blocks", blockCount.get());
     c.put("usedBytes", usedBytes.get());
     c.put("blockBytes", blockBytes.get());
     liveBytes.forEach((id, live) -> c.put("live." + id, live.get()));
