@@ -29,4 +29,11 @@ public interface CompressionCodec {
    * included, is a {@link CorruptBlockException}.
    */
   byte[] decompress(byte[] compressed, int originalLength);
+
+  /** For {@link #compress}: an {@link IllegalArgumentException} unless {@code level} is 1-9. */
+  static void checkLevel(int level) {
+    if (level < 1 || level > 9) {
+      throw new IllegalArgumentException("compression level " + level + " is outside 1-9");
+    }
+  }
 }

@@ -31,9 +31,7 @@ public class DeflateCodec implements CompressionCodec {
 
   @Override
   public byte[] compress(byte[] data, int level) {
-    if (level < 1 || level > 9) {
-      throw new IllegalArgumentException("compression level " + level + " is outside 1-9");
-    }
+    CompressionCodec.checkLevel(level);
     Deflater deflater = new Deflater(level, true);
     try {
       deflater.setInput(data);
@@ -74,6 +72,14 @@ public class DeflateCodec implements CompressionCodec {
       byte[] probe = new byte[1];
       if (!inflater.finished() && inflater.inflate(probe) > 0) {
         throw new CorruptBlockException(null, "deflate data holds more than the recorded " + originalLength + " bytes");
+      }
+      // A stream cut short after its last data byte still yields every byte: its missing end marker is
+      // the only sign, and a cut record must not pass for a whole one.
+      if (!inflater.finished()) {
+        throw new CorruptBlockException(null, "deflate data ends before its final block does");
+      }
+      if (inflater.getRemaining() > 0) {
+        throw new CorruptBlockException(null, "deflate data is followed by " + inflater.getRemaining() + " stray bytes");
       }
       return out;
     } catch (DataFormatException e) {

@@ -63,9 +63,7 @@ public class Lz4Codec implements CompressionCodec {
 
   @Override
   public byte[] compress(byte[] data, int level) {
-    if (level < 1 || level > 9) {
-      throw new IllegalArgumentException("compression level " + level + " is outside 1-9");
-    }
+    CompressionCodec.checkLevel(level);
     return COMPRESSORS[level - 1].compress(data);
   }
 

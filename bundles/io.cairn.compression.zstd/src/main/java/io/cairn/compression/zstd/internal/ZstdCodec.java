@@ -49,9 +49,7 @@ public class ZstdCodec implements CompressionCodec {
 
   @Override
   public byte[] compress(byte[] data, int level) {
-    if (level < 1 || level > 9) {
-      throw new IllegalArgumentException("compression level " + level + " is outside 1-9");
-    }
+    CompressionCodec.checkLevel(level);
     try (ZstdCompressCtx zstd = new ZstdCompressCtx()) {
       return zstd.setLevel(ZSTD_LEVELS[level - 1]).compress(data);
     }
