@@ -42,6 +42,9 @@ final class BlockIndex implements AutoCloseable {
         // Values in the leaf, and no MapDB counter (the store counts blocks itself): each saves a
         // store record update per insert (measured ~10% faster puts each).
         .valueInline()
+        // 32 segments of 64-slot directories, 4 levels deep, instead of MapDB's 8 × 16^4: inserts
+        // measured 25-45% faster from 1 to 6 million entries (a MapDB probe, one thread).
+        .layout(32, 64, 4)
         .createOrOpen();
     this.counters = db.hashMap("counters", Serializer.STRING, Serializer.LONG).createOrOpen();
   }
