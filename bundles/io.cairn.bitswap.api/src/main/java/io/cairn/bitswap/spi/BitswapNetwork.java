@@ -1,0 +1,30 @@
+package io.cairn.bitswap.spi;
+
+import io.cairn.bitswap.message.BitswapMessage;
+import io.cairn.bitswap.message.BitswapProtocol;
+import io.cairn.multiformats.PeerId;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Sends bitswap messages over libp2p. Messages to one peer go out in order on one stream (reopened
+ * if it fails); the future completes once the message is written to the connection, so a sender
+ * that waits on it is held back by a slow peer (yamux flow control) instead of buffering without
+ * bound. It fails with {@link PeerUnavailableException} when the peer is gone or does not speak
+ * bitswap, or when the write does not complete within the send timeout (the stream is then reset).
+ */
+@ProviderType
+public interface BitswapNetwork {
+  CompletableFuture<Void> send(PeerId peer, BitswapMessage message);
+
+  /** Connected peers known to speak bitswap. */
+  Set<PeerId> peers();
+
+  /** The bitswap version negotiated with a peer, once known. */
+  Optional<BitswapProtocol> protocol(PeerId peer);
+
+  /** Closes the connections to a peer that broke the protocol; {@code reason} is logged. */
+  void disconnect(PeerId peer, String reason);
+}

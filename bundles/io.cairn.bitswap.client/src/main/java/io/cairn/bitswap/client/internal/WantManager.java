@@ -1,0 +1,381 @@
+package io.cairn.bitswap.client.internal;
+
+import io.cairn.bitswap.BitswapTimeoutException;
+import io.cairn.bitswap.message.BitswapMessage;
+import io.cairn.bitswap.message.BitswapProtocol;
+import io.cairn.bitswap.message.PresenceType;
+import io.cairn.bitswap.message.WantlistEntry;
+import io.cairn.bitswap.spi.BitswapNetwork;
+import io.cairn.blockstore.Block;
+import io.cairn.multiformats.Cid;
+import io.cairn.multiformats.PeerId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.log.Logger;
+
+/**
+ * Every want of the client, on one thread (boxo's want manager and sessions, folded together). All
+ * events — a new want, a HAVE or DONT_HAVE, a verified block, a peer coming or going, a tick — are
+ * handled in order on the manager's thread, so its state needs no locks; the wants they produce
+ * are gathered per peer and sent when the event queue runs dry, so a burst of gets costs one
+ * message per peer.
+ *
+ * <p>A new want goes as want-block to a peer the session already got blocks from (or to the only
+ * peer there is), and as want-have to every other peer; the first peer to answer HAVE is asked for
+ * the block; DONT_HAVE, a silent peer past the response timeout, or a peer leaving moves the
+ * want-block to the next peer that has it. When the block arrives, every peer asked gets a cancel.
+ */
+final class WantManager implements Runnable {
+  /** A block that passed its hash check, to be stored and handed out; told from the manager thread. */
+  interface Delivery {
+    void deliver(PeerId from, Block block, boolean wanted);
+  }
+
+  private final BitswapNetwork network;
+  private final Delivery delivery;
+  private final Logger log;
+  private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
+  private final Map<Cid, WantState> wants = new HashMap<>();
+  private final Map<PeerId, BitswapProtocol> peers = new LinkedHashMap<>();
+  private final Map<PeerId, List<WantlistEntry>> outgoing = new HashMap<>();
+  private volatile ClientSettings settings;
+  private volatile boolean running = true;
+  private volatile int wantCount;
+  private int priority = Integer.MAX_VALUE;
+  private long lastTick;
+
+  /** Someone waiting for a block: a get's future, its session and its deadline. */
+  record Waiter(Session session, CompletableFuture<Block> future, long deadline, Duration timeout) {}
+
+  /** Peers a session got blocks from, most recent first: asked first for its next blocks. */
+  static final class Session {
+    final LinkedHashSet<PeerId> goodPeers = new LinkedHashSet<>();
+    final Set<CompletableFuture<Block>> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  }
+
+  private final class WantState {
+    final Cid cid;
+    final int priority;
+    final List<Waiter> waiters = new ArrayList<>(1);
+    /** Peers sent any want for this CID (they get the cancel). */
+    final Set<PeerId> asked = new LinkedHashSet<>();
+    /** Peers that answered HAVE and have not been asked for the block yet. */
+    final LinkedHashSet<PeerId> haves = new LinkedHashSet<>();
+    final Set<PeerId> dontHaves = new LinkedHashSet<>();
+    PeerId blockPeer;
+    long blockDeadline;
+    long lastBroadcast;
+
+    WantState(Cid cid, int priority) {
+      this.cid = cid;
+      this.priority = priority;
+    }
+  }
+
+  WantManager(BitswapNetwork network, Delivery delivery, ClientSettings settings, Logger log) {
+    this.network = network;
+    this.log = log;
+    this.delivery = delivery;
+    this.settings = settings;
+  }
+
+  void settings(ClientSettings next) {
+    settings = next;
+  }
+
+  int wantCount() {
+    return wantCount;
+  }
+
+  /** Runs an event on the manager thread. */
+  void post(Runnable event) {
+    events.add(event);
+  }
+
+  @Override
+  public void run() {
+    while (running) {
+      try {
+        Runnable event = events.poll(50, TimeUnit.MILLISECONDS);
+        while (event != null) {
+          event.run();
+          event = events.poll();
+        }
+        long now = System.nanoTime();
+        if (now - lastTick >= TimeUnit.MILLISECONDS.toNanos(50)) {
+          lastTick = now;
+          tick(now);
+        }
+        flush();
+        wantCount = wants.size();
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        // One bad event must not stop every fetch of the node.
+        log.error("bitswap want manager event failed", e);
+      }
+    }
+  }
+
+  void stop() {
+    running = false;
+    post(() -> {
+      for (WantState w : wants.values()) {
+        w.waiters.forEach(x -> x.future.cancel(false));
+      }
+      wants.clear();
+    });
+  }
+
+  // ---- events (manager thread)
+
+  /** A get that the local blockstore could not answer. */
+  void want(Cid cid, Waiter waiter) {
+    WantState w = wants.get(cid);
+    if (w == null) {
+      if (wants.size() >= settings.maxWants()) {
+        waiter.future.completeExceptionally(new io.cairn.blockstore.MemoryPressureException(
+            "the client already wants " + wants.size() + " blocks (maxWants)"));
+        return;
+      }
+      w = new WantState(cid, nextPriority());
+      wants.put(cid, w);
+      w.waiters.add(waiter);
+      firstRequest(w, waiter.session);
+    } else {
+      w.waiters.add(waiter);
+    }
+  }
+
+  private int nextPriority() {
+    // Earlier gets rank higher, so a peer serves them roughly in the order asked.
+    priority = priority == Integer.MIN_VALUE + 1 ? Integer.MAX_VALUE : priority - 1;
+    return priority;
+  }
+
+  private void firstRequest(WantState w, Session session) {
+    w.lastBroadcast = System.nanoTime();
+    PeerId blockPeer = null;
+    for (PeerId p : session.goodPeers) {
+      if (peers.containsKey(p)) {
+        blockPeer = p;
+        break;
+      }
+    }
+    if (blockPeer == null && peers.size() == 1) {
+      blockPeer = peers.keySet().iterator().next();
+    }
+    if (blockPeer != null) {
+      askForBlock(w, blockPeer);
+    }
+    for (Map.Entry<PeerId, BitswapProtocol> p : peers.entrySet()) {
+      if (!p.getKey().equals(blockPeer)) {
+        askHave(w, p.getKey(), p.getValue());
+      }
+    }
+  }
+
+  private void askForBlock(WantState w, PeerId peer) {
+    w.blockPeer = peer;
+    w.blockDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.peerResponseTimeoutMillis());
+    w.asked.add(peer);
+    w.haves.remove(peer);
+    BitswapProtocol protocol = peers.get(peer);
+    boolean dontHave = protocol != null && protocol.supportsHave();
+    queue(peer, WantlistEntry.wantBlock(w.cid, w.priority, dontHave));
+  }
+
+  private void askHave(WantState w, PeerId peer, BitswapProtocol protocol) {
+    w.asked.add(peer);
+    if (protocol.supportsHave()) {
+      queue(peer, WantlistEntry.wantHave(w.cid, w.priority, true));
+    } else {
+      // A 1.0.0/1.1.0 peer knows only want-block (and never says DONT_HAVE).
+      queue(peer, WantlistEntry.wantBlock(w.cid, w.priority, false));
+    }
+  }
+
+  private void queue(PeerId peer, WantlistEntry entry) {
+    outgoing.computeIfAbsent(peer, p -> new ArrayList<>()).add(entry);
+  }
+
+  void presence(PeerId peer, Cid cid, PresenceType type) {
+    WantState w = wants.get(cid);
+    if (w == null) {
+      return;
+    }
+    if (type == PresenceType.HAVE) {
+      w.dontHaves.remove(peer);
+      if (w.blockPeer == null) {
+        askForBlock(w, peer);
+      } else if (!peer.equals(w.blockPeer)) {
+        w.haves.add(peer);
+      }
+      for (Waiter x : w.waiters) {
+        x.session.goodPeers.add(peer);
+      }
+    } else {
+      w.dontHaves.add(peer);
+      w.haves.remove(peer);
+      if (peer.equals(w.blockPeer)) {
+        nextBlockPeer(w);
+      }
+    }
+  }
+
+  private void nextBlockPeer(WantState w) {
+    w.blockPeer = null;
+    Iterator<PeerId> it = w.haves.iterator();
+    while (it.hasNext()) {
+      PeerId p = it.next();
+      it.remove();
+      if (peers.containsKey(p)) {
+        askForBlock(w, p);
+        return;
+      }
+    }
+  }
+
+  /** A block that hashed to its CID arrived from {@code peer}. */
+  void arrived(PeerId peer, Block block) {
+    WantState w = wants.remove(block.cid());
+    if (w == null) {
+      delivery.deliver(peer, block, false);
+      return;
+    }
+    delivery.deliver(peer, block, true);
+    for (Waiter x : w.waiters) {
+      Session s = x.session;
+      // The peer that delivered goes first for the session's next want.
+      s.goodPeers.remove(peer);
+      LinkedHashSet<PeerId> reordered = new LinkedHashSet<>();
+      reordered.add(peer);
+      reordered.addAll(s.goodPeers);
+      s.goodPeers.clear();
+      s.goodPeers.addAll(reordered);
+      s.pending.remove(x.future);
+      x.future.complete(block);
+    }
+    for (PeerId p : w.asked) {
+      if (peers.containsKey(p)) {
+        queue(p, WantlistEntry.cancel(w.cid));
+      }
+    }
+  }
+
+  /** A waiter went away (cancelled, or its caller gave up): the want goes when nobody waits. */
+  void waiterGone(Cid cid, CompletableFuture<Block> future) {
+    WantState w = wants.get(cid);
+    if (w == null) {
+      return;
+    }
+    w.waiters.removeIf(x -> x.future == future);
+    if (w.waiters.isEmpty()) {
+      cancel(w);
+    }
+  }
+
+  private void cancel(WantState w) {
+    wants.remove(w.cid);
+    for (PeerId p : w.asked) {
+      if (peers.containsKey(p)) {
+        queue(p, WantlistEntry.cancel(w.cid));
+      }
+    }
+  }
+
+  void peerConnected(PeerId peer, BitswapProtocol protocol) {
+    if (peers.put(peer, protocol) != null) {
+      return;
+    }
+    // A newcomer may have what nobody else had: it hears every open want.
+    for (WantState w : wants.values()) {
+      if (w.blockPeer == null && peers.size() == 1) {
+        askForBlock(w, peer);
+      } else {
+        askHave(w, peer, protocol);
+      }
+    }
+  }
+
+  void peerDisconnected(PeerId peer) {
+    if (peers.remove(peer) == null) {
+      return;
+    }
+    outgoing.remove(peer);
+    for (WantState w : wants.values()) {
+      w.asked.remove(peer);
+      w.haves.remove(peer);
+      w.dontHaves.remove(peer);
+      if (peer.equals(w.blockPeer)) {
+        nextBlockPeer(w);
+      }
+    }
+  }
+
+  private void tick(long now) {
+    long rebroadcast = TimeUnit.MILLISECONDS.toNanos(settings.rebroadcastIntervalMillis());
+    List<WantState> expired = new ArrayList<>();
+    for (WantState w : wants.values()) {
+      w.waiters.removeIf(x -> {
+        if (now - x.deadline >= 0) {
+          x.session.pending.remove(x.future);
+          x.future.completeExceptionally(new BitswapTimeoutException(w.cid, x.timeout));
+          return true;
+        }
+        return x.future.isDone();
+      });
+      if (w.waiters.isEmpty()) {
+        expired.add(w);
+        continue;
+      }
+      if (w.blockPeer != null && now - w.blockDeadline >= 0) {
+        // Silent past the response timeout: counts as DONT_HAVE from that peer.
+        w.dontHaves.add(w.blockPeer);
+        nextBlockPeer(w);
+      }
+      if (w.blockPeer == null && now - w.lastBroadcast >= rebroadcast) {
+        w.lastBroadcast = now;
+        w.dontHaves.clear();
+        if (peers.size() == 1) {
+          askForBlock(w, peers.keySet().iterator().next());
+        } else {
+          peers.forEach((p, protocol) -> askHave(w, p, protocol));
+        }
+      }
+    }
+    expired.forEach(this::cancel);
+  }
+
+  private void flush() {
+    if (outgoing.isEmpty()) {
+      return;
+    }
+    int max = settings.maxEntriesPerMessage();
+    for (Map.Entry<PeerId, List<WantlistEntry>> e : outgoing.entrySet()) {
+      List<WantlistEntry> entries = e.getValue();
+      for (int from = 0; from < entries.size(); from += max) {
+        List<WantlistEntry> part = entries.subList(from, Math.min(entries.size(), from + max));
+        network.send(e.getKey(), new BitswapMessage(List.copyOf(part), false, List.of(), List.of(), 0));
+      }
+    }
+    outgoing.clear();
+  }
+
+  /** The CIDs wanted now (read on the caller's thread: a snapshot taken on the manager thread). */
+  CompletableFuture<Set<Cid>> wantlist() {
+    CompletableFuture<Set<Cid>> result = new CompletableFuture<>();
+    post(() -> result.complete(Set.copyOf(wants.keySet())));
+    return result;
+  }
+}

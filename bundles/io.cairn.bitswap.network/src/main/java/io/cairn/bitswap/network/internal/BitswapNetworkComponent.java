@@ -1,0 +1,270 @@
+package io.cairn.bitswap.network.internal;
+
+import io.cairn.bitswap.message.BitswapFrameDecoder;
+import io.cairn.bitswap.message.BitswapMessage;
+import io.cairn.bitswap.message.BitswapMessageDecoder;
+import io.cairn.bitswap.message.BitswapMessageEncoder;
+import io.cairn.bitswap.message.BitswapProtocol;
+import io.cairn.bitswap.spi.BitswapNetwork;
+import io.cairn.bitswap.spi.BitswapReceiver;
+import io.cairn.bitswap.spi.PeerUnavailableException;
+import io.cairn.libp2p.Connection;
+import io.cairn.libp2p.ConnectionListener;
+import io.cairn.libp2p.Direction;
+import io.cairn.libp2p.Host;
+import io.cairn.libp2p.ProtocolNotSupportedException;
+import io.cairn.libp2p.StreamChannel;
+import io.cairn.libp2p.StreamHandler;
+import io.cairn.libp2p.StreamInfo;
+import io.cairn.multiformats.PeerId;
+import io.cairn.node.config.Configs;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * Bitswap over libp2p (boxo's {@code bitswap/network}). Serves the three bitswap protocol ids as a
+ * stream handler; when a peer connects it opens one outbound stream to it, which both tells whether
+ * the peer speaks bitswap and carries every message we send it. Every bitswap stream, inbound or
+ * outbound, decodes what arrives on it and hands the messages to the receivers on its event loop.
+ */
+@Component(service = {BitswapNetwork.class, StreamHandler.class},
+    property = {StreamHandler.PROTOCOL + "=/ipfs/bitswap/1.2.0", StreamHandler.PROTOCOL + "=/ipfs/bitswap/1.1.0",
+        StreamHandler.PROTOCOL + "=/ipfs/bitswap/1.0.0"},
+    configurationPid = BitswapNetworkComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = NetworkConfig.class)
+public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, ConnectionListener {
+  public static final String PID = "io.cairn.bitswap.network";
+
+  private final Host host;
+  private final Logger log;
+  private final Map<PeerId, PeerState> peers = new ConcurrentHashMap<>();
+  private final List<BitswapReceiver> receivers = new CopyOnWriteArrayList<>();
+  private volatile NetworkSettings settings;
+
+  /** What is kept per connected peer: its connections, its sender once it speaks bitswap, its offences. */
+  private final class PeerState {
+    final PeerId peer;
+    final AtomicInteger connections = new AtomicInteger();
+    final AtomicInteger inboundStreams = new AtomicInteger();
+    final AtomicInteger malformed = new AtomicInteger();
+    final PeerSender sender;
+    /** Set once the peer is known to speak bitswap and the receivers were told. */
+    volatile BitswapProtocol protocol;
+
+    PeerState(PeerId peer) {
+      this.peer = peer;
+      this.sender = new PeerSender(peer, BitswapNetworkComponent.this::openStream,
+          size -> settings.sendTimeoutNanos((int) size));
+    }
+
+    /** The first proof that the peer speaks bitswap: tell the receivers, once. */
+    synchronized void speaksBitswap(BitswapProtocol negotiated) {
+      if (protocol == null) {
+        protocol = negotiated;
+        receivers.forEach(r -> r.peerConnected(peer, negotiated));
+      }
+    }
+  }
+
+  @Activate
+  public BitswapNetworkComponent(@Reference Host host, @Reference(service = LoggerFactory.class) Logger log,
+      NetworkConfig config) {
+    this.host = host;
+    this.log = log;
+    this.settings = Configs.validate(PID, config, NetworkSettings::of, log)
+        .orElseGet(() -> NetworkSettings.of(Configs.defaults(NetworkConfig.class)));
+    host.addConnectionListener(this);
+    host.connections().forEach(this::connected);
+  }
+
+  @Modified
+  void modified(NetworkConfig config) {
+    Configs.validate(PID, config, NetworkSettings::of, log).ifPresent(next -> settings = next);
+  }
+
+  @Deactivate
+  void deactivate() {
+    host.removeConnectionListener(this);
+    peers.values().forEach(p -> p.sender.close());
+    peers.clear();
+  }
+
+  @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+  void bindReceiver(BitswapReceiver receiver) {
+    receivers.add(receiver);
+    // A receiver that arrives late (a bundle deployed while peers are connected) still learns of them.
+    peers.values().forEach(p -> {
+      BitswapProtocol protocol = p.protocol;
+      if (protocol != null) {
+        receiver.peerConnected(p.peer, protocol);
+      }
+    });
+  }
+
+  void unbindReceiver(BitswapReceiver receiver) {
+    receivers.remove(receiver);
+  }
+
+  // ---- connections
+
+  @Override
+  public void connected(Connection connection) {
+    PeerId peer = connection.remotePeer();
+    PeerState state = peers.computeIfAbsent(peer, PeerState::new);
+    if (state.connections.incrementAndGet() == 1) {
+      // Opening our stream now finds out whether the peer speaks bitswap (and which version) and
+      // makes the first message cheap; a peer without bitswap answers "na" and is left alone.
+      openStream(peer).whenComplete((stream, error) -> {
+        if (error != null && !(unwrap(error) instanceof ProtocolNotSupportedException)) {
+          log.debug("bitswap stream to {} failed: {}", peer, error.toString());
+        }
+      });
+    }
+  }
+
+  @Override
+  public void disconnected(Connection connection) {
+    PeerId peer = connection.remotePeer();
+    PeerState state = peers.get(peer);
+    if (state != null && state.connections.decrementAndGet() <= 0 && peers.remove(peer, state)) {
+      state.sender.close();
+      if (state.protocol != null) {
+        receivers.forEach(r -> r.peerDisconnected(peer));
+      }
+    }
+  }
+
+  // ---- streams
+
+  /** Opens an outbound bitswap stream to a connected peer, newest protocol first. */
+  private CompletableFuture<StreamChannel> openStream(PeerId peer) {
+    return host.newStream(peer, BitswapProtocol.ids(), this::initStream);
+  }
+
+  @Override
+  public void initStream(StreamChannel stream, StreamInfo info) {
+    PeerId peer = info.remotePeer();
+    BitswapProtocol protocol = BitswapProtocol.of(info.protocol()).orElseThrow();
+    PeerState state = peers.computeIfAbsent(peer, PeerState::new);
+    if (info.direction() == Direction.INBOUND) {
+      if (state.inboundStreams.incrementAndGet() > settings.maxInboundStreamsPerPeer()) {
+        state.inboundStreams.decrementAndGet();
+        stream.reset();
+        return;
+      }
+      stream.closeFuture().addListener(f -> state.inboundStreams.decrementAndGet());
+    } else {
+      state.sender.attach(stream, protocol);
+    }
+    NetworkSettings s = settings;
+    stream.pipeline().addLast(
+        new BitswapFrameDecoder(s.limits().maxMessageBytes()),
+        new BitswapMessageDecoder(s.limits()),
+        new BitswapMessageEncoder(protocol),
+        new InboundMessages(state));
+    state.speaksBitswap(protocol);
+  }
+
+  /** Hands each decoded message to the receivers; a malformed one resets the stream and counts against the peer. */
+  private final class InboundMessages extends ChannelInboundHandlerAdapter {
+    private final PeerState state;
+
+    InboundMessages(PeerState state) {
+      this.state = state;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      BitswapMessage message = (BitswapMessage) msg;
+      for (BitswapReceiver receiver : receivers) {
+        try {
+          receiver.receive(state.peer, message);
+        } catch (RuntimeException e) {
+          log.error("bitswap receiver {} failed on a message from {}", receiver, state.peer, e);
+        }
+      }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent && !isOutbound(ctx)) {
+        // The peer finished sending on its stream: close ours too so the stream's state goes.
+        ctx.close();
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
+    private boolean isOutbound(ChannelHandlerContext ctx) {
+      return ctx.channel() == state.sender.currentStream();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      StreamChannel stream = (StreamChannel) ctx.channel();
+      stream.reset();
+      if (!(cause instanceof DecoderException)) {
+        log.debug("bitswap stream from {} failed: {}", state.peer, cause.toString());
+        return;
+      }
+      String reason = cause.getMessage();
+      int offences = state.malformed.incrementAndGet();
+      log.info("malformed bitswap message from {} ({}): {}", state.peer, offences, reason);
+      receivers.forEach(r -> r.malformedMessage(state.peer, reason));
+      if (offences >= settings.malformedMessagesBeforeDisconnect()) {
+        disconnect(state.peer, offences + " malformed bitswap message(s), the last: " + reason);
+      }
+    }
+  }
+
+  // ---- BitswapNetwork
+
+  @Override
+  public CompletableFuture<Void> send(PeerId peer, BitswapMessage message) {
+    PeerState state = peers.get(peer);
+    if (state == null) {
+      return CompletableFuture.failedFuture(new PeerUnavailableException(peer, "not connected"));
+    }
+    return state.sender.send(message);
+  }
+
+  @Override
+  public Set<PeerId> peers() {
+    return peers.values().stream().filter(p -> p.protocol != null).map(p -> p.peer).collect(Collectors.toSet());
+  }
+
+  @Override
+  public Optional<BitswapProtocol> protocol(PeerId peer) {
+    return Optional.ofNullable(peers.get(peer)).map(p -> p.protocol);
+  }
+
+  @Override
+  public void disconnect(PeerId peer, String reason) {
+    log.warn("disconnecting {}: {}", peer, reason);
+    host.connections().stream().filter(c -> c.remotePeer().equals(peer)).forEach(Connection::close);
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+  }
+}
