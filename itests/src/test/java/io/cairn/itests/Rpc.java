@@ -34,6 +34,33 @@ public final class Rpc {
     return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A POST whose answer is binary (block/get). */
+  public HttpResponse<byte[]> postForBytes(String pathAndQuery) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(60))
+        .POST(HttpRequest.BodyPublishers.noBody()).build();
+    return CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /**
+   * {@code block/put} of one block as curl would send it (multipart, one part); the response body is
+   * Kubo's {@code {"Key":...,"Size":...}}.
+   */
+  public HttpResponse<String> putBlock(byte[] data, String query) throws IOException, InterruptedException {
+    String boundary = "cairn-" + Long.toHexString(System.nanoTime());
+    byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"block\"\r\n"
+        + "Content-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] body = new byte[head.length + data.length + tail.length];
+    System.arraycopy(head, 0, body, 0, head.length);
+    System.arraycopy(data, 0, body, head.length, data.length);
+    System.arraycopy(tail, 0, body, head.length + data.length, tail.length);
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v0/block/put" + query))
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
   /** Retries until the server answers at all (it starts asynchronously). */
   public HttpResponse<String> postWhenUp(String pathAndQuery, Duration within) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();

@@ -25,6 +25,15 @@ public interface BitswapNetwork {
   /** The bitswap version negotiated with a peer, once known. */
   Optional<BitswapProtocol> protocol(PeerId peer);
 
+  /**
+   * Adds a receiver of messages and peer events; it is told at once of the bitswap peers connected
+   * now. (Receivers register themselves rather than being services the network binds: the client
+   * and engine need the network, so the network cannot need them.)
+   */
+  void addReceiver(BitswapReceiver receiver);
+
+  void removeReceiver(BitswapReceiver receiver);
+
   /** Closes the connections to a peer that broke the protocol; {@code reason} is logged. */
   void disconnect(PeerId peer, String reason);
 }

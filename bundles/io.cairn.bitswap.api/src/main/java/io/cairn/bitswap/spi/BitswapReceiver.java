@@ -6,8 +6,8 @@ import io.cairn.multiformats.PeerId;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * Told of bitswap peers and their messages (a whiteboard service: the client and the engine each
- * register one). Called on network threads: must not block; hand work that can wait (hashing,
+ * Told of bitswap peers and their messages (the client and the engine each add one to the
+ * {@link BitswapNetwork}). Called on network threads: must not block; hand work that can wait (hashing,
  * blockstore access) to another thread. The message's arrays are the receiver's to keep, not to modify.
  */
 @ConsumerType

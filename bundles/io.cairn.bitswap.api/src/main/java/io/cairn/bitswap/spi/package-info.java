@@ -1,6 +1,6 @@
 /**
  * The boundary between bitswap and libp2p (boxo's {@code bitswap/network}): the network sends
- * messages to peers and hands received ones to every {@link io.cairn.bitswap.spi.BitswapReceiver}.
+ * messages to peers and hands received ones to every {@link io.cairn.bitswap.spi.BitswapReceiver} added to it.
  */
 @Export
 @Version("1.0.0")

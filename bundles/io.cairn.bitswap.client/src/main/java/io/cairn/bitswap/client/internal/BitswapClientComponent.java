@@ -47,13 +47,14 @@ import org.osgi.service.metatype.annotations.Designate;
  * bytes, so a block that does not match a want is one nobody asked for and is dropped. Wanted blocks
  * are stored, handed to the waiting gets, and announced to the engine for peers that want them.
  */
-@Component(service = {Bitswap.class, BitswapReceiver.class}, configurationPid = BitswapClientComponent.PID,
+@Component(service = Bitswap.class, configurationPid = BitswapClientComponent.PID,
     configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ClientConfig.class)
 public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantManager.Delivery {
   public static final String PID = "io.cairn.bitswap.client";
   private static final int RECENT_BLOCKS = 10_000;
 
+  private final BitswapNetwork network;
   private final MultiTierBlockstore blockstore;
   private final Logger log;
   private final WantManager manager;
@@ -89,6 +90,8 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
     AtomicInteger n = new AtomicInteger();
     this.verifiers = Executors.newFixedThreadPool(settings.verifyThreads(),
         r -> Thread.ofPlatform().daemon().name("bitswap-verify-" + n.getAndIncrement()).unstarted(r));
+    this.network = network;
+    network.addReceiver(this);
   }
 
   @Modified
@@ -104,6 +107,7 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
 
   @Deactivate
   void deactivate() {
+    network.removeReceiver(this);
     manager.stop();
     managerThread.interrupt();
     verifiers.shutdownNow();

@@ -21,6 +21,8 @@ import io.cairn.node.config.Configs;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,28 +32,26 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * Bitswap over libp2p (boxo's {@code bitswap/network}). Serves the three bitswap protocol ids as a
- * stream handler; when a peer connects it opens one outbound stream to it, which both tells whether
+ * stream handler (registered once this component is active: the host binds stream handlers, and this
+ * component needs the host, so declaring the handler as a DS service would be a cycle); when a peer connects it opens one outbound stream to it, which both tells whether
  * the peer speaks bitswap and carries every message we send it. Every bitswap stream, inbound or
  * outbound, decodes what arrives on it and hands the messages to the receivers on its event loop.
  */
-@Component(service = {BitswapNetwork.class, StreamHandler.class},
-    property = {StreamHandler.PROTOCOL + "=/ipfs/bitswap/1.2.0", StreamHandler.PROTOCOL + "=/ipfs/bitswap/1.1.0",
-        StreamHandler.PROTOCOL + "=/ipfs/bitswap/1.0.0"},
-    configurationPid = BitswapNetworkComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(service = BitswapNetwork.class, immediate = true, configurationPid = BitswapNetworkComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = NetworkConfig.class)
 public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, ConnectionListener {
   public static final String PID = "io.cairn.bitswap.network";
@@ -61,6 +61,7 @@ public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, C
   private final Map<PeerId, PeerState> peers = new ConcurrentHashMap<>();
   private final List<BitswapReceiver> receivers = new CopyOnWriteArrayList<>();
   private volatile NetworkSettings settings;
+  private final ServiceRegistration<StreamHandler> handlerRegistration;
 
   /** What is kept per connected peer: its connections, its sender once it speaks bitswap, its offences. */
   private final class PeerState {
@@ -88,14 +89,17 @@ public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, C
   }
 
   @Activate
-  public BitswapNetworkComponent(@Reference Host host, @Reference(service = LoggerFactory.class) Logger log,
-      NetworkConfig config) {
+  public BitswapNetworkComponent(BundleContext context, @Reference Host host,
+      @Reference(service = LoggerFactory.class) Logger log, NetworkConfig config) {
     this.host = host;
     this.log = log;
     this.settings = Configs.validate(PID, config, NetworkSettings::of, log)
         .orElseGet(() -> NetworkSettings.of(Configs.defaults(NetworkConfig.class)));
     host.addConnectionListener(this);
     host.connections().forEach(this::connected);
+    Dictionary<String, Object> properties = new Hashtable<>();
+    properties.put(StreamHandler.PROTOCOL, BitswapProtocol.ids().toArray(String[]::new));
+    handlerRegistration = context.registerService(StreamHandler.class, this, properties);
   }
 
   @Modified
@@ -105,13 +109,14 @@ public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, C
 
   @Deactivate
   void deactivate() {
+    handlerRegistration.unregister();
     host.removeConnectionListener(this);
     peers.values().forEach(p -> p.sender.close());
     peers.clear();
   }
 
-  @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-  void bindReceiver(BitswapReceiver receiver) {
+  @Override
+  public void addReceiver(BitswapReceiver receiver) {
     receivers.add(receiver);
     // A receiver that arrives late (a bundle deployed while peers are connected) still learns of them.
     peers.values().forEach(p -> {
@@ -122,7 +127,8 @@ public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, C
     });
   }
 
-  void unbindReceiver(BitswapReceiver receiver) {
+  @Override
+  public void removeReceiver(BitswapReceiver receiver) {
     receivers.remove(receiver);
   }
 

@@ -48,7 +48,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * before any peer gets a second one. Bytes in flight per peer are capped, so a peer that reads
  * slowly holds back only itself.
  */
-@Component(service = {BitswapEngine.class, BitswapReceiver.class}, configurationPid = BitswapEngineComponent.PID,
+@Component(service = BitswapEngine.class, immediate = true, configurationPid = BitswapEngineComponent.PID,
     configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = EngineConfig.class)
 public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, PeerLedger.WaitingIndex {
@@ -81,6 +81,7 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     this.log = log;
     apply(Configs.validate(PID, config, EngineSettings::of, log)
         .orElseGet(() -> EngineSettings.of(Configs.defaults(EngineConfig.class))));
+    network.addReceiver(this);
   }
 
   @Modified
@@ -109,6 +110,7 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
 
   @Deactivate
   synchronized void deactivate() {
+    network.removeReceiver(this);
     running = false;
     workers.forEach(Thread::interrupt);
     workers.clear();
