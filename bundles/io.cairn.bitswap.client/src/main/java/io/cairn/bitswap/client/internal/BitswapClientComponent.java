@@ -11,7 +11,7 @@ import io.cairn.bitswap.message.BlockPresence;
 import io.cairn.bitswap.spi.BitswapNetwork;
 import io.cairn.bitswap.spi.BitswapReceiver;
 import io.cairn.blockstore.Block;
-import io.cairn.blockstore.MultiTierBlockstore;
+import io.cairn.blockstore.Blockstore;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.PeerId;
 import io.cairn.node.config.Configs;
@@ -55,7 +55,7 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
   private static final int RECENT_BLOCKS = 10_000;
 
   private final BitswapNetwork network;
-  private final MultiTierBlockstore blockstore;
+  private final Blockstore blockstore;
   private final Logger log;
   private final WantManager manager;
   private final Thread managerThread;
@@ -79,7 +79,7 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
   private volatile BitswapEngine engine;
 
   @Activate
-  public BitswapClientComponent(@Reference BitswapNetwork network, @Reference MultiTierBlockstore blockstore,
+  public BitswapClientComponent(@Reference BitswapNetwork network, @Reference Blockstore blockstore,
       @Reference(service = LoggerFactory.class) Logger log, ClientConfig config) {
     this.blockstore = blockstore;
     this.log = log;

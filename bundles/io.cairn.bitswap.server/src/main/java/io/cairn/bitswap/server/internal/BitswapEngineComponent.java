@@ -14,7 +14,7 @@ import io.cairn.bitswap.message.WantType;
 import io.cairn.bitswap.spi.BitswapNetwork;
 import io.cairn.bitswap.spi.BitswapReceiver;
 import io.cairn.blockstore.Block;
-import io.cairn.blockstore.MultiTierBlockstore;
+import io.cairn.blockstore.Blockstore;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.PeerId;
 import io.cairn.node.config.Configs;
@@ -55,7 +55,7 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   public static final String PID = "io.cairn.bitswap.server";
 
   private final BitswapNetwork network;
-  private final MultiTierBlockstore blockstore;
+  private final Blockstore blockstore;
   private final Logger log;
   private final Map<PeerId, PeerLedger> ledgers = new ConcurrentHashMap<>();
   /** Which peers wait for which CIDs we lack. */
@@ -74,7 +74,7 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   private volatile boolean running = true;
 
   @Activate
-  public BitswapEngineComponent(@Reference BitswapNetwork network, @Reference MultiTierBlockstore blockstore,
+  public BitswapEngineComponent(@Reference BitswapNetwork network, @Reference Blockstore blockstore,
       @Reference(service = LoggerFactory.class) Logger log, EngineConfig config) {
     this.network = network;
     this.blockstore = blockstore;
