@@ -13,6 +13,7 @@ import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
+import { boundedStop, emit, exit, fail, hardTimeout, intArg, log, parseArgs, stopOn } from './cli.mjs'
 
 // A js-libp2p 3 node for Cairn's interoperability tests.
 //
@@ -32,63 +33,6 @@ const LIMITS = {
   echoStreams: 1000,
   echoBytes: 64 * 1024 * 1024,
   sinkMiB: 4096
-}
-
-function emit (obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n')
-}
-
-function log (...args) {
-  console.error('[peer.mjs]', ...args)
-}
-
-let exiting = false
-function fail (message, code = 1) {
-  if (exiting) return
-  exiting = true
-  emit({ event: 'error', message: String(message) })
-  process.exit(code)
-}
-
-process.on('uncaughtException', (err) => {
-  log('uncaught exception', err)
-  fail(`uncaught exception: ${err?.stack ?? err}`)
-})
-process.on('unhandledRejection', (err) => {
-  log('unhandled rejection', err)
-  fail(`unhandled rejection: ${err?.stack ?? err}`)
-})
-
-// ---------------------------------------------------------------- arguments
-
-function parseArgs (argv) {
-  const positional = []
-  const flags = {}
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=')
-      if (eq > 0) {
-        flags[a.slice(2, eq)] = a.slice(eq + 1)
-      } else if (a === '--ignore-stdin') {
-        flags['ignore-stdin'] = true
-      } else {
-        if (i + 1 >= argv.length) throw new Error(`missing value for ${a}`)
-        flags[a.slice(2)] = argv[++i]
-      }
-    } else {
-      positional.push(a)
-    }
-  }
-  return { positional, flags }
-}
-
-function intArg (value, name, dflt, min, max) {
-  if (value == null) return dflt
-  if (!/^\d+$/.test(String(value))) throw new Error(`${name} must be a non-negative integer, got ${value}`)
-  const n = Number(value)
-  if (n < min || n > max) throw new Error(`${name} must be in [${min}, ${max}], got ${n}`)
-  return n
 }
 
 // ------------------------------------------------------------- stream helpers
@@ -218,13 +162,8 @@ function identifiedEvent (result) {
   }
 }
 
-async function stopNode (node, ms = 5000) {
-  let timer
-  await Promise.race([
-    node.stop().catch((err) => log('error while stopping', err)),
-    new Promise((resolve) => { timer = setTimeout(() => { log(`stop took longer than ${ms} ms`); resolve() }, ms) })
-  ])
-  clearTimeout(timer)
+function stopNode (node) {
+  return boundedStop(node.stop())
 }
 
 // ------------------------------------------------------------------ handlers
@@ -292,24 +231,11 @@ async function runListen (flags) {
     protocols: node.getProtocols().sort()
   })
 
-  let stopping = false
-  const stop = async (why) => {
-    if (stopping) return
-    stopping = true
-    log(`stopping: ${why}`)
+  stopOn(async () => {
     await stopNode(node)
-    exiting = true
     emit({ event: 'stopped' })
-    process.exit(0)
-  }
-  process.on('SIGTERM', () => { stop('SIGTERM') })
-  process.on('SIGINT', () => { stop('SIGINT') })
-  if (flags['ignore-stdin'] !== true) {
-    process.stdin.on('end', () => stop('stdin closed'))
-    process.stdin.on('close', () => stop('stdin closed'))
-    process.stdin.on('error', () => stop('stdin error'))
-    process.stdin.resume() // read and discard, to see the end
-  }
+    exit(0)
+  }, { ignoreStdin: flags['ignore-stdin'] === true })
 }
 
 // ---------------------------------------------------------------------- dial
@@ -451,8 +377,7 @@ async function runDial (positional, flags) {
     await scenarios[scenario](node, conn, args, signal)
   }
   await stopNode(node)
-  exiting = true
-  process.exit(0)
+  exit(0)
 }
 
 // ---------------------------------------------------------------------- main
@@ -464,8 +389,7 @@ async function main () {
   const mode = positional.shift()
   const defaultTimeout = mode === 'listen' ? 600 : 120
   hardTimeoutMs = intArg(flags.timeout, '--timeout', defaultTimeout, 1, 86_400) * 1000
-  // the hard timeout: whatever happens, this process ends
-  setTimeout(() => fail(`hard timeout after ${hardTimeoutMs / 1000} s`, 2), hardTimeoutMs)
+  hardTimeout(hardTimeoutMs)
   if (mode === 'listen') {
     await runListen(flags)
   } else if (mode === 'dial') {
