@@ -12,7 +12,7 @@ import { createLibp2p } from 'libp2p'
 import { CID } from 'multiformats/cid'
 // @helia/bitswap exports no codec; this is the protons code it uses itself (pinned by the lockfile)
 import { BitswapMessage } from './node_modules/@helia/bitswap/dist/src/pb/message.js'
-import { boundedStop, emit, exit, fail, hardTimeout, log, parseArgs, stopOn } from './cli.mjs'
+import { boundedStop, emit, exit, runMain, stopOn } from './cli.mjs'
 import { generate } from './testdata.mjs'
 
 // Shows what Helia's bitswap does on the wire, message by message: the facts
@@ -158,16 +158,10 @@ async function runWants (positional) {
   exit(0)
 }
 
-async function main () {
-  const { positional, flags } = parseArgs(process.argv.slice(2))
-  hardTimeout(120_000)
-  const mode = positional.shift()
-  if (mode === 'listen') await runListen(flags)
-  else if (mode === 'wants') await runWants(positional)
-  else throw new Error('usage: bitswap-probe.mjs listen | bitswap-probe.mjs wants <multiaddr-with-/p2p/>')
-}
-
-main().catch((err) => {
-  log(err?.stack ?? err)
-  fail(err?.message ?? err)
+runMain({
+  usage: 'bitswap-probe.mjs listen [--ignore-stdin] | bitswap-probe.mjs wants <multiaddr-with-/p2p/>',
+  modes: {
+    listen: { timeout: 120, run: ({ flags }) => runListen(flags) },
+    wants: { timeout: 120, run: ({ positional }) => runWants(positional) }
+  }
 })

@@ -69,9 +69,33 @@ export function intArg (value, name, dflt, min, max) {
   return n
 }
 
+/** The hard timeout in force (a live binding: runMain sets it before the mode runs). */
+export let hardTimeoutMs = 0
+
 /** Arms the hard timeout: exit 2 after `ms`, whatever happens. */
 export function hardTimeout (ms) {
+  hardTimeoutMs = ms
   setTimeout(() => fail(`hard timeout after ${ms / 1000} s`, 2), ms)
+}
+
+/**
+ * Runs the mode named by the first argument: `modes` maps each name to
+ * `{ timeout: default seconds, run: ({ positional, flags }) => Promise }`.
+ * Arms the hard timeout (`--timeout S` or the mode's default) first, and
+ * turns any failure into an error line and exit 1.
+ */
+export function runMain ({ modes, usage, booleans }) {
+  const main = async () => {
+    const { positional, flags } = parseArgs(process.argv.slice(2), booleans)
+    const mode = modes[positional.shift()]
+    if (mode == null) throw new Error(`usage: ${usage}`)
+    hardTimeout(intArg(flags.timeout, '--timeout', mode.timeout, 1, 86_400) * 1000)
+    await mode.run({ positional, flags })
+  }
+  main().catch((err) => {
+    log(err?.stack ?? err)
+    fail(err?.message ?? err)
+  })
 }
 
 /**

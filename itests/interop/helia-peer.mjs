@@ -6,7 +6,6 @@ import { setMaxListeners } from 'node:events'
 import { readFile, writeFile } from 'node:fs/promises'
 import { withBitswap } from '@helia/bitswap'
 import { withLibp2pLight } from '@helia/libp2p'
-import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { identify, identifyPush } from '@libp2p/identify'
 import { noise } from '@libp2p/noise'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -17,7 +16,8 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { MemoryBlockstore } from 'blockstore-core'
 import { createHeliaLight } from 'helia'
 import { CID } from 'multiformats/cid'
-import { boundedStop, emit, exit, hardTimeout, fail, intArg, log, parseArgs, stopOn } from './cli.mjs'
+import { LOOPBACK_CONNECTION_MANAGER, privateKeyFromSeed } from './libp2p-options.mjs'
+import { boundedStop, emit, exit, hardTimeoutMs, intArg, log, runMain, stopOn } from './cli.mjs'
 import { cidsSha256, generate, parseSets, verifyBlock } from './testdata.mjs'
 
 // A Helia 7 node (bitswap only, over TCP + Noise + yamux with identify) for
@@ -52,13 +52,7 @@ async function createHeliaNode ({ listen, seed, blockstore }) {
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionManager: {
-      // the load tool opens many connections from loopback at once; allow-listed
-      // addresses skip the inbound rate limit, maxConnections and pruning
-      allow: ['/ip4/127.0.0.0/ipcidr/8'],
-      inboundConnectionThreshold: 1000,
-      maxIncomingPendingConnections: 1000
-    },
+    connectionManager: LOOPBACK_CONNECTION_MANAGER,
     services: {
       identify: identify(),
       identifyPush: identifyPush(),
@@ -66,8 +60,7 @@ async function createHeliaNode ({ listen, seed, blockstore }) {
     }
   }
   if (seed != null) {
-    if (!/^[0-9a-fA-F]{64}$/.test(seed)) throw new Error('--seed must be 64 hex digits (a 32-byte Ed25519 seed)')
-    libp2pInit.privateKey = await generateKeyPairFromSeed('Ed25519', Buffer.from(seed, 'hex'))
+    libp2pInit.privateKey = await privateKeyFromSeed(seed)
   }
   withLibp2pLight(helia, libp2pInit)
   withBitswap(helia)
@@ -291,24 +284,11 @@ async function runFetch (positional, flags) {
 
 // ---------------------------------------------------------------------- main
 
-let hardTimeoutMs = 300_000
-
-async function main () {
-  const { positional, flags } = parseArgs(process.argv.slice(2), ['ignore-stdin', 'quiet'])
-  const mode = positional.shift()
-  const defaultTimeout = mode === 'serve' ? 3600 : 300
-  hardTimeoutMs = intArg(flags.timeout, '--timeout', defaultTimeout, 1, 86_400) * 1000
-  hardTimeout(hardTimeoutMs)
-  if (mode === 'serve') {
-    await runServe(flags)
-  } else if (mode === 'fetch') {
-    await runFetch(positional, flags)
-  } else {
-    throw new Error('usage: helia-peer.mjs serve [--kind raw|dagpb --size S --count N] [--port P] | helia-peer.mjs fetch <multiaddr-with-/p2p/> [--kind ... | --cids-file F] [--concurrency C]')
+runMain({
+  usage: 'helia-peer.mjs serve [--kind raw|dagpb --size S --count N | --sets ...] [--port P] | helia-peer.mjs fetch <multiaddr-with-/p2p/> [--kind ... | --sets ... | --cids-file F] [--concurrency C]',
+  booleans: ['ignore-stdin', 'quiet'],
+  modes: {
+    serve: { timeout: 3600, run: ({ flags }) => runServe(flags) },
+    fetch: { timeout: 300, run: ({ positional, flags }) => runFetch(positional, flags) }
   }
-}
-
-main().catch((err) => {
-  log(err?.stack ?? err)
-  fail(err?.message ?? err)
 })

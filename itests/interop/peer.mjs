@@ -6,14 +6,14 @@ import { createHash, randomBytes } from 'node:crypto'
 import { setMaxListeners } from 'node:events'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { identify, identifyPush } from '@libp2p/identify'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import { boundedStop, emit, exit, fail, hardTimeout, intArg, log, parseArgs, stopOn } from './cli.mjs'
+import { LOOPBACK_CONNECTION_MANAGER, privateKeyFromSeed } from './libp2p-options.mjs'
+import { boundedStop, emit, exit, hardTimeoutMs, intArg, log, runMain, stopOn } from './cli.mjs'
 
 // A js-libp2p 3 node for Cairn's interoperability tests.
 //
@@ -129,12 +129,7 @@ async function createNode ({ listen, seed, dialer }) {
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionManager: {
-      // tests open many connections from loopback in quick succession
-      allow: ['/ip4/127.0.0.0/ipcidr/8'],
-      inboundConnectionThreshold: 1000,
-      maxIncomingPendingConnections: 100
-    },
+    connectionManager: LOOPBACK_CONNECTION_MANAGER,
     services: {
       // the dialer runs identify explicitly (see identifyRemote) so that a
       // failure is reported instead of swallowed
@@ -145,8 +140,7 @@ async function createNode ({ listen, seed, dialer }) {
     }
   }
   if (seed != null) {
-    if (!/^[0-9a-fA-F]{64}$/.test(seed)) throw new Error('--seed must be 64 hex digits (a 32-byte Ed25519 seed)')
-    init.privateKey = await generateKeyPairFromSeed('Ed25519', Buffer.from(seed, 'hex'))
+    init.privateKey = await privateKeyFromSeed(seed)
   }
   return createLibp2p(init)
 }
@@ -382,24 +376,10 @@ async function runDial (positional, flags) {
 
 // ---------------------------------------------------------------------- main
 
-let hardTimeoutMs = 120_000
-
-async function main () {
-  const { positional, flags } = parseArgs(process.argv.slice(2))
-  const mode = positional.shift()
-  const defaultTimeout = mode === 'listen' ? 600 : 120
-  hardTimeoutMs = intArg(flags.timeout, '--timeout', defaultTimeout, 1, 86_400) * 1000
-  hardTimeout(hardTimeoutMs)
-  if (mode === 'listen') {
-    await runListen(flags)
-  } else if (mode === 'dial') {
-    await runDial(positional, flags)
-  } else {
-    throw new Error('usage: peer.mjs listen [--port N] | peer.mjs dial <multiaddr-with-/p2p/> <identify|ping|echo-concurrent|sink> [args]')
+runMain({
+  usage: 'peer.mjs listen [--port N] | peer.mjs dial <multiaddr-with-/p2p/> <identify|ping|echo-concurrent|sink> [args]',
+  modes: {
+    listen: { timeout: 600, run: ({ flags }) => runListen(flags) },
+    dial: { timeout: 120, run: ({ positional, flags }) => runDial(positional, flags) }
   }
-}
-
-main().catch((err) => {
-  log(err?.stack ?? err)
-  fail(err?.message ?? err)
 })
