@@ -6,13 +6,14 @@ import { createHash, randomBytes } from 'node:crypto'
 import { setMaxListeners } from 'node:events'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { identify, identifyPush } from '@libp2p/identify'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
+import { LOOPBACK_CONNECTION_MANAGER, privateKeyFromSeed } from './libp2p-options.mjs'
+import { boundedStop, emit, exit, hardTimeoutMs, intArg, log, runMain, stopOn } from './cli.mjs'
 
 // A js-libp2p 3 node for Cairn's interoperability tests.
 //
@@ -32,63 +33,6 @@ const LIMITS = {
   echoStreams: 1000,
   echoBytes: 64 * 1024 * 1024,
   sinkMiB: 4096
-}
-
-function emit (obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n')
-}
-
-function log (...args) {
-  console.error('[peer.mjs]', ...args)
-}
-
-let exiting = false
-function fail (message, code = 1) {
-  if (exiting) return
-  exiting = true
-  emit({ event: 'error', message: String(message) })
-  process.exit(code)
-}
-
-process.on('uncaughtException', (err) => {
-  log('uncaught exception', err)
-  fail(`uncaught exception: ${err?.stack ?? err}`)
-})
-process.on('unhandledRejection', (err) => {
-  log('unhandled rejection', err)
-  fail(`unhandled rejection: ${err?.stack ?? err}`)
-})
-
-// ---------------------------------------------------------------- arguments
-
-function parseArgs (argv) {
-  const positional = []
-  const flags = {}
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=')
-      if (eq > 0) {
-        flags[a.slice(2, eq)] = a.slice(eq + 1)
-      } else if (a === '--ignore-stdin') {
-        flags['ignore-stdin'] = true
-      } else {
-        if (i + 1 >= argv.length) throw new Error(`missing value for ${a}`)
-        flags[a.slice(2)] = argv[++i]
-      }
-    } else {
-      positional.push(a)
-    }
-  }
-  return { positional, flags }
-}
-
-function intArg (value, name, dflt, min, max) {
-  if (value == null) return dflt
-  if (!/^\d+$/.test(String(value))) throw new Error(`${name} must be a non-negative integer, got ${value}`)
-  const n = Number(value)
-  if (n < min || n > max) throw new Error(`${name} must be in [${min}, ${max}], got ${n}`)
-  return n
 }
 
 // ------------------------------------------------------------- stream helpers
@@ -185,12 +129,7 @@ async function createNode ({ listen, seed, dialer }) {
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionManager: {
-      // tests open many connections from loopback in quick succession
-      allow: ['/ip4/127.0.0.0/ipcidr/8'],
-      inboundConnectionThreshold: 1000,
-      maxIncomingPendingConnections: 100
-    },
+    connectionManager: LOOPBACK_CONNECTION_MANAGER,
     services: {
       // the dialer runs identify explicitly (see identifyRemote) so that a
       // failure is reported instead of swallowed
@@ -201,8 +140,7 @@ async function createNode ({ listen, seed, dialer }) {
     }
   }
   if (seed != null) {
-    if (!/^[0-9a-fA-F]{64}$/.test(seed)) throw new Error('--seed must be 64 hex digits (a 32-byte Ed25519 seed)')
-    init.privateKey = await generateKeyPairFromSeed('Ed25519', Buffer.from(seed, 'hex'))
+    init.privateKey = await privateKeyFromSeed(seed)
   }
   return createLibp2p(init)
 }
@@ -218,13 +156,8 @@ function identifiedEvent (result) {
   }
 }
 
-async function stopNode (node, ms = 5000) {
-  let timer
-  await Promise.race([
-    node.stop().catch((err) => log('error while stopping', err)),
-    new Promise((resolve) => { timer = setTimeout(() => { log(`stop took longer than ${ms} ms`); resolve() }, ms) })
-  ])
-  clearTimeout(timer)
+function stopNode (node) {
+  return boundedStop(node.stop())
 }
 
 // ------------------------------------------------------------------ handlers
@@ -292,24 +225,11 @@ async function runListen (flags) {
     protocols: node.getProtocols().sort()
   })
 
-  let stopping = false
-  const stop = async (why) => {
-    if (stopping) return
-    stopping = true
-    log(`stopping: ${why}`)
+  stopOn(async () => {
     await stopNode(node)
-    exiting = true
     emit({ event: 'stopped' })
-    process.exit(0)
-  }
-  process.on('SIGTERM', () => { stop('SIGTERM') })
-  process.on('SIGINT', () => { stop('SIGINT') })
-  if (flags['ignore-stdin'] !== true) {
-    process.stdin.on('end', () => stop('stdin closed'))
-    process.stdin.on('close', () => stop('stdin closed'))
-    process.stdin.on('error', () => stop('stdin error'))
-    process.stdin.resume() // read and discard, to see the end
-  }
+    exit(0)
+  }, { ignoreStdin: flags['ignore-stdin'] === true })
 }
 
 // ---------------------------------------------------------------------- dial
@@ -451,31 +371,15 @@ async function runDial (positional, flags) {
     await scenarios[scenario](node, conn, args, signal)
   }
   await stopNode(node)
-  exiting = true
-  process.exit(0)
+  exit(0)
 }
 
 // ---------------------------------------------------------------------- main
 
-let hardTimeoutMs = 120_000
-
-async function main () {
-  const { positional, flags } = parseArgs(process.argv.slice(2))
-  const mode = positional.shift()
-  const defaultTimeout = mode === 'listen' ? 600 : 120
-  hardTimeoutMs = intArg(flags.timeout, '--timeout', defaultTimeout, 1, 86_400) * 1000
-  // the hard timeout: whatever happens, this process ends
-  setTimeout(() => fail(`hard timeout after ${hardTimeoutMs / 1000} s`, 2), hardTimeoutMs)
-  if (mode === 'listen') {
-    await runListen(flags)
-  } else if (mode === 'dial') {
-    await runDial(positional, flags)
-  } else {
-    throw new Error('usage: peer.mjs listen [--port N] | peer.mjs dial <multiaddr-with-/p2p/> <identify|ping|echo-concurrent|sink> [args]')
+runMain({
+  usage: 'peer.mjs listen [--port N] | peer.mjs dial <multiaddr-with-/p2p/> <identify|ping|echo-concurrent|sink> [args]',
+  modes: {
+    listen: { timeout: 600, run: ({ flags }) => runListen(flags) },
+    dial: { timeout: 120, run: ({ positional, flags }) => runDial(positional, flags) }
   }
-}
-
-main().catch((err) => {
-  log(err?.stack ?? err)
-  fail(err?.message ?? err)
 })
