@@ -37,8 +37,11 @@ final class PeerSender {
   private CompletableFuture<StreamChannel> opening;
   private boolean timeoutCheckScheduled;
   private volatile boolean closed;
+  /** The last stream this sender reset because the peer stopped reading (its failed writes are not retried). */
+  private StreamChannel timedOut;
 
-  private record Pending(BitswapMessage message, int size, CompletableFuture<Void> done) {}
+  /** A message to send; {@code retried} once it has failed on one stream already. */
+  private record Pending(BitswapMessage message, int size, CompletableFuture<Void> done, boolean retried) {}
 
   private record InFlight(ChannelPromise promise, long deadline) {}
 
@@ -66,7 +69,7 @@ final class PeerSender {
     }
     BitswapProtocol p = protocol;
     int size = BitswapCodec.encodedSize(message, p == null ? BitswapProtocol.V1_2_0 : p);
-    Pending pending = new Pending(message, size, new CompletableFuture<>());
+    Pending pending = new Pending(message, size, new CompletableFuture<>(), false);
     queue.add(pending);
     scheduleDrain();
     if (closed) {
@@ -95,12 +98,17 @@ final class PeerSender {
     boolean wrote = false;
     while ((p = queue.poll()) != null) {
       ChannelPromise promise = s.newPromise();
-      CompletableFuture<Void> done = p.done;
+      Pending sent = p;
       promise.addListener(f -> {
         if (f.isSuccess()) {
-          done.complete(null);
+          sent.done.complete(null);
+        } else if (!sent.retried && !closed && s != timedOut) {
+          // The peer closed or reset the stream under us (Helia resets streams it has not heard on
+          // for 10 s): the message goes once more, on a new stream.
+          queue.add(new Pending(sent.message, sent.size, sent.done, true));
+          scheduleDrain();
         } else {
-          done.completeExceptionally(new PeerUnavailableException(peer, "send failed: " + f.cause()));
+          sent.done.completeExceptionally(new PeerUnavailableException(peer, "send failed: " + f.cause()));
         }
       });
       // The encoder owns the buffer it allocates; the stream releases it once written.
@@ -136,6 +144,7 @@ final class PeerSender {
     if (inFlight.peek().deadline - System.nanoTime() <= 0) {
       // The peer stopped reading: drop the stream and what waits on it rather than buffer for it.
       inFlight.clear();
+      timedOut = s;
       s.reset();
       if (stream == s) {
         stream = null;
