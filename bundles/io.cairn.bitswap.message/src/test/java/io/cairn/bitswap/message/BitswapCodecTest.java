@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cairn.multiformats.Cid;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -160,7 +160,7 @@ class BitswapCodecTest {
   void encodeWritesExactlyTheComputedSizeAfterWhatIsInTheBuffer() {
     BitswapMessage message = TestMessages.random(new Random(5));
     int size = BitswapCodec.encodedSize(message, BitswapProtocol.V1_2_0);
-    ByteBuf out = Unpooled.buffer(3).writeBytes(new byte[] {7, 7, 7});
+    ByteBuf out = ByteBufAllocator.DEFAULT.buffer(3).writeBytes(new byte[] {7, 7, 7});
     try {
       BitswapCodec.encode(message, BitswapProtocol.V1_2_0, out);
       assertEquals(3 + Wire.varintSize(size) + size, out.readableBytes());
@@ -177,7 +177,7 @@ class BitswapCodecTest {
     byte[] mebibyte = new byte[1 << 20];
     BlockPayload block = BlockPayload.of(raw(mebibyte), mebibyte);
     BitswapMessage message = BitswapMessage.blocks(Collections.nCopies(64, block));
-    ByteBuf out = Unpooled.buffer(0);
+    ByteBuf out = ByteBufAllocator.DEFAULT.buffer(0);
     try {
       MessageTooLargeException e = assertThrows(MessageTooLargeException.class,
           () -> BitswapCodec.encode(message, BitswapProtocol.V1_2_0, out));

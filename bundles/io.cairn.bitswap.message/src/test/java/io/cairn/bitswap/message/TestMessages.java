@@ -5,7 +5,7 @@ import io.cairn.multiformats.Multicodec;
 import io.cairn.multiformats.Multihash;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,13 +47,22 @@ final class TestMessages {
     return hex(cid.toBytes());
   }
 
+  /** A pooled buffer, so that the leak detector tracks it (Netty tracks no unpooled heap buffer). */
+  static ByteBuf buffer(byte[] bytes, int offset, int length) {
+    return ByteBufAllocator.DEFAULT.buffer(length).writeBytes(bytes, offset, length);
+  }
+
+  static ByteBuf buffer(byte[] bytes) {
+    return buffer(bytes, 0, bytes.length);
+  }
+
   static ByteBuf buffer(String hex) {
-    return Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(hex));
+    return buffer(ByteBufUtil.decodeHexDump(hex));
   }
 
   /** Encodes with the public API and returns the bytes, length prefix included. */
   static byte[] encode(BitswapMessage message, BitswapProtocol protocol) {
-    ByteBuf out = Unpooled.buffer();
+    ByteBuf out = ByteBufAllocator.DEFAULT.buffer();
     try {
       BitswapCodec.encode(message, protocol, out);
       return ByteBufUtil.getBytes(out);
@@ -64,7 +73,7 @@ final class TestMessages {
 
   /** Encodes and returns the body alone, without the length prefix. */
   static ByteBuf body(BitswapMessage message, BitswapProtocol protocol) {
-    ByteBuf out = Unpooled.buffer();
+    ByteBuf out = ByteBufAllocator.DEFAULT.buffer();
     BitswapCodec.encode(message, protocol, out);
     int length = (int) readVarint(out);
     if (length != out.readableBytes()) {
