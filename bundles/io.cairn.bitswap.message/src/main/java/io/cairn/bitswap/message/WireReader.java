@@ -104,7 +104,10 @@ final class WireReader {
     switch (tag & 7) {
       case Wire.VARINT -> varint(end);
       case Wire.FIXED64 -> fixed(8, end);
-      case Wire.LENGTH_DELIMITED -> pos += length(end);
+      case Wire.LENGTH_DELIMITED -> {
+        int length = length(end);
+        pos += length;
+      }
       case Wire.FIXED32 -> fixed(4, end);
       default -> throw malformed("unsupported wire type " + (tag & 7) + " (field " + (tag >>> 3) + ")");
     }
