@@ -17,12 +17,15 @@ import io.cairn.bitswap.message.WantlistEntry;
 import io.cairn.blockstore.Block;
 import io.cairn.libp2p.Host;
 import io.cairn.libp2p.StreamChannel;
+import io.cairn.libp2p.StreamHandler;
 import io.cairn.multiformats.Multiaddr;
 import io.cairn.multiformats.PeerId;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -36,13 +39,18 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 
 /**
  * A Cairn daemon (B) attacked over raw bitswap streams by this test framework (A): a wantlist flood
  * of 108,000 entries, blocks it never asked for, and garbage. Meanwhile a second daemon (C), connected
  * to B, keeps fetching blocks from it over bitswap through its RPC: every fetch must succeed, B keeps
  * at most 1,024 of A's wants, stores nothing unrequested, and cuts A off for the garbage. The fetch
- * latencies C saw are printed (the latency bar itself is the load tool's to measure).
+ * latencies C saw are printed (the latency bar itself is the load tool's to measure). A peer that
+ * asks for 40 MiB and never reads holds back only itself: C is served, and B stops writing to it
+ * near its byte budget instead of buffering the rest.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -51,6 +59,7 @@ public class BitswapBadPeerIT {
   private static final String BITSWAP = BitswapProtocol.V1_2_0.id();
   @Inject Host host;
   @Inject Bitswap bitswap;
+  @Inject BundleContext context;
 
   @Configuration
   public Option[] config() {
@@ -172,6 +181,52 @@ public class BitswapBadPeerIT {
       System.out.printf("C fetched %d blocks from B during the attacks: p50 %.1f ms, p95 %.1f ms, max %.1f ms%n",
           sorted.size(), sorted.get(sorted.size() / 2) / 1000.0, sorted.get(sorted.size() * 95 / 100) / 1000.0,
           sorted.get(sorted.size() - 1) / 1000.0);
+    }
+  }
+
+  @Test
+  public void aPeerThatNeverReadsHoldsBackOnlyItself() throws Exception {
+    int swarmB = CairnOptions.freePort();
+    int swarmC = CairnOptions.freePort();
+    // A's bitswap streams from now on land here: taken, never read (yamux returns no window).
+    StreamHandler neverReads = (stream, info) -> stream.config().setAutoRead(false);
+    Dictionary<String, Object> props = new Hashtable<>();
+    props.put(StreamHandler.PROTOCOL, BITSWAP);
+    props.put(Constants.SERVICE_RANKING, 100);
+    ServiceRegistration<StreamHandler> registration = context.registerService(StreamHandler.class, neverReads, props);
+    try (CairnProcess b = CairnProcess.daemon(CairnOptions.tempDir("cairn-slow-b"), "--swarm-address", "/ip4/127.0.0.1/tcp/" + swarmB);
+         CairnProcess c = CairnProcess.daemon(CairnOptions.tempDir("cairn-slow-c"), "--swarm-address", "/ip4/127.0.0.1/tcp/" + swarmC)) {
+      Rpc rpcB = new Rpc(b.awaitRpcBase(60));
+      Rpc rpcC = new Rpc(c.awaitRpcBase(60));
+      PeerId peerB = PeerId.parse(b.peerId());
+      Multiaddr addressB = Multiaddr.parse("/ip4/127.0.0.1/tcp/" + swarmB + "/p2p/" + peerB);
+      List<Block> large = randomBlocks(21, 40, 1 << 20);
+      List<Block> small = randomBlocks(22, 100, 4096);
+      for (Block block : large) {
+        assertEquals(200, rpcB.putBlock(block.data(), "?cid-codec=raw").statusCode());
+      }
+      for (Block block : small) {
+        assertEquals(200, rpcB.putBlock(block.data(), "?cid-codec=raw").statusCode());
+      }
+      assertEquals(200, rpcC.post("/api/v0/swarm/connect?arg=" + addressB).statusCode());
+
+      host.connect(addressB).get(30, TimeUnit.SECONDS);
+      StreamChannel wants = rawStream(peerB);
+      List<WantlistEntry> entries = large.stream().map(l -> WantlistEntry.wantBlock(l.cid(), 1, false)).toList();
+      wants.writeAndFlush(BitswapMessage.wants(entries)).sync();
+
+      // B keeps serving C while A reads nothing of the 40 MiB it asked for.
+      for (Block want : small) {
+        HttpResponse<byte[]> r = rpcC.postForBytes("/api/v0/block/get?arg=" + want.cid() + "&timeout=30s");
+        assertEquals(new String(r.body()), 200, r.statusCode());
+        assertArrayEquals(want.data(), r.body());
+      }
+      JsonNode ledger = awaitJson(rpcB, "/api/v0/bitswap/ledger?arg=" + host.peerId(), n -> true);
+      long sent = ledger.path("Sent").asLong();
+      assertTrue("B wrote " + sent + " bytes to a peer that reads nothing: it must stop near its 1 MiB budget "
+          + "plus the stream's window", sent <= 4L << 20);
+    } finally {
+      registration.unregister();
     }
   }
 
