@@ -13,6 +13,7 @@ import io.cairn.node.NodeInfo;
 import io.cairn.node.config.Configs;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.log.Logger;
@@ -60,6 +61,11 @@ public final class BenchHost implements AutoCloseable {
   /** Serves a stream protocol on this host. */
   public void serve(String protocol, StreamHandler handler) {
     host.bindHandler(handler, props(StreamHandler.PROTOCOL, protocol));
+  }
+
+  /** Serves several protocol ids with one handler (announced in identify, as the platform's whiteboard does). */
+  public void serve(List<String> protocols, StreamHandler handler) {
+    host.bindHandler(handler, props(StreamHandler.PROTOCOL, List.copyOf(protocols)));
   }
 
   public Host host() {
