@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Node-level bitswap load, Helia 7 and Cairn as servers in the same run (issue 5, ARCHITECTURE §5).
+# For each case and each server, a fresh server process holds the case's deterministic raw blocks
+# (bitswap-spec "Test data shared by Java and JS"), and the load tool (io.cairn.bench.BitswapLoad,
+# Cairn's own libp2p stack: TCP + Noise + yamux) fetches all of them over bitswap 1.2.0 from PEERS peer
+# identities at the case's concurrency, re-hashing every block. Then a table of both figures and the
+# ratio per case. Any error (DONT_HAVE, timeout, hash mismatch, disconnect...) fails the run.
+#
+#   bench/bitswap-load.sh RESULTS_DIR [CASE ...]      e.g. bench/bitswap-load.sh bench/results/$(date +%F)
+#
+#   CASE is name:count:size:concurrency; default the issue's three cases:
+#     1-1kib:10000:1024:64  2-256kib:2000:262144:32  3-1mib:200:1048576:8
+#   RESULTS_DIR gets per case and server NAME-SERVER.json (the load tool's report: throughput, p50/p95/p99,
+#   errors, CPU of both processes, server RSS and heap), NAME-SERVER.png (throughput and p95 over time),
+#   NAME-SERVER.log (the server's output), and summary.md (the table printed at the end).
+#
+# Environment:
+#   SERVERS      which servers, in order (default "helia cairn")
+#   PEERS        peer identities (connections) of the load tool (default 8)
+#   WARMUP       unmeasured rounds of the whole set before the measured one, over the same connections,
+#                so that both JITs (the server's and the load tool's) are warm (default 1)
+#   CAIRN_STORE  memory (default): the Cairn node keeps blocks in its memory tier only, as Helia's
+#                MemoryBlockstore does; file: the distribution's ssd file tier (memory tier as read cache)
+#   CAIRN_JAVA_OPTS  JVM options of the Cairn node (bin/cairn reads them); LOAD_JAVA_OPTS: of the load tool
+#   INTEROP_DIR  where helia-peer.mjs and its node_modules are (default itests/interop)
+#
+# Builds nothing. Build first, from the checkout's root:
+#   ./cairnw mvn -q package -DskipTests -pl platform,bench -am     (platform/target/cairn, bench/target/benchmarks.jar)
+#   (cd itests/interop && npm ci)                                   (Helia 7, pinned by the lockfile)
+set -euo pipefail
+
+[ $# -ge 1 ] || { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
+results=$1; shift
+cases=("$@")
+[ ${#cases[@]} -gt 0 ] || cases=(1-1kib:10000:1024:64 2-256kib:2000:262144:32 3-1mib:200:1048576:8)
+servers=${SERVERS:-helia cairn}
+peers=${PEERS:-8}
+warmup=${WARMUP:-1}
+store=${CAIRN_STORE:-memory}
+root=$(cd "$(dirname "$0")/.." && pwd)
+dist=$root/platform/target/cairn
+jar=$root/bench/target/benchmarks.jar
+interop=${INTEROP_DIR:-$root/itests/interop}
+
+[ -x "$dist/bin/cairn" ] || { echo "no distribution at $dist: ./cairnw mvn -q package -DskipTests -pl platform,bench -am" >&2; exit 2; }
+[ -f "$jar" ] && unzip -l "$jar" io/cairn/bench/BitswapLoad.class >/dev/null 2>&1 \
+  || { echo "no BitswapLoad in $jar: ./cairnw mvn -q package -DskipTests -pl platform,bench -am" >&2; exit 2; }
+[ -f "$interop/helia-peer.mjs" ] || { echo "no $interop/helia-peer.mjs (set INTEROP_DIR)" >&2; exit 2; }
+[ -d "$interop/node_modules" ] || { echo "no $interop/node_modules: (cd $interop && npm ci)" >&2; exit 2; }
+case $store in memory|file) ;; *) echo "CAIRN_STORE is memory or file, not $store" >&2; exit 2 ;; esac
+for s in $servers; do case $s in helia|cairn) ;; *) echo "SERVERS are helia and/or cairn, not $s" >&2; exit 2 ;; esac; done
+# shellcheck source=../platform/src/main/dist/bin/find-java.sh
+. "$dist/bin/find-java.sh"
+cairn_find_java jdk || exit 2   # a JDK: the load tool asks the Cairn node for its heap with jcmd
+java=$CAIRN_JAVA_HOME/bin/java
+load_opts=(-Dio.netty.leakDetection.level=disabled --enable-native-access=ALL-UNNAMED)
+[ "$(cairn_java_release "$CAIRN_JAVA_HOME")" -ge 24 ] && load_opts+=(--sun-misc-unsafe-memory-access=allow)
+# shellcheck disable=SC2206
+load_opts+=(${LOAD_JAVA_OPTS:-})
+clk_tck=$(getconf CLK_TCK)
+
+mkdir -p "$results"
+results=$(cd "$results" && pwd)
+work=$(mktemp -d)
+started=()   # every server process this script started; stopped on any exit
+stop() { # pid: SIGTERM, then SIGKILL after 15 s
+  [ -n "$1" ] && kill -TERM "$1" 2>/dev/null || return 0
+  for _ in $(seq 150); do kill -0 "$1" 2>/dev/null || { wait "$1" 2>/dev/null || true; return 0; }; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
+}
+cleanup() {
+  for pid in "${started[@]}"; do stop "$pid"; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# wait_for FILE PATTERN SECONDS PID: until a line of FILE matches, or fail if PID ends or time runs out
+wait_for() {
+  local deadline=$((SECONDS + $3))
+  until grep -q -E "$2" "$1" 2>/dev/null; do
+    kill -0 "$4" 2>/dev/null || { echo "the server exited before '$2'; its output:" >&2; tail -50 "$1" >&2; return 1; }
+    [ $SECONDS -lt $deadline ] || { echo "no '$2' within $3 s; output:" >&2; tail -50 "$1" >&2; return 1; }
+    sleep 0.1
+  done
+}
+
+load() { "$java" "${load_opts[@]}" -cp "$jar" io.cairn.bench.BitswapLoad "$@"; }
+
+# start_helia COUNT SIZE LOG: starts helia-peer.mjs serve (its JSON lines in $work, its log in LOG);
+# sets server_pid, target, cids_sha256
+start_helia() {
+  local out; out=$(mktemp "$work/helia.XXXX")
+  (cd "$interop" && exec node helia-peer.mjs serve --kind raw --count "$1" --size "$2" --port 0 --quiet --ignore-stdin \
+    --timeout 7200) >"$out" 2>"$3" &
+  server_pid=$!; started+=("$server_pid")
+  wait_for "$out" '"event":"listening"' 300 "$server_pid" || return 1
+  target=$(grep -o '"addrs":\["[^"]*' "$out" | head -1 | sed 's/.*\["//')
+  cids_sha256=$(grep -o '"cidsSha256":"[0-9a-f]*' "$out" | head -1 | sed 's/.*:"//')
+  [ -n "$target" ] && [ -n "$cids_sha256" ] || { echo "helia-peer.mjs said: $(cat "$out")" >&2; return 1; }
+}
+
+# start_cairn COUNT SIZE LOG: starts bin/cairn daemon on a fresh home and free ports, puts the blocks
+# through the RPC API (every CID checked); sets server_pid, target, cids_sha256
+start_cairn() {
+  local home; home=$(mktemp -d "$work/cairn.XXXX")
+  mkdir -p "$home/conf"
+  cp "$dist"/conf/* "$home/conf/"
+  [ "$store" = file ] || rm -f "$home/conf"/io.cairn.blockstore.file-*.cfg
+  CAIRN_PATH=$home/home "$dist/bin/cairn" daemon --conf "$home/conf" --api-address 127.0.0.1:0 \
+    --swarm-address /ip4/127.0.0.1/tcp/0 >"$3" 2>&1 &
+  server_pid=$!; started+=("$server_pid")   # bin/cairn execs the JVM: this is the node's pid
+  wait_for "$3" 'RPC API +http://' 120 "$server_pid" || return 1
+  local api id
+  api=$(grep -o -E 'RPC API +http://[^ ]+' "$3" | head -1 | sed -E 's/RPC API +//; s#/api/v0$##')
+  id=$(curl -s -f -X POST "$api/api/v0/id") || { echo "POST $api/api/v0/id failed" >&2; return 1; }
+  target=$(echo "$id" | grep -o '"/ip4/127\.0\.0\.1/tcp/[0-9]*/p2p/[^"]*"' | head -1 | tr -d '"')
+  [ -n "$target" ] || { echo "no /ip4/127.0.0.1 address in $id" >&2; return 1; }
+  if ! echo "$id" | grep -q '"/ipfs/bitswap/1.2.0"'; then
+    echo "the Cairn node does not announce /ipfs/bitswap/1.2.0 in identify, so no peer would send it a want:" >&2
+    echo "  $id" >&2
+    echo "  (its log: $3)" >&2
+    return 1
+  fi
+  cids_sha256=$(load put --api "$api" --count "$1" --size "$2") || return 1
+}
+
+{
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+  echo "java: $("$java" -version 2>&1 | head -1); node: $(node --version)"
+  echo "load tool: $peers peers, $warmup warm-up round(s); Cairn store: $store; CAIRN_JAVA_OPTS=${CAIRN_JAVA_OPTS:-}; LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS:-}"
+  echo "cases: ${cases[*]}; servers: $servers"
+} | tee "$results/machine.txt"
+
+failed=0
+for c in "${cases[@]}"; do
+  IFS=: read -r name count size concurrency <<<"$c"
+  [ -n "$concurrency" ] || { echo "a case is name:count:size:concurrency, not $c" >&2; exit 2; }
+  for server in $servers; do
+    log=$results/$name-$server.log
+    server_pid=
+    rm -f "$results/$name-$server.json" "$results/$name-$server.png"   # never table an earlier run's figures
+    echo "== $name: $count x $size B at concurrency $concurrency from $server"
+    if ! "start_$server" "$count" "$size" "$log"; then
+      echo "== $name: $server did not start" >&2; failed=1; stop "$server_pid"; continue
+    fi
+    if ! load fetch --target "$target" --count "$count" --size "$size" --concurrency "$concurrency" --peers "$peers" \
+        --warmup "$warmup" --server-pid "$server_pid" --clk-tck "$clk_tck" --expect-cids-sha256 "$cids_sha256" \
+        --out "$results" --name "$name-$server" >/dev/null; then
+      echo "== $name: FAILED against $server (see $results/$name-$server.json)" >&2
+      failed=1
+    fi
+    stop "$server_pid"
+  done
+done
+
+echo
+load table "$results" || failed=1
+echo "(JSON and PNG per run in $results)"
+exit $failed
