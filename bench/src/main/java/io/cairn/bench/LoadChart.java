@@ -47,7 +47,7 @@ final class LoadChart {
       g.drawString(title, LEFT, 24);
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
       g.drawString(subtitle, LEFT, 44);
-      double maxT = points.isEmpty() ? 1 : points.get(points.size() - 1).endSeconds();
+      double maxT = niceCeiling(points.isEmpty() ? 1 : points.get(points.size() - 1).endSeconds());
       panel(g, 64, 250, "throughput (blocks/s; MB/s on the right)", points, maxT, Point::blocksPerSec, blockSize / 1e6,
           THROUGHPUT);
       panel(g, 350, 210, "p95 latency (ms)", points, maxT, Point::p95Ms, 0, LATENCY);
@@ -73,15 +73,16 @@ final class LoadChart {
     maxV = niceCeiling(maxV);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
     g.setStroke(new BasicStroke(1f));
-    for (int i = 0; i <= 4; i++) {
-      int y = top + height - i * height / 4;
+    // Five divisions of a round ceiling: every tick is a round number.
+    for (int i = 0; i <= 5; i++) {
+      int y = top + height - i * height / 5;
       g.setColor(new Color(0xe0e0e0));
       g.drawLine(LEFT, y, LEFT + width, y);
       g.setColor(Color.DARK_GRAY);
-      String tick = format(maxV * i / 4, maxV);
+      String tick = format(maxV * i / 5, maxV);
       g.drawString(tick, LEFT - 8 - g.getFontMetrics().stringWidth(tick), y + 4);
       if (rightScale > 0) {
-        g.drawString(format(maxV * rightScale * i / 4, maxV * rightScale), LEFT + width + 6, y + 4);
+        g.drawString(format(maxV * rightScale * i / 5, maxV * rightScale), LEFT + width + 6, y + 4);
       }
     }
     for (int i = 0; i <= 10; i++) {
@@ -116,13 +117,13 @@ final class LoadChart {
     g.draw(line);
   }
 
-  /** 1, 2 or 5 times a power of ten, at least {@code v}: round axis labels. */
+  /** The least of 1, 2, 2.5, 4, 5, 6 or 8 times a power of ten that is at least {@code v}: round axis labels. */
   private static double niceCeiling(double v) {
     if (v <= 0) {
       return 1;
     }
     double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
-    for (double step : new double[] {1, 2, 5, 10}) {
+    for (double step : new double[] {1, 2, 2.5, 4, 5, 6, 8, 10}) {
       if (step * magnitude >= v) {
         return step * magnitude;
       }
@@ -132,6 +133,6 @@ final class LoadChart {
 
   /** A tick label with as many decimals as the axis' range needs. */
   private static String format(double v, double axisMax) {
-    return String.format(Locale.ROOT, axisMax >= 20 ? "%,.0f" : axisMax >= 2 ? "%.1f" : "%.2f", v);
+    return String.format(Locale.ROOT, axisMax >= 20 ? "%,.0f" : axisMax >= 2 ? "%.1f" : axisMax >= 0.2 ? "%.2f" : "%.3f", v);
   }
 }

@@ -89,12 +89,14 @@ final class LoadRun {
     return Math.min(next.get(), cids.size());
   }
 
+  /** Counts the block, then resolves the want: whoever waits for the run sees the count once it is woken. */
   void received(int i, long nanos) {
-    resolve(i, nanos, RECEIVED);
     received.increment();
     receivedBytes.add(blockSize);
+    resolve(i, nanos, RECEIVED);
   }
 
+  /** Resolves a want as failed; the caller has counted why, first. */
   void failed(int i, long nanos) {
     resolve(i, nanos, FAILED);
   }
