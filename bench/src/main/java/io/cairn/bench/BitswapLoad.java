@@ -462,7 +462,7 @@ public final class BitswapLoad {
           .map(f -> f.replaceAll("-(helia|cairn)\\.json$", "")).distinct().sorted().toList();
     }
     StringBuilder out = new StringBuilder();
-    out.append("| case | Helia blocks/s | Cairn blocks/s | ratio | Helia MB/s | Cairn MB/s | Helia p95 ms | Cairn p95 ms "
+    out.append("| case | Helia blocks/s | Cairn blocks/s | Cairn / Helia | Helia MB/s | Cairn MB/s | Helia p95 ms | Cairn p95 ms "
         + "| Helia / Cairn p99 ms | errors H / C | server CPU s H / C | server RSS MiB H / C |\n");
     out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     boolean ok = true;
