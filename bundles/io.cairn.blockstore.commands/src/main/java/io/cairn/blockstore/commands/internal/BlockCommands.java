@@ -1,10 +1,12 @@
 package io.cairn.blockstore.commands.internal;
 
+import io.cairn.bitswap.Bitswap;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockstoreStats;
 import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.multiformats.Cid;
 import io.cairn.node.NodeInfo;
+import io.cairn.node.config.Configs;
 import io.cairn.rpc.MultipartReader;
 import io.cairn.rpc.RpcCommand;
 import io.cairn.rpc.RpcException;
@@ -19,14 +21,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * Kubo's {@code block/*} and {@code repo/stat} commands over the node's blockstore, in Kubo's field names
  * (ipfs-cluster and kubo-rpc-client read them). Bad input is a client error (400) and stores nothing; a
- * block the node lacks is Kubo's offline "not found" (500: there is no bitswap fetch yet).
+ * block the node lacks is Kubo's offline "not found" (500), except that {@code block/get} fetches it over
+ * bitswap when the bitswap client runs.
  */
 final class BlockCommands {
   /** {@code repo/stat}'s {@code Version}: the node home's layout, as {@code version}'s {@code Repo}. */
@@ -46,13 +58,18 @@ final class BlockCommands {
     }
   }
 
-  /** The store's answer, or Kubo's error: "not found" for a missing block, else the store's message (500). */
+  /** The store's answer, or Kubo's error as {@link #error} makes it. */
   static <T> T await(java.util.concurrent.CompletableFuture<T> future, RpcRequest request, Cid cid) throws RpcException {
     try {
       return Blocks.await(future, timeout(request));
     } catch (Blocks.Failure f) {
-      throw RpcException.normal(Blocks.isNotFound(f) ? Blocks.notFound(cid) : f.getMessage());
+      throw error(f, cid);
     }
+  }
+
+  /** Kubo's error for a failed lookup: "not found" for a missing block, else the failure's message (500). */
+  static RpcException error(Blocks.Failure f, Cid cid) {
+    return RpcException.normal(Blocks.isNotFound(f) ? Blocks.notFound(cid) : f.getMessage());
   }
 
   static Map<String, Object> stat(Cid cid, long size) {
@@ -121,20 +138,62 @@ final class BlockCommands {
     }
   }
 
-  /** {@code block/get}: the block's bytes, streamed from the tier that holds it. */
-  @Component(property = RpcCommand.PATH + "=block/get")
+  /**
+   * {@code block/get}: the block's bytes, streamed from the tier that holds it. A block the blockstore
+   * lacks is fetched from peers over bitswap when the bitswap client runs, within the request's
+   * {@code timeout} (what the local lookup left of it) or else {@code fetchTimeoutMillis}; without the
+   * client it is Kubo's offline "not found".
+   */
+  @Component(property = RpcCommand.PATH + "=block/get", configurationPid = Get.PID,
+      configurationPolicy = ConfigurationPolicy.OPTIONAL)
+  @Designate(ocd = BlockGetConfig.class)
   public static final class Get implements RpcCommand {
+    public static final String PID = "io.cairn.blockstore.commands.get";
+
     private final MultiTierBlockstore store;
+    private final Logger log;
+    private volatile BlockGetSettings settings;
+    /**
+     * The bitswap client, when it runs. Typed {@code Object} so that this class loads without the
+     * bitswap package (an optional import): only {@link BitswapFetch} casts it.
+     */
+    @Reference(service = Bitswap.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+        policyOption = ReferencePolicyOption.GREEDY)
+    volatile Object bitswap;
 
     @Activate
-    public Get(@Reference MultiTierBlockstore store) {
+    public Get(@Reference MultiTierBlockstore store, @Reference(service = LoggerFactory.class) Logger log,
+        BlockGetConfig config) {
       this.store = store;
+      this.log = log;
+      this.settings = Configs.validate(PID, config, BlockGetSettings::of, log)
+          .orElseGet(() -> BlockGetSettings.of(Configs.defaults(BlockGetConfig.class)));
+    }
+
+    @Modified
+    void modified(BlockGetConfig config) {
+      Configs.validate(PID, config, BlockGetSettings::of, log).ifPresent(next -> settings = next);
+    }
+
+    BlockGetSettings settings() {
+      return settings;
     }
 
     @Override
     public void execute(RpcRequest request, RpcResponse response) throws RpcException, IOException {
       Cid cid = cidArgument(request.requireArgument(0, "cid"));
-      try (InputStream in = await(store.getStream(cid), request, cid)) {
+      Optional<Duration> requested = request.timeout();
+      long start = System.nanoTime();
+      // What the local lookup left of the request's timeout, else the configured fetch timeout.
+      Supplier<Duration> fetchTimeout = () -> requested.map(t -> t.minusNanos(System.nanoTime() - start))
+          .orElse(settings.fetchTimeout());
+      InputStream found;
+      try {
+        found = Blocks.open(store, bitswap, cid, timeout(request), fetchTimeout);
+      } catch (Blocks.Failure f) {
+        throw error(f, cid);
+      }
+      try (InputStream in = found) {
         byte[] buffer = new byte[64 * 1024];
         // The first bytes are read before the answer starts, so an early failure is still a plain error.
         int n = read(in, buffer, cid);

@@ -1,5 +1,6 @@
 package io.cairn.blockstore.commands.internal;
 
+import io.cairn.bitswap.Bitswap;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.multiformats.Cid;
@@ -11,16 +12,24 @@ import java.nio.file.Path;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Gogo: {@code block:put <file|->}, {@code block:get <cid> [file]}, {@code block:stat <cid>},
  * {@code block:rm <cid>...}: Kubo's {@code ipfs block} commands for the console. {@code put} makes a
- * raw sha2-256 CIDv1, as {@code ipfs block put} does by default.
+ * raw sha2-256 CIDv1, as {@code ipfs block put} does by default; {@code get} fetches a block the node lacks
+ * over bitswap when the bitswap client runs.
  */
 @Component(service = BlockShellCommands.class, property = {"osgi.command.scope=block",
     "osgi.command.function=put", "osgi.command.function=get", "osgi.command.function=stat", "osgi.command.function=rm"})
 public class BlockShellCommands {
   private final MultiTierBlockstore store;
+  /** The bitswap client, when it runs; typed {@code Object} for the reason {@link BlockCommands.Get} gives. */
+  @Reference(service = Bitswap.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  volatile Object bitswap;
 
   @Activate
   public BlockShellCommands(@Reference MultiTierBlockstore store) {
@@ -85,9 +94,16 @@ public class BlockShellCommands {
     return out.toString();
   }
 
+  /** Copies the block's bytes, fetched over bitswap (within the default timeout) when it is not local. */
   private long copy(String cid, OutputStream out) throws Exception {
     Cid c = parse(cid);
-    try (InputStream in = awaitFound(store.getStream(c), c)) {
+    InputStream found;
+    try {
+      found = Blocks.open(store, bitswap, c, Blocks.DEFAULT_TIMEOUT, () -> Blocks.DEFAULT_TIMEOUT);
+    } catch (Blocks.Failure f) {
+      throw failure(f, c);
+    }
+    try (InputStream in = found) {
       return in.transferTo(out);
     }
   }
@@ -100,8 +116,12 @@ public class BlockShellCommands {
     try {
       return Blocks.await(future, Blocks.DEFAULT_TIMEOUT);
     } catch (Blocks.Failure f) {
-      throw new IOException(Blocks.isNotFound(f) ? Blocks.notFound(cid) : f.getMessage(), f.getCause());
+      throw failure(f, cid);
     }
+  }
+
+  private static IOException failure(Blocks.Failure f, Cid cid) {
+    return new IOException(Blocks.isNotFound(f) ? Blocks.notFound(cid) : f.getMessage(), f.getCause());
   }
 
   /** The console's input belongs to the session: reading a block from it must not close it. */

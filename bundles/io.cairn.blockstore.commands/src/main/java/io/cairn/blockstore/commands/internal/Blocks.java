@@ -1,8 +1,10 @@
 package io.cairn.blockstore.commands.internal;
 
 import io.cairn.blockstore.BlockNotFoundException;
+import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.MultiformatException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /** What the RPC and Gogo block commands share: Kubo's limits and messages, CID arguments, bounded reads. */
 final class Blocks {
@@ -29,7 +32,7 @@ final class Blocks {
 
   private Blocks() {}
 
-  /** Kubo's message for a block this node does not have (offline: there is no bitswap fetch yet). */
+  /** Kubo's offline message for a block this node does not have (the command does not fetch, or no bitswap client runs). */
   static String notFound(Cid cid) {
     return "block was not found locally (offline): " + couldNotFind(cid);
   }
@@ -101,6 +104,25 @@ final class Blocks {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Failure("interrupted while waiting for the blockstore", e);
+    }
+  }
+
+  /**
+   * The block's bytes from the blockstore; a block it lacks is fetched from peers within
+   * {@code fetchTimeout} (asked once the lookup missed) when {@code bitswap} is a bound client.
+   *
+   * @param bitswap the bound {@code io.cairn.bitswap.Bitswap}, or null
+   * @throws Failure the lookup's (not found when there is no client), or the fetch's
+   */
+  static InputStream open(MultiTierBlockstore store, Object bitswap, Cid cid, Duration timeout,
+      Supplier<Duration> fetchTimeout) throws Failure {
+    try {
+      return await(store.getStream(cid), timeout);
+    } catch (Failure f) {
+      if (!isNotFound(f) || bitswap == null) {
+        throw f;
+      }
+      return new ByteArrayInputStream(BitswapFetch.fetch(bitswap, cid, fetchTimeout.get()).data());
     }
   }
 

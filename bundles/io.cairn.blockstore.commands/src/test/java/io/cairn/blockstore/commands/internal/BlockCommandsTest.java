@@ -208,20 +208,20 @@ class BlockCommandsTest {
       Block b = Block.raw(bytes(200_000, 12));
       s.store.put(b).join();
       TestRpc.Response response = new TestRpc.Response();
-      assertNull(run(new BlockCommands.Get(s.store), new TestRpc.Request().arg(b.cid().toString()), response));
+      assertNull(run(s.get(), new TestRpc.Request().arg(b.cid().toString()), response));
       assertArrayEquals(b.data(), response.stream.toByteArray());
       assertEquals("application/vnd.ipld.raw", response.streamType);
       TestRpc.Response viaPath = new TestRpc.Response();
-      assertNull(run(new BlockCommands.Get(s.store), new TestRpc.Request().arg("/ipfs/" + b.cid()), viaPath));
+      assertNull(run(s.get(), new TestRpc.Request().arg("/ipfs/" + b.cid()), viaPath));
       assertArrayEquals(b.data(), viaPath.stream.toByteArray());
 
       Cid missing = Block.raw(bytes(10, 13)).cid();
-      RpcException e = run(new BlockCommands.Get(s.store), new TestRpc.Request().arg(missing.toString()), new TestRpc.Response());
+      RpcException e = run(s.get(), new TestRpc.Request().arg(missing.toString()), new TestRpc.Response());
       assertEquals(RpcException.Code.NORMAL, e.code());
       assertEquals("block was not found locally (offline): ipld: could not find " + missing, e.getMessage());
-      assertClientError(run(new BlockCommands.Get(s.store), new TestRpc.Request().arg("notacid"), new TestRpc.Response()),
+      assertClientError(run(s.get(), new TestRpc.Request().arg("notacid"), new TestRpc.Response()),
           "invalid CID \"notacid\"");
-      assertClientError(run(new BlockCommands.Get(s.store), new TestRpc.Request(), new TestRpc.Response()), "\"cid\" is required");
+      assertClientError(run(s.get(), new TestRpc.Request(), new TestRpc.Response()), "\"cid\" is required");
     }
   }
 
@@ -230,7 +230,7 @@ class BlockCommandsTest {
     try (RealStore s = new RealStore(Map.of("hashOnRead", true))) {
       Block good = Block.raw(bytes(1000, 14));
       s.memory.put(new Block(good.cid(), bytes(1000, 15))).join();
-      RpcException e = run(new BlockCommands.Get(s.store), new TestRpc.Request().arg(good.cid().toString()), new TestRpc.Response());
+      RpcException e = run(s.get(), new TestRpc.Request().arg(good.cid().toString()), new TestRpc.Response());
       assertNotNull(e);
       assertEquals(RpcException.Code.NORMAL, e.code());
       assertTrue(e.getMessage().contains("does not hash"), e.getMessage());

@@ -49,7 +49,7 @@ class FileTierCommandsTest {
       assertFalse(s.memory.has(Block.raw(a).cid()).join());
 
       TestRpc.Response get = new TestRpc.Response();
-      assertNull(run(new BlockCommands.Get(s.store), new TestRpc.Request().arg(Block.raw(a).cid().toString()), get));
+      assertNull(run(s.get(), new TestRpc.Request().arg(Block.raw(a).cid().toString()), get));
       assertArrayEquals(a, get.stream.toByteArray());
 
       TestRpc.Response stat = new TestRpc.Response();
@@ -92,7 +92,7 @@ class FileTierCommandsTest {
         ch.write(one, at);
       }
       TestRpc.Response get = new TestRpc.Response();
-      RpcException e = run(new BlockCommands.Get(s.store), new TestRpc.Request().arg(block.cid().toString()), get);
+      RpcException e = run(s.get(), new TestRpc.Request().arg(block.cid().toString()), get);
       assertNotNull(e, "a corrupt block must fail the answer");
       assertEquals(RpcException.Code.NORMAL, e.code());
       assertFalse(java.util.Arrays.equals(data, get.stream.toByteArray()), "never the whole block as if intact");

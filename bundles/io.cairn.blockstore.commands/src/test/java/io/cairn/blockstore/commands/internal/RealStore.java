@@ -30,6 +30,15 @@ final class RealStore implements AutoCloseable {
     memory = memoryTier(BlockTier.MEMORY, 0, 64L << 20);
   }
 
+  /** block/get over this store, configured with {@code config} (the OCD's defaults for the rest). */
+  BlockCommands.Get get(Map<String, Object> config) {
+    return new BlockCommands.Get(store, logger, (BlockGetConfig) Components.config(BlockGetConfig.class, config));
+  }
+
+  BlockCommands.Get get() {
+    return get(Map.of());
+  }
+
   /** A real file tier in {@code dir} (its node home too), bound under {@code name} at {@code rank}. */
   BlockTier fileTier(String name, int rank, Path dir, long capacity) {
     BlockTier tier = Components.createWith(BlockTier.class, "io.cairn.blockstore.file.internal.FileTier",

@@ -41,6 +41,7 @@ final class TestRpc {
     final Map<String, String> options = new LinkedHashMap<>();
     String contentType = "multipart/form-data; boundary=" + BOUNDARY;
     byte[] body = new byte[0];
+    Duration timeout;
 
     Request arg(String value) {
       args.add(value);
@@ -54,6 +55,12 @@ final class TestRpc {
 
     Request body(byte[] bytes) {
       body = bytes;
+      return this;
+    }
+
+    /** The {@code timeout} option as the server parses it. */
+    Request timeout(Duration value) {
+      timeout = value;
       return this;
     }
 
@@ -105,7 +112,7 @@ final class TestRpc {
 
     @Override
     public Optional<Duration> timeout() {
-      return Optional.empty();
+      return Optional.ofNullable(timeout);
     }
 
     @Override

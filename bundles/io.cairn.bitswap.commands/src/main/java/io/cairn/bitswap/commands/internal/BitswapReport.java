@@ -1,0 +1,123 @@
+package io.cairn.bitswap.commands.internal;
+
+import io.cairn.bitswap.Bitswap;
+import io.cairn.bitswap.BitswapEngine;
+import io.cairn.bitswap.ClientStats;
+import io.cairn.bitswap.LedgerEntry;
+import io.cairn.bitswap.ServerStats;
+import io.cairn.multiformats.Cid;
+import io.cairn.multiformats.MultiformatException;
+import io.cairn.multiformats.PeerId;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the RPC and Gogo bitswap commands share: Kubo's JSON shapes (boxo's {@code bitswap.Stat},
+ * Kubo's {@code KeyList} and the decision engine's {@code Receipt}, fields in their Go order), peer id
+ * arguments, and the errors for a client or engine that is not running.
+ */
+final class BitswapReport {
+  /** Without the client there is no wantlist and nothing received to report. */
+  static final String NO_CLIENT = "the bitswap client is not running (no io.cairn.bitswap.Bitswap service): "
+      + "start the bitswap feature's io.cairn.bitswap.client bundle";
+  /** Without the engine there are no ledgers, peers' wantlists or sent counts to report. */
+  static final String NO_ENGINE = "the bitswap engine is not running (no io.cairn.bitswap.BitswapEngine service): "
+      + "start the bitswap feature's io.cairn.bitswap.server bundle";
+
+  private BitswapReport() {}
+
+  /**
+   * The client, or an {@link IllegalStateException} saying it is not running.
+   *
+   * @param client the bound service, or null
+   */
+  static Bitswap require(Bitswap client) {
+    if (client == null) {
+      throw new IllegalStateException(NO_CLIENT);
+    }
+    return client;
+  }
+
+  /**
+   * The engine, or an {@link IllegalStateException} saying it is not running.
+   *
+   * @param engine the bound service, or null
+   */
+  static BitswapEngine require(BitswapEngine engine) {
+    if (engine == null) {
+      throw new IllegalStateException(NO_ENGINE);
+    }
+    return engine;
+  }
+
+  /**
+   * A peer id as Kubo takes it (base58btc, or a libp2p-key CID).
+   *
+   * @throws IllegalArgumentException saying why {@code text} is not one
+   */
+  static PeerId parsePeer(String text) {
+    try {
+      return PeerId.parse(text);
+    } catch (MultiformatException e) {
+      throw new IllegalArgumentException("invalid peer id \"" + text + "\": " + e.getMessage(), e);
+    }
+  }
+
+  /** The CIDs in text order: the order Kubo's text output sorts them in, and a stable one for JSON. */
+  static List<Cid> sorted(Collection<Cid> cids) {
+    return cids.stream().sorted(Comparator.comparing(Cid::toString)).toList();
+  }
+
+  /** The peers with a ledger (Kubo's partners), in text order. */
+  static List<String> partners(List<LedgerEntry> ledgers) {
+    return ledgers.stream().map(e -> e.peer().toString()).sorted().toList();
+  }
+
+  /** A CID as Go's cid.Cid marshals to JSON: {@code {"/": "<cid>"}}. */
+  static Map<String, Object> link(Cid cid) {
+    return Map.of("/", cid.toString());
+  }
+
+  /**
+   * {@code bitswap/stat}: boxo's Stat. {@code ProvideBufLen} is 0: Cairn does not announce blocks to a
+   * routing system, so nothing waits to be provided.
+   */
+  static Map<String, Object> stat(ClientStats client, Collection<Cid> wantlist, ServerStats engine,
+      List<LedgerEntry> ledgers) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("ProvideBufLen", 0);
+    m.put("Wantlist", sorted(wantlist).stream().map(BitswapReport::link).toList());
+    m.put("Peers", partners(ledgers));
+    m.put("BlocksReceived", client.blocksReceived());
+    m.put("DataReceived", client.dataReceived());
+    m.put("BlocksSent", engine.blocksSent());
+    m.put("DataSent", engine.dataSent());
+    m.put("DupBlksReceived", client.dupBlocksReceived());
+    m.put("DupDataReceived", client.dupDataReceived());
+    m.put("MessagesReceived", engine.messagesReceived());
+    return m;
+  }
+
+  /** {@code bitswap/wantlist}: Kubo's KeyList, {@code {"Keys": [{"/": cid}, ...]}}. */
+  static Map<String, Object> keys(List<Cid> cids) {
+    return Map.of("Keys", cids.stream().map(BitswapReport::link).toList());
+  }
+
+  /**
+   * {@code bitswap/ledger}: the decision engine's Receipt. A peer without a ledger (never connected,
+   * or gone) gets zeros, as Kubo answers for it.
+   */
+  static Map<String, Object> receipt(PeerId peer, Optional<LedgerEntry> ledger) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("Peer", peer.toString());
+    m.put("Value", ledger.map(LedgerEntry::debtRatio).orElse(0.0));
+    m.put("Sent", ledger.map(LedgerEntry::bytesSent).orElse(0L));
+    m.put("Recv", ledger.map(LedgerEntry::bytesReceived).orElse(0L));
+    m.put("Exchanged", ledger.map(LedgerEntry::exchanged).orElse(0L));
+    return m;
+  }
+}
