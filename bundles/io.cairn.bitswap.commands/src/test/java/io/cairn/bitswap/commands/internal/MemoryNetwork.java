@@ -60,6 +60,17 @@ final class MemoryNetwork implements BitswapNetwork, AutoCloseable {
   }
 
   @Override
+  public void addReceiver(BitswapReceiver receiver) {
+    receivers.add(receiver);
+    links.keySet().forEach(p -> receiver.peerConnected(p, BitswapProtocol.V1_2_0));
+  }
+
+  @Override
+  public void removeReceiver(BitswapReceiver receiver) {
+    receivers.remove(receiver);
+  }
+
+  @Override
   public void disconnect(PeerId peer, String reason) {
     MemoryNetwork other = links.remove(peer);
     if (other != null) {

@@ -44,8 +44,6 @@ final class Node implements AutoCloseable {
     client = Components.createWith(Bitswap.class, "io.cairn.bitswap.client.internal.BitswapClientComponent", Map.of(),
         network, store, logger);
     Components.call(client, "bindEngine", engine);
-    network.receivers.add((BitswapReceiver) engine);
-    network.receivers.add((BitswapReceiver) client);
   }
 
   /**

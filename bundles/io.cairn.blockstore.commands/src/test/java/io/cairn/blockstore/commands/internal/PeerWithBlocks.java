@@ -82,6 +82,18 @@ final class PeerWithBlocks implements BitswapNetwork, AutoCloseable {
   }
 
   @Override
+  public void addReceiver(BitswapReceiver receiver) {
+    connect(receiver);
+  }
+
+  @Override
+  public void removeReceiver(BitswapReceiver receiver) {
+    if (client == receiver) {
+      client = null;
+    }
+  }
+
+  @Override
   public void disconnect(PeerId peer, String reason) {
     throw new AssertionError("the client disconnected " + peer + ": " + reason);
   }
