@@ -2,7 +2,6 @@ package io.cairn.bitswap.commands.internal;
 
 import io.cairn.bitswap.Bitswap;
 import io.cairn.bitswap.BitswapEngine;
-import io.cairn.bitswap.spi.BitswapReceiver;
 import io.cairn.blockstore.BatchIOManager;
 import io.cairn.blockstore.BlockTier;
 import io.cairn.blockstore.MultiTierBlockstore;
