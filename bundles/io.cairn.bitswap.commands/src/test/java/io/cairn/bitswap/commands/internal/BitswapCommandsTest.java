@@ -9,6 +9,7 @@ import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.Keys;
 import io.cairn.multiformats.PeerId;
 import io.cairn.rpc.RpcException;
+import io.cairn.testing.TestRpc;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

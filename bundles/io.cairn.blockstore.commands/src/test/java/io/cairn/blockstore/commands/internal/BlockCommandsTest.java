@@ -1,7 +1,7 @@
 package io.cairn.blockstore.commands.internal;
 
-import static io.cairn.blockstore.commands.internal.TestRpc.multipart;
-import static io.cairn.blockstore.commands.internal.TestRpc.run;
+import static io.cairn.testing.TestRpc.multipart;
+import static io.cairn.testing.TestRpc.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +18,7 @@ import io.cairn.multiformats.Multihash;
 import io.cairn.node.NodeInfo;
 import io.cairn.rpc.MalformedBodyException;
 import io.cairn.rpc.RpcException;
+import io.cairn.testing.TestRpc;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

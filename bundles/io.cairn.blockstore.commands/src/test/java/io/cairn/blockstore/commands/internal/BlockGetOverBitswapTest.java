@@ -1,6 +1,6 @@
 package io.cairn.blockstore.commands.internal;
 
-import static io.cairn.blockstore.commands.internal.TestRpc.run;
+import static io.cairn.testing.TestRpc.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,10 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.bitswap.Bitswap;
-import io.cairn.bitswap.spi.BitswapReceiver;
 import io.cairn.blockstore.Block;
 import io.cairn.rpc.RpcException;
 import io.cairn.testing.Components;
+import io.cairn.testing.TestRpc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,11 +36,26 @@ class BlockGetOverBitswapTest {
     return Block.raw(b);
   }
 
-  /** The real client over {@code peer}, bound to the store as DS binds it. */
-  private static Bitswap client(RealStore s, PeerWithBlocks peer) {
-    Bitswap client = Components.createWith(Bitswap.class, "io.cairn.bitswap.client.internal.BitswapClientComponent",
+  /** A real store, and the real bitswap client over it (it registers itself) whose network is one peer. */
+  private static final class Node implements AutoCloseable {
+    final RealStore s = new RealStore(Map.of());
+    final PeerWithBlocks peer = new PeerWithBlocks();
+    final Bitswap client = Components.createWith(Bitswap.class, "io.cairn.bitswap.client.internal.BitswapClientComponent",
         Map.of(), peer, s.store, s.logger);
-    return client;
+
+    /** block/get bound to the client, configured with {@code config}. */
+    BlockCommands.Get get(Map<String, Object> config) {
+      BlockCommands.Get get = s.get(config);
+      get.bitswap = client;
+      return get;
+    }
+
+    @Override
+    public void close() {
+      Components.deactivate(client);
+      peer.close();
+      s.close();
+    }
   }
 
   /** Waits for what other threads settle; fails the test if it never comes. */
@@ -56,89 +71,65 @@ class BlockGetOverBitswapTest {
 
   @Test
   void aBlockTheStoreLacksIsFetchedFromAPeerAndKept() throws Exception {
-    try (RealStore s = new RealStore(Map.of()); PeerWithBlocks peer = new PeerWithBlocks()) {
-      Bitswap client = client(s, peer);
-      try {
-        Block b = block(300_000, 1);
-        peer.blocks.put(b.cid(), b);
-        BlockCommands.Get get = s.get();
-        get.bitswap = client;
-        TestRpc.Response response = new TestRpc.Response();
-        assertNull(run(get, new TestRpc.Request().arg(b.cid().toString()), response));
-        assertArrayEquals(b.data(), response.stream.toByteArray());
-        assertEquals("application/vnd.ipld.raw", response.streamType);
-        eventually("the fetched block is stored", () -> s.store.has(b.cid()).join());
+    try (Node n = new Node()) {
+      Block b = block(300_000, 1);
+      n.peer.blocks.put(b.cid(), b);
+      BlockCommands.Get get = n.get(Map.of());
+      TestRpc.Response response = new TestRpc.Response();
+      assertNull(run(get, new TestRpc.Request().arg(b.cid().toString()), response));
+      assertArrayEquals(b.data(), response.stream.toByteArray());
+      assertEquals("application/vnd.ipld.raw", response.streamType);
+      eventually("the fetched block is stored", () -> n.s.store.has(b.cid()).join());
 
-        peer.blocks.clear();
-        // Only wants count: the cancel that follows a delivered block may arrive at any time.
-        int asked = (int) peer.received.stream().filter(e -> !e.cancel()).count();
-        TestRpc.Response again = new TestRpc.Response();
-        assertNull(run(get, new TestRpc.Request().arg(b.cid().toString()), again));
-        assertArrayEquals(b.data(), again.stream.toByteArray());
-        assertEquals(asked, peer.received.stream().filter(e -> !e.cancel()).count(), "the second get is answered locally");
-      } finally {
-        Components.deactivate(client);
-      }
+      n.peer.blocks.clear();
+      // Only wants count: the cancel that follows a delivered block may arrive at any time.
+      long asked = n.peer.received.stream().filter(e -> !e.cancel()).count();
+      TestRpc.Response again = new TestRpc.Response();
+      assertNull(run(get, new TestRpc.Request().arg(b.cid().toString()), again));
+      assertArrayEquals(b.data(), again.stream.toByteArray());
+      assertEquals(asked, n.peer.received.stream().filter(e -> !e.cancel()).count(), "the second get is answered locally");
     }
   }
 
   @Test
   void aLocalBlockIsServedWithoutAskingPeers() throws Exception {
-    try (RealStore s = new RealStore(Map.of()); PeerWithBlocks peer = new PeerWithBlocks()) {
-      Bitswap client = client(s, peer);
-      try {
-        Block b = block(1000, 2);
-        s.store.put(b).join();
-        BlockCommands.Get get = s.get();
-        get.bitswap = client;
-        TestRpc.Response response = new TestRpc.Response();
-        assertNull(run(get, new TestRpc.Request().arg(b.cid().toString()), response));
-        assertArrayEquals(b.data(), response.stream.toByteArray());
-        assertEquals(List.of(), peer.received);
-      } finally {
-        Components.deactivate(client);
-      }
+    try (Node n = new Node()) {
+      Block b = block(1000, 2);
+      n.s.store.put(b).join();
+      BlockCommands.Get get = n.get(Map.of());
+      TestRpc.Response response = new TestRpc.Response();
+      assertNull(run(get, new TestRpc.Request().arg(b.cid().toString()), response));
+      assertArrayEquals(b.data(), response.stream.toByteArray());
+      assertEquals(List.of(), n.peer.received);
     }
   }
 
   @Test
   void aBlockNoPeerSendsFailsClearlyAtTheRequestsTimeoutAndIsNoLongerWanted() throws Exception {
-    try (RealStore s = new RealStore(Map.of()); PeerWithBlocks peer = new PeerWithBlocks()) {
-      Bitswap client = client(s, peer);
-      try {
-        Block b = block(1000, 3);
-        BlockCommands.Get get = s.get();
-        get.bitswap = client;
-        TestRpc.Response response = new TestRpc.Response();
-        RpcException e = run(get, new TestRpc.Request().arg(b.cid().toString()).timeout(Duration.ofMillis(300)), response);
-        assertNotNull(e);
-        assertEquals(RpcException.Code.NORMAL, e.code());
-        assertTrue(e.getMessage().matches("block " + b.cid() + " is not local and no peer sent it within \\d+ ms"),
-            e.getMessage());
-        assertFalse(response.started());
-        assertFalse(peer.received.isEmpty(), "the peer was asked");
-        eventually("the want is withdrawn", () -> client.wantlist().isEmpty());
-        assertFalse(s.store.has(b.cid()).join());
-      } finally {
-        Components.deactivate(client);
-      }
+    try (Node n = new Node()) {
+      Block b = block(1000, 3);
+      BlockCommands.Get get = n.get(Map.of());
+      TestRpc.Response response = new TestRpc.Response();
+      RpcException e = run(get, new TestRpc.Request().arg(b.cid().toString()).timeout(Duration.ofMillis(300)), response);
+      assertNotNull(e);
+      assertEquals(RpcException.Code.NORMAL, e.code());
+      assertTrue(e.getMessage().matches("block " + b.cid() + " is not local and no peer sent it within \\d+ ms"),
+          e.getMessage());
+      assertFalse(response.started());
+      assertFalse(n.peer.received.isEmpty(), "the peer was asked");
+      eventually("the want is withdrawn", () -> n.client.wantlist().isEmpty());
+      assertFalse(n.s.store.has(b.cid()).join());
     }
   }
 
   @Test
   void withoutARequestTimeoutTheConfiguredFetchTimeoutApplies() throws Exception {
-    try (RealStore s = new RealStore(Map.of()); PeerWithBlocks peer = new PeerWithBlocks()) {
-      Bitswap client = client(s, peer);
-      try {
-        Block b = block(1000, 4);
-        BlockCommands.Get get = s.get(Map.of("fetchTimeoutMillis", 200L));
-        get.bitswap = client;
-        RpcException e = run(get, new TestRpc.Request().arg(b.cid().toString()), new TestRpc.Response());
-        assertNotNull(e);
-        assertEquals("block " + b.cid() + " is not local and no peer sent it within 200 ms", e.getMessage());
-      } finally {
-        Components.deactivate(client);
-      }
+    try (Node n = new Node()) {
+      Block b = block(1000, 4);
+      BlockCommands.Get get = n.get(Map.of("fetchTimeoutMillis", 200L));
+      RpcException e = run(get, new TestRpc.Request().arg(b.cid().toString()), new TestRpc.Response());
+      assertNotNull(e);
+      assertEquals("block " + b.cid() + " is not local and no peer sent it within 200 ms", e.getMessage());
     }
   }
 
@@ -158,22 +149,17 @@ class BlockGetOverBitswapTest {
 
   @Test
   void theConsoleGetFetchesTooAndWithoutAClientSaysOffline() throws Exception {
-    try (RealStore s = new RealStore(Map.of()); PeerWithBlocks peer = new PeerWithBlocks()) {
-      Bitswap client = client(s, peer);
-      try {
-        Block b = block(5000, 5);
-        BlockShellCommands shell = new BlockShellCommands(s.store);
-        IOException offline = assertThrows(IOException.class, () -> shell.get(b.cid().toString(), dir.resolve("x").toString()));
-        assertEquals("block was not found locally (offline): ipld: could not find " + b.cid(), offline.getMessage());
+    try (Node n = new Node()) {
+      Block b = block(5000, 5);
+      BlockShellCommands shell = new BlockShellCommands(n.s.store);
+      IOException offline = assertThrows(IOException.class, () -> shell.get(b.cid().toString(), dir.resolve("x").toString()));
+      assertEquals("block was not found locally (offline): ipld: could not find " + b.cid(), offline.getMessage());
 
-        peer.blocks.put(b.cid(), b);
-        shell.bitswap = client;
-        Path out = dir.resolve("out.bin");
-        assertEquals("wrote 5000 bytes to " + out, shell.get(b.cid().toString(), out.toString()));
-        assertArrayEquals(b.data(), Files.readAllBytes(out));
-      } finally {
-        Components.deactivate(client);
-      }
+      n.peer.blocks.put(b.cid(), b);
+      shell.bitswap = n.client;
+      Path out = dir.resolve("out.bin");
+      assertEquals("wrote 5000 bytes to " + out, shell.get(b.cid().toString(), out.toString()));
+      assertArrayEquals(b.data(), Files.readAllBytes(out));
     }
   }
 }

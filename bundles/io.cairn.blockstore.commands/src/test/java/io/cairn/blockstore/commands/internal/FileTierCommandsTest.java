@@ -1,7 +1,7 @@
 package io.cairn.blockstore.commands.internal;
 
-import static io.cairn.blockstore.commands.internal.TestRpc.multipart;
-import static io.cairn.blockstore.commands.internal.TestRpc.run;
+import static io.cairn.testing.TestRpc.multipart;
+import static io.cairn.testing.TestRpc.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockTier;
 import io.cairn.rpc.RpcException;
+import io.cairn.testing.TestRpc;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
-package io.cairn.blockstore.commands.internal;
+package io.cairn.testing;
 
 import io.cairn.rpc.MultipartReader;
+import io.cairn.rpc.RpcCommand;
 import io.cairn.rpc.RpcException;
 import io.cairn.rpc.RpcRequest;
 import io.cairn.rpc.RpcResponse;
@@ -17,14 +18,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A request and a response as the RPC server hands them to a command, over bytes in memory. */
-final class TestRpc {
-  static final String BOUNDARY = "cairnTestBoundary0123456789";
+/**
+ * A request and a response as the RPC server hands them to a command, over bytes in memory: options are
+ * read as the server reads them (a flag present without a value is true, {@code timeout} is given parsed).
+ */
+public final class TestRpc {
+  public static final String BOUNDARY = "cairnTestBoundary0123456789";
 
   private TestRpc() {}
 
   /** A multipart body as kubo-rpc-client sends block/put: one part per block, named file, file-1, ... */
-  static byte[] multipart(byte[]... blocks) {
+  public static byte[] multipart(byte[]... blocks) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int i = 0; i < blocks.length; i++) {
       out.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + (i == 0 ? "file" : "file-" + i)
@@ -36,30 +40,30 @@ final class TestRpc {
     return out.toByteArray();
   }
 
-  static final class Request implements RpcRequest {
-    final List<String> args = new ArrayList<>();
-    final Map<String, String> options = new LinkedHashMap<>();
-    String contentType = "multipart/form-data; boundary=" + BOUNDARY;
-    byte[] body = new byte[0];
-    Duration timeout;
+  public static final class Request implements RpcRequest {
+    public final List<String> args = new ArrayList<>();
+    public final Map<String, String> options = new LinkedHashMap<>();
+    public String contentType = "multipart/form-data; boundary=" + BOUNDARY;
+    public byte[] body = new byte[0];
+    public Duration timeout;
 
-    Request arg(String value) {
+    public Request arg(String value) {
       args.add(value);
       return this;
     }
 
-    Request option(String name, String value) {
+    public Request option(String name, String value) {
       options.put(name, value);
       return this;
     }
 
-    Request body(byte[] bytes) {
+    public Request body(byte[] bytes) {
       body = bytes;
       return this;
     }
 
     /** The {@code timeout} option as the server parses it. */
-    Request timeout(Duration value) {
+    public Request timeout(Duration value) {
       timeout = value;
       return this;
     }
@@ -131,13 +135,13 @@ final class TestRpc {
     }
   }
 
-  static final class Response implements RpcResponse {
-    Object json;
-    final List<Object> lines = new ArrayList<>();
-    boolean linesStarted;
-    String streamError;
-    String streamType;
-    final ByteArrayOutputStream stream = new ByteArrayOutputStream();
+  public static final class Response implements RpcResponse {
+    public Object json;
+    public final List<Object> lines = new ArrayList<>();
+    public boolean linesStarted;
+    public String streamError;
+    public String streamType;
+    public final ByteArrayOutputStream stream = new ByteArrayOutputStream();
 
     @Override
     public void json(Object value) {
@@ -166,18 +170,36 @@ final class TestRpc {
       return stream;
     }
 
-    boolean started() {
+    public boolean started() {
       return json != null || linesStarted || streamType != null;
     }
   }
 
   /** Runs a command; the RpcException it throws (the server's error answer), or null. */
-  static RpcException run(io.cairn.rpc.RpcCommand command, Request request, Response response) throws IOException {
+  public static RpcException run(RpcCommand command, Request request, Response response) throws IOException {
     try {
       command.execute(request, response);
       return null;
     } catch (RpcException e) {
       return e;
     }
+  }
+
+  /** The command's one JSON answer; its RpcException, if it fails, fails the caller. */
+  public static Object json(RpcCommand command, Request request) throws IOException, RpcException {
+    Response response = new Response();
+    command.execute(request, response);
+    return response.json;
+  }
+
+  /** The error the command answers; an AssertionError if it answers, or starts answering, instead. */
+  public static RpcException error(RpcCommand command, Request request) throws IOException {
+    Response response = new Response();
+    RpcException e = run(command, request, response);
+    if (e == null || response.started()) {
+      throw new AssertionError("expected an error before any answer, got " + (e == null ? "none" : e.getMessage())
+          + (response.json == null ? "" : " after " + response.json));
+    }
+    return e;
   }
 }
