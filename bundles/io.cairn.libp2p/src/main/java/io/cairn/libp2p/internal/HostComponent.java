@@ -388,9 +388,10 @@ public class HostComponent implements Host, NodeNetwork {
     return Optional.ofNullable(peerInfos.get(peer));
   }
 
-  void recordPeerInfo(PeerInfo info) {
+  void recordPeerInfo(PeerInfo info, Connection connection) {
     if (connections.containsKey(info.peer())) {
       peerInfos.put(info.peer(), info);
+      listeners.forEach(l -> l.identified(connection, info));
     }
   }
 

@@ -91,7 +91,7 @@ final class IdentifyProtocol implements StreamHandler, ConnectionListener {
           merged.protocolVersion() == null ? "" : merged.protocolVersion(),
           merged.protocols() == null ? Set.of() : Set.copyOf(merged.protocols()),
           merged.listenAddrs() == null ? List.of() : merged.listenAddrs(),
-          merged.observedAddr()));
+          merged.observedAddr()), info.connection());
     });
   }
 

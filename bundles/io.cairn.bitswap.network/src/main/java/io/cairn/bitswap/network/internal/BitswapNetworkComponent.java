@@ -12,7 +12,7 @@ import io.cairn.libp2p.Connection;
 import io.cairn.libp2p.ConnectionListener;
 import io.cairn.libp2p.Direction;
 import io.cairn.libp2p.Host;
-import io.cairn.libp2p.ProtocolNotSupportedException;
+import io.cairn.libp2p.PeerInfo;
 import io.cairn.libp2p.StreamChannel;
 import io.cairn.libp2p.StreamHandler;
 import io.cairn.libp2p.StreamInfo;
@@ -47,8 +47,9 @@ import org.osgi.service.metatype.annotations.Designate;
 /**
  * Bitswap over libp2p (boxo's {@code bitswap/network}). Serves the three bitswap protocol ids as a
  * stream handler (registered once this component is active: the host binds stream handlers, and this
- * component needs the host, so declaring the handler as a DS service would be a cycle); when a peer connects it opens one outbound stream to it, which both tells whether
- * the peer speaks bitswap and carries every message we send it. Every bitswap stream, inbound or
+ * component needs the host, so declaring the handler as a DS service would be a cycle). A peer is a
+ * bitswap peer once its identify lists bitswap or it opens a bitswap stream to us; we then open one
+ * outbound stream to it that carries every message we send it. Every bitswap stream, inbound or
  * outbound, decodes what arrives on it and hands the messages to the receivers on its event loop.
  */
 @Component(service = BitswapNetwork.class, immediate = true, configurationPid = BitswapNetworkComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -96,7 +97,10 @@ public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, C
     this.settings = Configs.validate(PID, config, NetworkSettings::of, log)
         .orElseGet(() -> NetworkSettings.of(Configs.defaults(NetworkConfig.class)));
     host.addConnectionListener(this);
-    host.connections().forEach(this::connected);
+    host.connections().forEach(c -> {
+      connected(c);
+      host.peerInfo(c.remotePeer()).ifPresent(info -> identified(c, info));
+    });
     Dictionary<String, Object> properties = new Hashtable<>();
     properties.put(StreamHandler.PROTOCOL, BitswapProtocol.ids().toArray(String[]::new));
     handlerRegistration = context.registerService(StreamHandler.class, this, properties);
@@ -136,17 +140,26 @@ public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, C
 
   @Override
   public void connected(Connection connection) {
-    PeerId peer = connection.remotePeer();
-    PeerState state = peers.computeIfAbsent(peer, PeerState::new);
-    if (state.connections.incrementAndGet() == 1) {
-      // Opening our stream now finds out whether the peer speaks bitswap (and which version) and
-      // makes the first message cheap; a peer without bitswap answers "na" and is left alone.
-      openStream(peer).whenComplete((stream, error) -> {
-        if (error != null && !(unwrap(error) instanceof ProtocolNotSupportedException)) {
-          log.debug("bitswap stream to {} failed: {}", peer, error.toString());
-        }
-      });
+    peers.computeIfAbsent(connection.remotePeer(), PeerState::new).connections.incrementAndGet();
+  }
+
+  /**
+   * A peer whose identify lists bitswap gets our stream, which carries every message we send it and
+   * tells the receivers it is there (Helia, say, opens no stream to us until it wants something). A
+   * peer that does not list bitswap is not asked: it would only answer "na".
+   */
+  @Override
+  public void identified(Connection connection, PeerInfo info) {
+    PeerState state = peers.get(info.peer());
+    if (state == null || state.protocol != null || info.protocols().stream().noneMatch(BitswapProtocol.ids()::contains)) {
+      return;
     }
+    PeerId peer = info.peer();
+    openStream(peer).whenComplete((stream, error) -> {
+      if (error != null) {
+        log.debug("bitswap stream to {} failed: {}", peer, error.toString());
+      }
+    });
   }
 
   @Override
@@ -268,9 +281,5 @@ public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, C
   public void disconnect(PeerId peer, String reason) {
     log.warn("disconnecting {}: {}", peer, reason);
     host.connections().stream().filter(c -> c.remotePeer().equals(peer)).forEach(Connection::close);
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 }
