@@ -132,8 +132,11 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     for (BlockPayload b : message.blocks()) {
       blockBytes += b.data().length;
     }
-    ledger.applyWants(message.wantlist(), message.full(), settings.maxQueuedWantlistEntriesPerPeer(),
+    int dropped = ledger.applyWants(message.wantlist(), message.full(), settings.maxQueuedWantlistEntriesPerPeer(),
         message.blocks().size(), blockBytes);
+    if (dropped > 0) {
+      log.debug("{} wants of {} dropped: its wantlist is at maxQueuedWantlistEntriesPerPeer", dropped, from);
+    }
     schedule(ledger);
   }
 

@@ -39,7 +39,6 @@ final class PeerLedger {
   private long bytesReceived;
   private long blocksReceived;
   private long messagesReceived;
-  private long droppedWants;
 
   /** Where the engine keeps which peers wait for which CIDs, so an arriving block finds them. */
   interface WaitingIndex {
@@ -95,7 +94,6 @@ final class PeerLedger {
           dropped++;
         }
       }
-      droppedWants += dropped;
       return dropped;
     } finally {
       lock.unlock();
@@ -332,15 +330,6 @@ final class PeerLedger {
     }
   }
 
-  boolean isClosed() {
-    lock.lock();
-    try {
-      return closed;
-    } finally {
-      lock.unlock();
-    }
-  }
-
   int queuedCount() {
     lock.lock();
     try {
@@ -365,15 +354,6 @@ final class PeerLedger {
     lock.lock();
     try {
       return new LedgerEntry(peer, bytesSent, bytesReceived, blocksSent, blocksReceived, wants.size(), messagesReceived);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  long droppedWants() {
-    lock.lock();
-    try {
-      return droppedWants;
     } finally {
       lock.unlock();
     }
