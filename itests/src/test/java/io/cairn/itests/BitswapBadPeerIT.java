@@ -68,17 +68,6 @@ public class BitswapBadPeerIT {
         frameworkProperty("cairn.swarm.address").value("/ip4/127.0.0.1/tcp/0")};
   }
 
-  private static List<Block> randomBlocks(long seed, int count, int size) {
-    Random random = new Random(seed);
-    List<Block> blocks = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      byte[] data = new byte[size];
-      random.nextBytes(data);
-      blocks.add(Block.raw(data));
-    }
-    return blocks;
-  }
-
   /** A raw bitswap stream from A to B: only an encoder, so what goes out is exactly what the test writes. */
   private StreamChannel rawStream(PeerId peer) throws Exception {
     return host.newStream(peer, List.of(BITSWAP),
@@ -96,7 +85,7 @@ public class BitswapBadPeerIT {
       Rpc rpcC = new Rpc(c.awaitRpcBase(60));
       PeerId peerB = PeerId.parse(b.peerId());
       Multiaddr addressB = Multiaddr.parse("/ip4/127.0.0.1/tcp/" + swarmB + "/p2p/" + peerB);
-      List<Block> served = randomBlocks(11, 300, 4096);
+      List<Block> served = TestBlocks.raw(4096, 300);
       for (Block block : served) {
         assertEquals(200, rpcB.putBlock(block.data(), "?cid-codec=raw").statusCode());
       }
@@ -144,7 +133,7 @@ public class BitswapBadPeerIT {
       assertTrue("B keeps at most 1,024 of A's wants, not " + kept.path("Keys").size(), kept.path("Keys").size() <= 1024);
 
       // 2. Blocks B never asked for: dropped, not stored.
-      List<Block> unrequested = randomBlocks(13, 5, 2048);
+      List<Block> unrequested = TestBlocks.raw(2048, 5);
       List<BlockPayload> payloads = unrequested.stream().map(u -> BlockPayload.of(u.cid(), u.data())).toList();
       flood.writeAndFlush(new BitswapMessage(List.of(), false, payloads, List.of(), 0)).sync();
       awaitJson(rpcB, "/api/v0/bitswap/stat", n -> n.path("MessagesReceived").asLong() >= 13);
@@ -200,8 +189,8 @@ public class BitswapBadPeerIT {
       Rpc rpcC = new Rpc(c.awaitRpcBase(60));
       PeerId peerB = PeerId.parse(b.peerId());
       Multiaddr addressB = Multiaddr.parse("/ip4/127.0.0.1/tcp/" + swarmB + "/p2p/" + peerB);
-      List<Block> large = randomBlocks(21, 40, 1 << 20);
-      List<Block> small = randomBlocks(22, 100, 4096);
+      List<Block> large = TestBlocks.raw(1 << 20, 40);
+      List<Block> small = TestBlocks.raw(4096, 100);
       for (Block block : large) {
         assertEquals(200, rpcB.putBlock(block.data(), "?cid-codec=raw").statusCode());
       }

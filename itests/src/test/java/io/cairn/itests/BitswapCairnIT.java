@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
@@ -64,17 +63,6 @@ public class BitswapCairnIT {
         PeerId.parse(p.peerId()));
   }
 
-  private static List<Block> randomBlocks(long seed, int count, int size) {
-    Random random = new Random(seed);
-    List<Block> blocks = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      byte[] data = new byte[size];
-      random.nextBytes(data);
-      blocks.add(Block.raw(data));
-    }
-    return blocks;
-  }
-
   private static void put(Node node, List<Block> blocks) throws Exception {
     for (Block b : blocks) {
       HttpResponse<String> r = node.rpc.putBlock(b.data(), "?cid-codec=raw");
@@ -88,8 +76,8 @@ public class BitswapCairnIT {
     Node nodeB = start("cairn-b");
     Node nodeC = start("cairn-c");
     try {
-      List<Block> blocks = new ArrayList<>(randomBlocks(1, 50, 1024));
-      blocks.addAll(randomBlocks(2, 3, 1 << 20));
+      List<Block> blocks = new ArrayList<>(TestBlocks.raw(1024, 50));
+      blocks.addAll(TestBlocks.raw(1 << 20, 3));
       put(nodeC, blocks);
       host.connect(nodeB.address).get(30, TimeUnit.SECONDS);
       host.connect(nodeC.address).get(30, TimeUnit.SECONDS);
@@ -124,7 +112,7 @@ public class BitswapCairnIT {
     Node nodeB = start("cairn-vb");
     Node nodeC = start("cairn-vc");
     try {
-      List<Block> blocks = randomBlocks(3, 60, 256 * 1024);
+      List<Block> blocks = TestBlocks.raw(256 * 1024, 60);
       put(nodeB, blocks);
       put(nodeC, blocks);
       host.connect(nodeB.address).get(30, TimeUnit.SECONDS);

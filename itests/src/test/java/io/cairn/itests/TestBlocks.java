@@ -67,6 +67,13 @@ public final class TestBlocks {
       }
     }
 
+    /** The blocks of this set in index order, all in memory (for small sets). */
+    public List<Block> blocks() {
+      List<Block> blocks = new ArrayList<>(count);
+      forEach(blocks::add);
+      return blocks;
+    }
+
     public List<Cid> cids() {
       List<Cid> cids = new ArrayList<>(count);
       forEach(b -> cids.add(b.cid()));
@@ -75,6 +82,11 @@ public final class TestBlocks {
   }
 
   private TestBlocks() {
+  }
+
+  /** The raw blocks of one size, in memory (each size is a set of its own, so sizes never share a block). */
+  public static List<Block> raw(int size, int count) {
+    return new BlockSet(Kind.RAW, size, count).blocks();
   }
 
   /** Block {@code index} of {@code set} (any index, not only those below its count). */
