@@ -70,13 +70,13 @@ class TwoNodePinGcIT {
   /** Makes its bytes only when first read, so the body holds one chunk at a time. */
   private static final class LazyStream extends InputStream {
     private final java.util.function.Supplier<byte[]> source;
-    private InputStream in;
+    private ByteArrayInputStream in;
 
     LazyStream(java.util.function.Supplier<byte[]> source) {
       this.source = source;
     }
 
-    private InputStream in() {
+    private ByteArrayInputStream in() {
       if (in == null) {
         in = new ByteArrayInputStream(source.get());
       }
