@@ -10,7 +10,6 @@ import io.cairn.blockstore.Block;
 import io.cairn.car.Car;
 import io.cairn.car.CarLimits;
 import io.cairn.car.CarReader;
-import io.cairn.car.commands.internal.StandInDag;
 import io.cairn.car.commands.internal.TestStore;
 import io.cairn.multiformats.Cid;
 import io.cairn.testing.Components;
@@ -42,15 +41,13 @@ class GatewayServerTest {
   final Block leaf0 = Block.raw(bytes(3000, 10));
   final Block leaf1 = Block.raw(bytes(5000, 11));
   final Block shared = Block.raw(bytes(700, 12));
-  final Block a = StandInDag.pbNode(new byte[] {8, 1}, List.of(leaf0.cid(), shared.cid()));
-  final Block b = StandInDag.pbNode(new byte[] {8, 2}, List.of(leaf1.cid()));
+  final Block a = TestStore.pbNode(new byte[] {8, 1}, List.of(leaf0.cid(), shared.cid()));
+  final Block b = TestStore.pbNode(new byte[] {8, 2}, List.of(leaf1.cid()));
   /** root → [a, b, shared]; a → [leaf0, shared]; b → [leaf1]. */
-  final Block root = StandInDag.pbNode(new byte[] {8, 1}, List.of(a.cid(), b.cid(), shared.cid()));
+  final Block root = TestStore.pbNode(new byte[] {8, 1}, List.of(a.cid(), b.cid(), shared.cid()));
   final List<Block> dfs = List.of(root, a, leaf0, shared, b, leaf1);
 
   TestStore local;
-  TestStore peers;
-  StandInDag dag;
   GatewayServer server;
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -63,17 +60,13 @@ class GatewayServerTest {
   @BeforeEach
   void start() throws Exception {
     local = new TestStore();
-    peers = new TestStore();
-    dag = new StandInDag(local.store);
-    dag.network = peers.store;
-    server = new GatewayServer(local.store, dag, local.logger, config(Map.of()));
+    server = new GatewayServer(local.store, local.dag, local.logger, config(Map.of()));
   }
 
   @AfterEach
   void stop() throws Exception {
     server.deactivate();
     local.close();
-    peers.close();
   }
 
   static GatewayConfig config(Map<String, Object> values) {
@@ -184,13 +177,13 @@ class GatewayServerTest {
   void aMissingRootIs404AfterAskingPeers() throws Exception {
     HttpResponse<byte[]> r = get("/ipfs/" + root.cid() + "?format=raw");
     assertEquals(404, r.statusCode());
-    assertTrue(dag.fetches.get() > 0, "the network was asked");
+    assertTrue(local.peers.asks.get() > 0, "the network was asked");
     assertEquals(404, get("/ipfs/" + root.cid() + "?format=car").statusCode());
   }
 
   @Test
   void aRootOnlyPeersHaveIsFetched() throws Exception {
-    peers.store.putMany(dfs).join();
+    local.peers.hold(dfs);
     HttpResponse<byte[]> r = get("/ipfs/" + root.cid() + "?format=car");
     assertEquals(200, r.statusCode());
     assertEquals(dfs, car(r.body(), List.of(root.cid())));
@@ -199,10 +192,10 @@ class GatewayServerTest {
 
   @Test
   void onlyIfCachedIs412WhenTheRootIsNotLocal() throws Exception {
-    peers.store.putMany(dfs).join();
+    local.peers.hold(dfs);
     HttpResponse<byte[]> r = get("/ipfs/" + root.cid() + "?format=raw", "Cache-Control", "only-if-cached");
     assertEquals(412, r.statusCode());
-    assertEquals(0, dag.fetches.get(), "only-if-cached never asks peers");
+    assertEquals(0, local.peers.asks.get(), "only-if-cached never asks peers");
     putAll();
     assertEquals(200, get("/ipfs/" + root.cid() + "?format=raw", "Cache-Control", "only-if-cached").statusCode());
   }

@@ -14,6 +14,7 @@ import io.cairn.car.Car;
 import io.cairn.car.CarLimits;
 import io.cairn.car.CarReader;
 import io.cairn.car.CarWriter;
+import io.cairn.dag.DagService;
 import io.cairn.multiformats.Cid;
 import io.cairn.rpc.RpcException;
 import io.cairn.testing.Components;
@@ -41,9 +42,9 @@ class DagCommandsTest {
     final Block leaf0 = Block.raw(bytes(3000, 10));
     final Block leaf1 = Block.raw(bytes(5000, 11));
     final Block shared = Block.raw(bytes(700, 12));
-    final Block a = StandInDag.pbNode(new byte[] {8, 1}, List.of(leaf0.cid(), shared.cid()));
-    final Block b = StandInDag.pbNode(new byte[] {8, 2}, List.of(leaf1.cid()));
-    final Block root = StandInDag.pbNode(new byte[] {8, 1}, List.of(a.cid(), b.cid(), shared.cid()));
+    final Block a = TestStore.pbNode(new byte[] {8, 1}, List.of(leaf0.cid(), shared.cid()));
+    final Block b = TestStore.pbNode(new byte[] {8, 2}, List.of(leaf1.cid()));
+    final Block root = TestStore.pbNode(new byte[] {8, 1}, List.of(a.cid(), b.cid(), shared.cid()));
 
     List<Block> dfs() {
       return List.of(root, a, leaf0, shared, b, leaf1);
@@ -81,10 +82,10 @@ class DagCommandsTest {
     return blocks;
   }
 
-  /** The three commands and the shell over one real store, the stand-in walker and pinner. */
+  /** The three commands and the shell over the real store and DAG service, with a stand-in pinner. */
   static final class Node implements AutoCloseable {
     final TestStore s = new TestStore();
-    final StandInDag dag = new StandInDag(s.store);
+    final DagService dag = s.dag;
     final StandInPinner pinner = new StandInPinner(dag);
     final DagCommands.Import importer;
     final DagCommands.Export export;
@@ -246,10 +247,9 @@ class DagCommandsTest {
   @Test
   void exportFetchesWhatIsMissingLocally() throws Exception {
     Dag d = new Dag();
-    try (Node n = new Node(); TestStore peers = new TestStore()) {
+    try (Node n = new Node()) {
       n.put(d.dfs().subList(0, 3));
-      peers.store.putMany(d.dfs()).join();
-      n.dag.network = peers.store;
+      n.s.peers.hold(d.dfs());
       TestRpc.Response response = new TestRpc.Response();
       assertNull(run(n.export, new TestRpc.Request().arg("/ipfs/" + d.root.cid()), response));
       assertEquals(d.dfs(), read(response.stream.toByteArray(), List.of(d.root.cid())));
@@ -303,7 +303,7 @@ class DagCommandsTest {
       for (int i = 0; i < 2500; i++) {
         leaves.add(Block.raw(bytes(10, 1000 + i)));
       }
-      Block root = StandInDag.pbNode(null, leaves.stream().map(Block::cid).toList());
+      Block root = TestStore.pbNode(null, leaves.stream().map(Block::cid).toList());
       n.put(leaves);
       n.put(List.of(root));
       TestRpc.Response response = new TestRpc.Response();
@@ -334,7 +334,7 @@ class DagCommandsTest {
       for (int i = 0; i < 1500; i++) {
         leaves.add(Block.raw(bytes(10, 5000 + i)));
       }
-      Block root = StandInDag.pbNode(null, leaves.stream().map(Block::cid).toList());
+      Block root = TestStore.pbNode(null, leaves.stream().map(Block::cid).toList());
       List<Block> all = new ArrayList<>(List.of(root));
       all.addAll(leaves);
       Path file = dir.resolve("in.car");

@@ -1,5 +1,6 @@
 package io.cairn.car.commands.internal;
 
+import io.cairn.dag.DagService;
 import io.cairn.dag.WalkOptions;
 import io.cairn.multiformats.Cid;
 import io.cairn.pin.PinException;
@@ -7,18 +8,19 @@ import io.cairn.pin.PinType;
 import io.cairn.pin.Pinner;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongConsumer;
 
 /**
- * A stand-in for the pinner (built in parallel): a recursive pin walks the DAG through the stand-in walker,
- * locally, and is recorded only if every block was there, as the Pinner contract says.
+ * A stand-in for the pinner (built in parallel on branch pin): a recursive pin walks the DAG locally with
+ * the real DAG service and is recorded only if every block was there, as the Pinner contract says.
  */
 final class StandInPinner implements Pinner {
   final List<Cid> pinned = new CopyOnWriteArrayList<>();
-  private final StandInDag dag;
+  private final DagService dag;
 
-  StandInPinner(StandInDag dag) {
+  StandInPinner(DagService dag) {
     this.dag = dag;
   }
 
@@ -27,8 +29,8 @@ final class StandInPinner implements Pinner {
     return dag.walk(List.of(root), WalkOptions.local().withMaxDepth(maxDepth), (b, d) -> true).done()
         .handle((r, e) -> {
           if (e != null) {
-            throw new java.util.concurrent.CompletionException(new PinException("pinning " + root + " failed: "
-                + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())));
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            throw new CompletionException(new PinException("pinning " + root + " failed: " + cause.getMessage()));
           }
           pinned.add(root);
           return null;
