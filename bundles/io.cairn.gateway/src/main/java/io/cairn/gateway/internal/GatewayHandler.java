@@ -2,7 +2,6 @@ package io.cairn.gateway.internal;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -13,6 +12,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -24,6 +24,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,16 +35,19 @@ import java.util.function.Supplier;
 import org.osgi.service.log.Logger;
 
 /**
- * Takes requests off a connection and serves each on a request thread (block reads and CAR writes block;
- * the event loop never does). The connection stops reading while a request is served, so pipelined
- * requests are answered in order, one at a time.
+ * Takes requests off one connection and serves each on a request thread (block reads and CAR writes block;
+ * the event loop never does). One request is served at a time: pipelined requests the codec has already
+ * decoded wait in a queue (on the event loop), and the connection stops reading meanwhile, so answers go
+ * out in request order.
  */
-@ChannelHandler.Sharable
 final class GatewayHandler extends ChannelInboundHandlerAdapter {
   private final Supplier<GatewaySettings> settings;
   private final Supplier<Executor> executor;
   private final Responder responder;
   private final Logger log;
+  /** Requests decoded while another was served; touched on the event loop only. */
+  private final Deque<HttpRequest> pending = new ArrayDeque<>();
+  private boolean busy;
 
   GatewayHandler(Supplier<GatewaySettings> settings, Supplier<Executor> executor, Responder responder, Logger log) {
     this.settings = settings;
@@ -55,7 +60,11 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
       if (msg instanceof HttpRequest request) {
-        accept(ctx, request);
+        if (busy) {
+          pending.add(request);
+        } else {
+          accept(ctx, request);
+        }
       }
       // Bodies (GET and HEAD have none worth reading) are dropped.
     } finally {
@@ -77,31 +86,25 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
       respondAndClose(ctx, status, message);
       return;
     }
-    HttpExchange ex = new HttpExchange(ctx.channel(), HttpUtil.isKeepAlive(request), s.idleTimeout());
+    HttpExchange ex = new HttpExchange(ctx.channel(), HttpUtil.isKeepAlive(request),
+        request.method().equals(HttpMethod.HEAD), s.idleTimeout());
+    busy = true;
     ctx.channel().config().setAutoRead(false);
     try {
       executor.get().execute(() -> serve(ctx, request, ex, s));
     } catch (RejectedExecutionException e) {
-      HttpHeaders retry = new DefaultHttpHeaders().set(HttpHeaderNames.RETRY_AFTER, "1");
-      try {
-        ex.error(503, "the gateway is busy: every request thread is taken and the queue is full", retry);
-      } catch (IOException ignored) {
-        // the client is gone
-      }
-      resume(ctx, ex);
+      // On the event loop: answered without waiting for the write.
+      FullHttpResponse busyAnswer = plainText(503, "the gateway is busy: every request thread is taken and the queue is full",
+          ex.head());
+      busyAnswer.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+      ctx.writeAndFlush(busyAnswer).addListener(f -> resume(ctx, ex));
     }
   }
 
   private void serve(ChannelHandlerContext ctx, HttpRequest request, HttpExchange ex, GatewaySettings s) {
     try {
-      QueryStringDecoder uri = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8);
-      Map<String, String> query = new LinkedHashMap<>();
-      for (Map.Entry<String, List<String>> e : uri.parameters().entrySet()) {
-        query.put(e.getKey(), e.getValue().get(0));
-      }
       HttpHeaders headers = request.headers();
-      GatewayRequest r = GatewayRequest.parse(request.method().name(), uri.rawPath(), query,
-          headers.get(HttpHeaderNames.ACCEPT), headers.get(HttpHeaderNames.CACHE_CONTROL));
+      GatewayRequest r = parse(request);
       responder.serve(r, headers.get(HttpHeaderNames.IF_NONE_MATCH), ex, s);
     } catch (GatewayError e) {
       HttpHeaders extra = new DefaultHttpHeaders();
@@ -132,26 +135,60 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** After an answer: read the next request, or close a connection that does not stay open. */
-  private static void resume(ChannelHandlerContext ctx, HttpExchange ex) {
-    if (ex.keepsAlive()) {
-      ctx.channel().config().setAutoRead(true);
-      ctx.read();
-    } else {
-      ctx.close();
+  private static GatewayRequest parse(HttpRequest request) throws GatewayError {
+    Map<String, String> query = new LinkedHashMap<>();
+    String rawPath;
+    try {
+      QueryStringDecoder uri = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8);
+      for (Map.Entry<String, List<String>> e : uri.parameters().entrySet()) {
+        query.put(e.getKey(), e.getValue().get(0));
+      }
+      rawPath = uri.rawPath();
+    } catch (IllegalArgumentException e) {
+      throw new GatewayError(400, "malformed request URI: " + e.getMessage());
     }
+    HttpHeaders headers = request.headers();
+    return GatewayRequest.parse(request.method().name(), rawPath, query, headers.get(HttpHeaderNames.ACCEPT),
+        headers.get(HttpHeaderNames.CACHE_CONTROL));
+  }
+
+  /** After an answer (from any thread): serve the next request, or read on, or close a connection that does not stay open. */
+  private void resume(ChannelHandlerContext ctx, HttpExchange ex) {
+    ctx.executor().execute(() -> {
+      busy = false;
+      if (!ex.keepsAlive()) {
+        pending.clear();
+        ctx.close();
+        return;
+      }
+      HttpRequest next = pending.poll();
+      if (next != null) {
+        accept(ctx, next);
+      } else {
+        ctx.channel().config().setAutoRead(true);
+        ctx.read();
+      }
+    });
   }
 
   /** A request the codec could not read: answered on the event loop (nothing blocks), then the connection closes. */
-  private static void respondAndClose(ChannelHandlerContext ctx, int status, String message) {
+  private void respondAndClose(ChannelHandlerContext ctx, int status, String message) {
+    busy = true;
+    pending.clear();
     ctx.channel().config().setAutoRead(false);
-    byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-        Unpooled.wrappedBuffer(body));
-    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    FullHttpResponse r = plainText(status, message, false);
     r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** A plain-text answer (its body left out for a HEAD, its length kept). */
+  private static FullHttpResponse plainText(int status, String message, boolean head) {
+    byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    return r;
   }
 
   @Override

@@ -80,7 +80,13 @@ record GatewayRequest(Cid cid, String path, Format format, boolean dups, Scope s
     if (!head && !method.equals("GET")) {
       throw new GatewayError(405, "method " + method + " is not allowed: the gateway answers GET and HEAD");
     }
-    String path = URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+    String path;
+    try {
+      // A path's "+" is a plus, not a space: only percent-escapes are decoded.
+      path = URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new GatewayError(400, "malformed percent-encoding in the path: " + e.getMessage());
+    }
     if (path.startsWith("/ipns/")) {
       throw new GatewayError(501, "/ipns/ is not served by this gateway: it serves immutable /ipfs/ content");
     }

@@ -50,7 +50,7 @@ public final class GatewayServer {
   private final Logger log;
   private final EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("cairn-gateway-accept", true));
   private final EventLoopGroup io = new NioEventLoopGroup(0, new DefaultThreadFactory("cairn-gateway-io", true));
-  private final GatewayHandler handler;
+  private final Responder responder;
   private final ConnectionLimit connections = new ConnectionLimit();
   private volatile GatewaySettings settings;
   private volatile ThreadPoolExecutor executor;
@@ -63,7 +63,7 @@ public final class GatewayServer {
     this.settings = Configs.validate(PID, config, GatewaySettings::of, log)
         .orElseGet(() -> GatewaySettings.of(Configs.defaults(GatewayConfig.class)));
     this.executor = executor(settings);
-    this.handler = new GatewayHandler(() -> settings, () -> executor, new Responder(new BlockSource(store, dag), dag), log);
+    this.responder = new Responder(new BlockSource(store, dag), dag);
     try {
       server = bind(settings);
     } catch (InterruptedException | RuntimeException e) {
@@ -128,7 +128,7 @@ public final class GatewayServer {
             ch.pipeline().addLast(connections)
                 .addLast(new IdleStateHandler(0, 0, now.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast(new HttpServerCodec(now.maxRequestLineBytes(), now.maxHeaderBytes(), 64 * 1024))
-                .addLast(handler);
+                .addLast(new GatewayHandler(() -> settings, () -> executor, responder, log));
           }
         });
     return b.bind(s.host(), s.port()).sync().channel();

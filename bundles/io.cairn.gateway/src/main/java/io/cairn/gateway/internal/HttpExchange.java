@@ -29,14 +29,21 @@ final class HttpExchange {
 
   private final Channel channel;
   private final boolean keepAlive;
+  private final boolean head;
   private final Duration writeTimeout;
   private boolean answered;
   private boolean closed;
 
-  HttpExchange(Channel channel, boolean keepAlive, Duration writeTimeout) {
+  /** @param head whether the request is a HEAD: every answer is then headers only */
+  HttpExchange(Channel channel, boolean keepAlive, boolean head, Duration writeTimeout) {
     this.channel = channel;
     this.keepAlive = keepAlive;
+    this.head = head;
     this.writeTimeout = writeTimeout;
+  }
+
+  boolean head() {
+    return head;
   }
 
   boolean answered() {
@@ -54,11 +61,11 @@ final class HttpExchange {
     HttpHeaders h = extra.copy();
     h.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     h.set("X-Content-Type-Options", "nosniff");
-    full(status, h, body, false);
+    full(status, h, body);
   }
 
   /** A whole answer; for HEAD the headers only (with the body's length). */
-  void full(int status, HttpHeaders headers, byte[] body, boolean head) throws IOException {
+  void full(int status, HttpHeaders headers, byte[] body) throws IOException {
     answered = true;
     DefaultFullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
         head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));

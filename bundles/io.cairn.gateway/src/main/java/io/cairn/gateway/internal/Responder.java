@@ -75,11 +75,11 @@ final class Responder {
     h.set(HttpHeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + r.cid() + (raw ? ".bin" : ".car") + "\"");
     h.set(HttpHeaderNames.CONTENT_TYPE, raw ? GatewayRequest.RAW : carType(r));
     if (ifNoneMatch != null && (ifNoneMatch.equals(etag) || ifNoneMatch.equals("*"))) {
-      ex.full(304, h, new byte[0], true);
+      ex.full(304, h, new byte[0]);
       return;
     }
     if (raw) {
-      ex.full(200, h, root.data(), r.head());
+      ex.full(200, h, root.data());
       return;
     }
     if (r.head()) {
