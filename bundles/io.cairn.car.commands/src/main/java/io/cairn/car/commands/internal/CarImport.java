@@ -34,6 +34,8 @@ final class CarImport {
   private final LongConsumer progress;
   private long blocks;
   private long bytes;
+  private long readBlocks;
+  private long readBytes;
   private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
 
   /** @param progress told the count of blocks stored so far, after each batch */
@@ -68,6 +70,8 @@ final class CarImport {
     }
     store(batch, batchBytes);
     awaitStored();
+    readBlocks += reader.blocks();
+    readBytes += reader.blockBytes();
     roots.addAll(carRoots);
   }
 
@@ -95,8 +99,19 @@ final class CarImport {
     return List.copyOf(roots);
   }
 
+  /** Blocks stored so far (identity blocks are read but not stored). */
   synchronized long blocks() {
     return blocks;
+  }
+
+  /** Blocks read from the CARs read whole, identity blocks included: Kubo's BlockCount. */
+  long readBlocks() {
+    return readBlocks;
+  }
+
+  /** Their bytes: Kubo's BlockBytesCount. */
+  long readBytes() {
+    return readBytes;
   }
 
   synchronized long bytes() {

@@ -107,9 +107,10 @@ final class DagCommands {
   /**
    * {@code dag/import}: one or more CARs as multipart parts; their blocks stored in batches; with
    * {@code pin-roots} (default true) each root pinned recursively once every CAR was read whole, answered
-   * {@code {"Root":{"Cid":{"/":cid},"PinErrorMsg":""}}} (the pin's failure in {@code PinErrorMsg}); with
-   * {@code stats}, a last line {@code {"Stats":{"BlockCount":n,"BlockBytesCount":n}}}. A malformed,
-   * truncated or wrong-hash CAR is a client error and pins nothing.
+   * {@code {"Root":{"Cid":{"/":cid},"PinErrorMsg":""}}} (the pin's failure in {@code PinErrorMsg}, and then,
+   * as Kubo, the command's error "unable to pin all roots" in the trailer); with {@code stats}, a last line
+   * {@code {"Stats":{"BlockCount":n,"BlockBytesCount":n}}} counting every block read, identity blocks
+   * included, as Kubo counts. A malformed, truncated or wrong-hash CAR is a client error and pins nothing.
    */
   @Component(property = RpcCommand.PATH + "=dag/import", configurationPid = PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
   @Designate(ocd = DagCommandsConfig.class)
@@ -158,17 +159,25 @@ final class DagCommands {
       RpcResponse.JsonLines lines = response.jsonLines();
       if (pinRoots) {
         Duration timeout = request.timeout().orElse(PIN_TIMEOUT);
+        int failed = 0;
         for (Cid root : car.roots()) {
+          String error = Pins.pinRecursively(pinner, root, timeout);
           Map<String, Object> meta = new LinkedHashMap<>();
           meta.put("Cid", link(root));
-          meta.put("PinErrorMsg", Pins.pinRecursively(pinner, root, timeout));
+          meta.put("PinErrorMsg", error);
           lines.write(Map.of("Root", meta));
+          failed += error.isEmpty() ? 0 : 1;
+        }
+        if (failed > 0) {
+          // As Kubo: the lines say which roots failed, then the command fails (in the stream's trailer).
+          lines.fail("unable to pin all roots: " + failed + " out of " + car.roots().size() + " failed");
+          return;
         }
       }
       if (stats) {
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("BlockCount", car.blocks());
-        s.put("BlockBytesCount", car.bytes());
+        s.put("BlockCount", car.readBlocks());
+        s.put("BlockBytesCount", car.readBytes());
         lines.write(Map.of("Stats", s));
       }
     }

@@ -86,7 +86,7 @@ public class DagShellCommands {
       out.append("Pinned root\t").append(root).append('\t').append(error.isEmpty() ? "success" : "FAILED: " + error)
           .append('\n');
     }
-    out.append("Imported ").append(car.blocks()).append(" blocks (").append(car.bytes()).append(" bytes)\n");
+    out.append("Imported ").append(car.readBlocks()).append(" blocks (").append(car.readBytes()).append(" bytes)\n");
     return out.toString();
   }
 
