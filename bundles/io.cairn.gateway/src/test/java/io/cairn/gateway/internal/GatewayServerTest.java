@@ -280,6 +280,23 @@ class GatewayServerTest {
   }
 
   @Test
+  void aFullGatewayAnswers503() throws Exception {
+    server.modified(config(Map.of("requestThreads", 1, "maxQueuedRequests", 0, "rootTimeoutMillis", 3000L)));
+    local.peers.silent = true;
+    // The one request thread waits for a root the silent peers never send...
+    var first = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/ipfs/"
+        + root.cid() + "?format=raw")).build(), HttpResponse.BodyHandlers.ofByteArray());
+    while (local.peers.asks.get() == 0) {
+      Thread.sleep(10);
+    }
+    // ...so another request finds no thread and no queue.
+    HttpResponse<byte[]> busy = get("/ipfs/bafkqaaa?format=raw");
+    assertEquals(503, busy.statusCode());
+    assertEquals("1", header(busy, "Retry-After"));
+    assertEquals(404, first.get().statusCode());
+  }
+
+  @Test
   void requestLineAndHeadersOverTheLimitsAreRefused() throws Exception {
     server.modified(config(Map.of("maxRequestLineBytes", 256, "maxHeaderBytes", 256)));
     assertEquals(414, rawStatus("GET /ipfs/" + "a".repeat(400) + " HTTP/1.1\r\nHost: x\r\n\r\n"));

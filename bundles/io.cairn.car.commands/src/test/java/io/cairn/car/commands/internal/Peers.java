@@ -14,16 +14,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The network, for unit tests: a Bitswap client whose peers hold {@link #blocks}. A block they hold is
  * stored in the local blockstore and answered, as the real client does; one they lack fails at once with
- * the client's timeout exception. {@link #asks} counts the blocks asked for.
+ * the client's timeout exception (or, {@link #silent}, once the want's timeout has run out). {@link #asks}
+ * counts the blocks asked for.
  */
 public final class Peers implements Bitswap {
   public final Map<Cid, Block> blocks = new ConcurrentHashMap<>();
   public final AtomicLong asks = new AtomicLong();
+  /** When set, peers never answer: a want fails only when its timeout runs out, as over a silent network. */
+  public volatile boolean silent;
   private final Blockstore local;
 
   public Peers(Blockstore local) {
@@ -43,6 +47,12 @@ public final class Peers implements Bitswap {
   public CompletableFuture<Block> get(Cid cid, Duration timeout) {
     asks.incrementAndGet();
     Block b = blocks.get(cid);
+    if (silent) {
+      CompletableFuture<Block> late = new CompletableFuture<>();
+      CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .execute(() -> late.completeExceptionally(new BitswapTimeoutException(cid, timeout)));
+      return late;
+    }
     if (b == null) {
       return CompletableFuture.failedFuture(new BitswapTimeoutException(cid, timeout));
     }
