@@ -257,4 +257,43 @@ class CarTest {
       assertEquals(0, e.offset());
     }
   }
+
+  @Test
+  void corruptedArchivesOnlyEverFailWithCarFormatException() throws IOException {
+    // Seeded mutations of a small real archive (bytes flipped, cut, spliced): every outcome is either a
+    // clean read of verified blocks or a CarFormatException, never another exception.
+    List<Block> blocks = new ArrayList<>(blocks(6));
+    blocks.add(new Block(Cid.v0(Multihash.digest(Multicodec.SHA2_256, bytes(40, 8))), bytes(40, 8)));
+    byte[] car = car(List.of(blocks.get(1).cid()), blocks);
+    Random random = new Random(2026);
+    int failures = 0;
+    for (int round = 0; round < 3000; round++) {
+      byte[] mutated = switch (round % 3) {
+        case 0 -> {
+          byte[] m = car.clone();
+          for (int k = 0; k < 1 + random.nextInt(4); k++) {
+            m[random.nextInt(m.length)] = (byte) random.nextInt(256);
+          }
+          yield m;
+        }
+        case 1 -> Arrays.copyOf(car, random.nextInt(car.length));
+        default -> {
+          int from = random.nextInt(car.length);
+          int to = from + random.nextInt(car.length - from);
+          byte[] m = new byte[car.length - (to - from)];
+          System.arraycopy(car, 0, m, 0, from);
+          System.arraycopy(car, to, m, from, car.length - to);
+          yield m;
+        }
+      };
+      try (CarReader r = Car.reader(new ByteArrayInputStream(mutated), CarLimits.DEFAULT)) {
+        for (Block b : readAll(r)) {
+          assertTrue(b.verify(), "a block returned is a verified block");
+        }
+      } catch (CarFormatException e) {
+        failures++;
+      }
+    }
+    assertTrue(failures > 2000, failures + " of 3000 mutations refused");
+  }
 }
