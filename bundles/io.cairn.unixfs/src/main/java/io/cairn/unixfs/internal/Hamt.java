@@ -39,10 +39,6 @@ final class Hamt {
       throw new UnixFsException(cid, cid + " is not a HAMT shard: it is a UnixFS " + node.type().name().toLowerCase());
     }
     UnixFsData d = node.data();
-    if (d.hashType() == null || d.hashType() != UnixFsData.MURMUR3_X64_64) {
-      throw bogus(cid, "hash function " + (d.hashType() == null ? "missing" : "0x" + Long.toHexString(d.hashType()))
-          + " (only murmur3-x64-64, 0x22, is defined)");
-    }
     if (d.fanout() == null) {
       throw bogus(cid, "no fanout");
     }
@@ -50,6 +46,11 @@ final class Hamt {
     if (fanout < 2 || fanout > maxFanout || Long.bitCount(fanout) != 1) {
       throw bogus(cid, "fanout " + Long.toUnsignedString(fanout) + " (it must be a power of two from 2 to " + maxFanout
           + ")");
+    }
+    // checked after the fanout, which the CVEs abused and a bogus shard is reported by first
+    if (d.hashType() == null || d.hashType() != UnixFsData.MURMUR3_X64_64) {
+      throw bogus(cid, "hash function " + (d.hashType() == null ? "missing" : "0x" + Long.toHexString(d.hashType()))
+          + " (only murmur3-x64-64, 0x22, is defined)");
     }
     byte[] bitfield = d.data() == null ? new byte[0] : d.data();
     int maxBytes = (int) ((fanout + 7) / 8);
