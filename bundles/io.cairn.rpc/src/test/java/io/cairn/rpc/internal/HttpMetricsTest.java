@@ -1,0 +1,22 @@
+package io.cairn.rpc.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.codahale.metrics.MetricRegistry;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HttpMetricsTest {
+  @Test
+  void countsByLowerCaseMethodAndStatusUnderKubosName() {
+    MetricRegistry registry = new MetricRegistry();
+    HttpMetrics.count(registry, "POST", 200);
+    HttpMetrics.count(registry, "post", 200);
+    HttpMetrics.count(registry, "GET", 405);
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    registry.getMeters().forEach((name, meter) -> counts.put(name, meter.getCount()));
+    assertEquals(Map.of(
+        "ipfs_http_requests{method=\"post\",code=\"200\",handler=\"api\"}", 2L,
+        "ipfs_http_requests{method=\"get\",code=\"405\",handler=\"api\"}", 1L), counts);
+  }
+}
