@@ -9,6 +9,9 @@ import io.cairn.bitswap.Bitswap;
 import io.cairn.bitswap.BitswapEngine;
 import io.cairn.bitswap.message.BitswapMessage;
 import io.cairn.bitswap.message.BitswapProtocol;
+import io.cairn.bitswap.message.BlockPayload;
+import io.cairn.bitswap.message.BlockPresence;
+import io.cairn.bitswap.message.PresenceType;
 import io.cairn.bitswap.spi.BitswapNetwork;
 import io.cairn.bitswap.spi.BitswapReceiver;
 import io.cairn.bitswap.spi.PeerUnavailableException;
@@ -161,6 +164,33 @@ class PrometheusOutputTest {
     // Back again: the same names register anew.
     new BitswapClientMetrics(registry).bitswap = client;
     assertTrue(scrape(servlet).samples().containsKey("ipfs_bitswap_blocks_received"));
+  }
+
+  @Test
+  void theBitswapBundlesOwnHistogramsAndTaskGaugesComeWithTheRegistry() throws Exception {
+    Components.call(client, "bindMetrics", registry);
+    Components.call(engine, "bindMetrics", registry);
+    Block block = Block.raw("pushed".getBytes(StandardCharsets.UTF_8));
+    PeerId peer = PeerId.fromPublicKey(io.cairn.multiformats.Keys.generateEd25519().publicKey());
+    // A peer sends a block nobody asked for and a HAVE: both are counted on receipt, as boxo counts them.
+    ((BitswapReceiver) client).receive(peer, new BitswapMessage(List.of(), false,
+        List.of(BlockPayload.of(block.cid(), block.data())), List.of(new BlockPresence(block.cid(), PresenceType.HAVE)), 0));
+    PrometheusServlet servlet = new PrometheusServlet(registry);
+    Page page = scrape(servlet);
+
+    assertEquals(1.0, page.sample("ipfs_bitswap_recv_all_blocks_bytes_count").value());
+    assertEquals(block.size(), page.sample("ipfs_bitswap_recv_all_blocks_bytes{quantile=\"0.5\"}").value());
+    assertEquals(0.0, page.sample("ipfs_bitswap_recv_dup_blocks_bytes_count").value());
+    assertEquals(1.0, page.sample("ipfs_bitswap_haves_received").value());
+    for (String gauge : List.of("ipfs_bitswap_active_tasks", "ipfs_bitswap_active_block_tasks", "ipfs_bitswap_pending_block_tasks")) {
+      assertEquals(0.0, page.sample(gauge).value(), gauge);
+    }
+    assertEquals(0.0, page.sample("ipfs_bitswap_sent_all_blocks_bytes_count").value());
+    assertEquals(0.0, page.sample("ipfs_bitswap_send_times_count").value());
+
+    Components.call(client, "unbindMetrics", registry);
+    Components.call(engine, "unbindMetrics", registry);
+    assertTrue(registry.getNames().isEmpty(), registry.getNames().toString());
   }
 
   /** A bitswap network with nobody on it: the client and engine run, and nothing is exchanged. */
