@@ -104,6 +104,18 @@ class PrometheusOutputTest {
     return new Page(samples, types);
   }
 
+  /** Scrapes until the page shows what the client's manager thread counts at its next tick. */
+  private Page awaitPage(PrometheusServlet servlet, java.util.function.Predicate<Page> shows) throws Exception {
+    long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    Page page = scrape(servlet);
+    while (!shows.test(page)) {
+      assertTrue(System.nanoTime() < giveUp, "the page never showed it: " + page.samples().keySet());
+      Thread.sleep(20);
+      page = scrape(servlet);
+    }
+    return page;
+  }
+
   private Page scrape(PrometheusServlet servlet) throws IOException {
     StringWriter out = new StringWriter();
     servlet.write(out, TextFormat.CONTENT_TYPE_004);
@@ -182,11 +194,24 @@ class PrometheusOutputTest {
     assertEquals(block.size(), page.sample("ipfs_bitswap_recv_all_blocks_bytes{quantile=\"0.5\"}").value());
     assertEquals(0.0, page.sample("ipfs_bitswap_recv_dup_blocks_bytes_count").value());
     assertEquals(1.0, page.sample("ipfs_bitswap_haves_received").value());
-    for (String gauge : List.of("ipfs_bitswap_active_tasks", "ipfs_bitswap_active_block_tasks", "ipfs_bitswap_pending_block_tasks")) {
+    for (String gauge : List.of("ipfs_bitswap_active_tasks", "ipfs_bitswap_active_block_tasks", "ipfs_bitswap_pending_block_tasks",
+        "ipfs_bitswap_want_blocks_total", "ipfs_bitswap_wanthaves_broadcast")) {
       assertEquals(0.0, page.sample(gauge).value(), gauge);
     }
     assertEquals(0.0, page.sample("ipfs_bitswap_sent_all_blocks_bytes_count").value());
     assertEquals(0.0, page.sample("ipfs_bitswap_send_times_count").value());
+
+    // A block nobody here has: with no peer to ask for it, the want is broadcast as want-have.
+    BitswapClientMetrics clientMetrics = new BitswapClientMetrics(registry);
+    clientMetrics.bitswap = client;
+    java.util.concurrent.CompletableFuture<Block> wanted =
+        client.get(Block.raw("absent".getBytes(StandardCharsets.UTF_8)).cid(), java.time.Duration.ofMinutes(1));
+    Page wanting = awaitPage(servlet, p -> p.sample("ipfs_bitswap_wanthaves_broadcast").value() == 1.0);
+    assertEquals(1.0, wanting.sample("ipfs_bitswap_wantlist_total").value());
+    assertEquals(0.0, wanting.sample("ipfs_bitswap_want_blocks_total").value());
+    wanted.cancel(false);
+    awaitPage(servlet, p -> p.sample("ipfs_bitswap_wanthaves_broadcast").value() == 0.0);
+    clientMetrics.deactivate();
 
     Components.call(client, "unbindMetrics", registry);
     Components.call(engine, "unbindMetrics", registry);

@@ -135,7 +135,7 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
       policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
   void bindMetrics(Object registry) {
     ClientMetrics previous = metrics;
-    metrics = new ClientMetrics(registry);
+    metrics = new ClientMetrics(registry, manager::wantBlockCount, manager::broadcastCount);
     if (previous != null) {
       previous.close();
     }
