@@ -111,7 +111,7 @@ public class RpcServlet extends HttpServlet {
    */
   @Reference(service = com.codahale.metrics.MetricRegistry.class, cardinality = ReferenceCardinality.OPTIONAL,
       policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-  volatile Object metrics;
+  transient volatile Object metrics;
 
   List<String> commandPaths() {
     return routes.paths();
