@@ -137,6 +137,8 @@ class PrometheusOutputTest {
     // As the RPC servlet counts requests.
     registry.meter(MetricNames.labelled(MetricNames.HTTP_REQUESTS, "method", "post", "code", "200", "handler", "api")).mark(2);
     registry.meter(MetricNames.labelled(MetricNames.HTTP_REQUESTS, "method", "post", "code", "404", "handler", "api")).mark();
+    registry.timer(MetricNames.labelled("ipfs_http_request_duration_seconds", "handler", "api"))
+        .update(250, java.util.concurrent.TimeUnit.MILLISECONDS);
 
     Page page = scrape(new PrometheusServlet(registry));
 
@@ -147,6 +149,10 @@ class PrometheusOutputTest {
     assertEquals(2.0, page.sample("ipfs_http_requests_total{method=\"post\",code=\"200\",handler=\"api\"}").value());
     assertEquals(1.0, page.sample("ipfs_http_requests_total{method=\"post\",code=\"404\",handler=\"api\"}").value());
     assertEquals("counter", page.types().get("ipfs_http_requests_total"));
+    // A labelled timer: Kubo's summary, in seconds, its quantiles beside the name's own labels.
+    assertEquals(1.0, page.sample("ipfs_http_request_duration_seconds_count{handler=\"api\"}").value());
+    assertEquals(0.25, page.sample("ipfs_http_request_duration_seconds{handler=\"api\",quantile=\"0.99\"}").value(), 1e-9);
+    assertEquals("summary", page.types().get("ipfs_http_request_duration_seconds"));
     assertEquals(2.0, page.sample("cairn_blockstore_tier_blocks{tier=\"memory\"}").value());
     assertEquals(store.stats().blocks(), (long) page.sample("cairn_blockstore_blocks").value());
     assertEquals(64L << 20, (long) page.sample("cairn_blockstore_tier_capacity_bytes{tier=\"memory\"}").value());

@@ -117,15 +117,16 @@ public class RpcServlet extends HttpServlet {
     return routes.paths();
   }
 
-  /** Every request is counted once answered, by method and status, as Kubo's ipfs_http_requests_total. */
+  /** Every request is counted and timed once answered, as Kubo's ipfs_http_requests_total and request duration. */
   @Override
   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    long start = System.nanoTime();
     try {
       answer(req, resp);
     } finally {
       Object registry = metrics;
       if (registry != null) {
-        HttpMetrics.count(registry, req.getMethod(), resp.getStatus());
+        HttpMetrics.count(registry, req.getMethod(), resp.getStatus(), System.nanoTime() - start);
       }
     }
   }
