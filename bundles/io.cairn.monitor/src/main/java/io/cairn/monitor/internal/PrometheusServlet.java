@@ -1,6 +1,7 @@
 package io.cairn.monitor.internal;
 
 import com.codahale.metrics.MetricRegistry;
+import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.dropwizard.DropwizardExports;
 import io.prometheus.client.exporter.common.TextFormat;
@@ -10,7 +11,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -48,7 +53,10 @@ public class PrometheusServlet extends HttpServlet {
     resp.getOutputStream().write(body);
   }
 
-  void write(java.io.Writer writer, String contentType) throws IOException {
-    TextFormat.writeFormat(contentType, writer, collectors.metricFamilySamples());
+  /** Families in name order, so the page reads (and diffs) the same from one scrape to the next. */
+  void write(Writer writer, String contentType) throws IOException {
+    List<Collector.MetricFamilySamples> families = Collections.list(collectors.metricFamilySamples());
+    families.sort(Comparator.comparing(f -> f.name));
+    TextFormat.writeFormat(contentType, writer, Collections.enumeration(families));
   }
 }

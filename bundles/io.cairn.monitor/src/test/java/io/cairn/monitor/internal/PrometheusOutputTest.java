@@ -71,8 +71,8 @@ class PrometheusOutputTest {
   /** One sample line: its family and labels, and its value. */
   record Sample(String name, Map<String, String> labels, double value) {}
 
-  /** The page's samples by {@code name{labels}} as written, and its {@code # TYPE} lines by family. */
-  record Page(Map<String, Sample> samples, Map<String, String> types) {
+  /** The page's samples by {@code name{labels}} as written, its {@code # TYPE} lines by family, in page order. */
+  record Page(Map<String, Sample> samples, Map<String, String> types, List<String> families) {
     Sample sample(String nameAndLabels) {
       Sample s = samples.get(nameAndLabels);
       assertTrue(s != null, nameAndLabels + " is not on the page: " + samples.keySet());
@@ -84,10 +84,12 @@ class PrometheusOutputTest {
   static Page parse(String text) {
     Map<String, Sample> samples = new HashMap<>();
     Map<String, String> types = new HashMap<>();
+    List<String> families = new java.util.ArrayList<>();
     for (String line : text.split("\n")) {
       if (line.startsWith("# TYPE ")) {
         String[] parts = line.split(" ");
         types.put(parts[2], parts[3]);
+        families.add(parts[2]);
         continue;
       }
       if (line.isEmpty() || line.startsWith("#")) {
@@ -101,7 +103,7 @@ class PrometheusOutputTest {
       assertTrue(parsed != null, "malformed sample line: " + line);
       samples.put(key, new Sample(parsed.family(), parsed.labels(), value));
     }
-    return new Page(samples, types);
+    return new Page(samples, types, families);
   }
 
   /** Scrapes until the page shows what the client's manager thread counts at its next tick. */
@@ -158,6 +160,7 @@ class PrometheusOutputTest {
     assertEquals(64L << 20, (long) page.sample("cairn_blockstore_tier_capacity_bytes{tier=\"memory\"}").value());
     assertTrue(page.samples().containsKey("cairn_bitswap_sessions"));
     assertTrue(page.samples().containsKey("cairn_blockstore_cache_hit_ratio"));
+    assertEquals(page.families().stream().sorted().toList(), page.families(), "families in name order");
   }
 
   @Test
