@@ -10,7 +10,8 @@
 //
 // Kubo's defaults as importer options: fixed-size chunks (size-262144), the balanced layout with 174
 // links a node, a one-chunk file as its own root (reduceSingleLeafToSelf), dag-pb leaves of UnixFS
-// type file when not raw (leafType 'file'), links before data in dag-pb (go-codec-dagpb's order).
+// type file when not raw (leafType 'file'), links before data in dag-pb (go-codec-dagpb's order),
+// directories sharded (HAMT, fanout 256) past 256 KiB of estimated link bytes.
 import './polyfill.mjs'
 import { readFile } from 'node:fs/promises'
 import { importer } from 'ipfs-unixfs-importer'
@@ -45,11 +46,16 @@ for (const c of spec.cases) {
     wrapWithDirectory: c.wrap,
     chunker: fixedSize({ chunkSize: c.chunkSize ?? 262144 }),
     layout: balanced({ maxChildrenPerNode: 174 }),
-    fieldOrder: 'links-first'
+    fieldOrder: 'links-first',
+    // Kubo's directory sharding: past 256 KiB estimated as name + CID bytes of every link, fanout 256
+    shardSplitStrategy: 'links-bytes',
+    shardSplitThresholdBytes: 262144,
+    shardFanoutBits: 8
   })) {
     out.push({ path: entry.path ?? '', cid: entry.cid.toString(), size: Number(entry.size) })
   }
   emit({ event: 'imported', case: c.name, root: out[out.length - 1].cid, entries: out })
 }
 emit({ event: 'done' })
-exit(0)
+// stdout to a pipe is written asynchronously: exit once every line is out
+process.stdout.write('', () => exit(0))

@@ -101,6 +101,12 @@ class UnixFsImportInteropTest {
       wrapped.put("x.bin", bytes(1000, 12));
       wrapped.put("y/z.bin", bytes(CHUNK * 2 + 5, 13));
       cases.add(new Case(s + "wrap-with-directory", v, raw, true, CHUNK, wrapped));
+      // 2675 links of 64-byte names: estimated over 256 KiB, so Kubo (and Helia's links-bytes) shard it
+      Map<String, byte[]> sharded = new LinkedHashMap<>();
+      for (int i = 0; i < 2675; i++) {
+        sharded.put(String.format("big/%064d", i), bytes(i % 5, i));
+      }
+      cases.add(new Case(s + "hamt-sharded-directory", v, raw, false, CHUNK, sharded));
     }
     return cases;
   }

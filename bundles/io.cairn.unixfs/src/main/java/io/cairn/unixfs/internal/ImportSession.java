@@ -21,7 +21,8 @@ import java.util.TreeMap;
 /**
  * One import: files built as they stream in, directories held as a tree of names until {@link #finish}
  * writes them as basic UnixFS directories (Data {@code 08 01}, links sorted by name bytes, Tsize the
- * child's cumulative size), deepest first, as Kubo's MFS-based adder does.
+ * child's cumulative size) or, past Kubo's sharding threshold, as HAMT-sharded ones ({@link HamtWriter}),
+ * deepest first, as Kubo's MFS-based adder does.
  */
 final class ImportSession implements Importer {
   /** go's string order: bytes of the UTF-8 encoding (differs from Java's UTF-16 order above U+FFFF). */
@@ -155,16 +156,29 @@ final class ImportSession implements Importer {
     return root;
   }
 
-  /** Writes a directory after its subdirectories, each reported to {@code out} as it is written. */
+  /**
+   * Writes a directory after its subdirectories, each reported to {@code out} as it is written: a basic
+   * directory, or a HAMT-sharded one when Kubo would shard it ({@link HamtWriter#shouldShard}).
+   */
   private ImportedEntry write(String path, Dir dir, List<ImportedEntry> out) throws UnixFsException {
-    List<PbLink> links = new ArrayList<>(dir.entries.size());
-    long tsize = 0;
+    List<HamtWriter.Entry> children = new ArrayList<>(dir.entries.size());
     for (Map.Entry<String, Object> e : dir.entries.entrySet()) {
       ImportedEntry child = e.getValue() instanceof Dir d
           ? write(path.isEmpty() ? e.getKey() : path + "/" + e.getKey(), d, out)
           : (ImportedEntry) e.getValue();
-      links.add(new PbLink(child.cid(), e.getKey(), child.size()));
-      tsize += child.size();
+      children.add(new HamtWriter.Entry(e.getKey(), child.cid(), child.size()));
+    }
+    if (HamtWriter.shouldShard(children)) {
+      FileBuilder.Child shard = HamtWriter.write(children, cidVersion, writer);
+      ImportedEntry entry = new ImportedEntry(path, shard.cid(), shard.tsize(), true);
+      out.add(entry);
+      return entry;
+    }
+    List<PbLink> links = new ArrayList<>(children.size());
+    long tsize = 0;
+    for (HamtWriter.Entry child : children) {
+      links.add(new PbLink(child.cid(), child.name(), child.tsize()));
+      tsize += child.tsize();
     }
     byte[] bytes = DagPb.encode(new PbNode(links, UnixFsData.directory().encode()));
     Block block = new Block(FileBuilder.dagPbCid(bytes, cidVersion), bytes);

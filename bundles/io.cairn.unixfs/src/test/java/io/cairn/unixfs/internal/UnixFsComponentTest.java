@@ -326,6 +326,45 @@ class UnixFsComponentTest {
   }
 
   @Test
+  void bigDirectoriesAreShardedAsKuboShardsThem() throws Exception {
+    // 64-byte names + 34-byte CIDv0s: 98 bytes a link; 2675 links make 262,150 bytes, over 256 KiB
+    Importer importer = fx.unixfs.importer(ImportOptions.kubo(), ImportProgress.NONE);
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < 2675; i++) {
+      String name = String.format("%064d", i);
+      names.add(name);
+      importer.addFile("big/" + name, new ByteArrayInputStream(bytes(i % 7, i)));
+    }
+    List<ImportedEntry> dirs = importer.finish();
+    Cid big = dirs.get(0).cid();
+    assertEquals(UnixFsType.HAMT_SHARD, fx.unixfs.stat(big).type());
+    List<String> listed = new ArrayList<>();
+    fx.unixfs.list(big, e -> listed.add(e.name()));
+    assertEquals(names, listed.stream().sorted().toList());
+    for (int i : new int[] {0, 1, 1000, 2674}) {
+      Cid file = fx.unixfs.resolve(big + "/" + names.get(i)).target();
+      assertArrayEquals(bytes(i % 7, i), readAll(file, 0, -1));
+    }
+    // the shards are in the store, and the root's size is cumulative over them
+    List<Block> shards = new ArrayList<>();
+    fx.unixfs.entityBlocks(big, 0, -1, shards::add);
+    assertTrue(shards.size() > 1, "2675 names in 256 buckets collide into child shards");
+    long shardBytes = shards.stream().mapToLong(b -> b.data().length).sum();
+    long entryBytes = 0;
+    for (String name : names) {
+      entryBytes += fx.store.get(fx.unixfs.resolve(big + "/" + name).target()).get().data().length;
+    }
+    assertEquals(shardBytes + entryBytes, dirs.get(0).size());
+
+    // one link fewer stays a basic directory (the threshold is strictly greater)
+    Importer smaller = fx.unixfs.importer(ImportOptions.kubo(), ImportProgress.NONE);
+    for (int i = 0; i < 2674; i++) {
+      smaller.addFile("d/" + names.get(i), new ByteArrayInputStream(bytes(i % 7, i)));
+    }
+    assertEquals(UnixFsType.DIRECTORY, fx.unixfs.stat(smaller.finish().get(0).cid()).type());
+  }
+
+  @Test
   void aMissingBlockWithoutBitswapIsAClearError() {
     Cid absent = Block.raw(bytes(5, 77)).cid();
     UnixFsException e = assertThrows(UnixFsException.class, () -> fx.unixfs.stat(absent));
