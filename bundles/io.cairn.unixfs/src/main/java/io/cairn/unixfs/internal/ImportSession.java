@@ -55,6 +55,9 @@ final class ImportSession implements Importer {
   @Override
   public ImportedEntry addFile(String path, InputStream data) throws UnixFsException, IOException {
     checkOpen();
+    if (path.isEmpty() && wrap) {
+      throw new UnixFsException(null, "wrap-with-directory needs named files: give the file a name");
+    }
     if (path.isEmpty() && (unnamed != null || !top.entries.isEmpty())) {
       throw new UnixFsException(null, "an unnamed file must be the only thing added");
     }

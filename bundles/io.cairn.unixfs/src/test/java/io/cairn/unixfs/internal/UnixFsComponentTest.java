@@ -365,6 +365,31 @@ class UnixFsComponentTest {
   }
 
   @Test
+  void aBlockMissingMidFileOrAMalformedNodeFailsTheReadClearly() throws Exception {
+    byte[] data = bytes(100, 8);
+    Cid root = addOne(data, ImportOptions.kubo().withChunker("size-10")).cid();
+    List<Block> blocks = new ArrayList<>();
+    fx.unixfs.entityBlocks(root, 0, -1, blocks::add);
+    Cid sixth = blocks.get(6).cid();
+    fx.store.delete(sixth).get();
+    try (InputStream in = fx.unixfs.read(root, 0, -1)) {
+      byte[] first = in.readNBytes(50);
+      assertArrayEquals(Arrays.copyOf(data, 50), first);
+      IOException e = assertThrows(IOException.class, in::readAllBytes);
+      assertTrue(e.getCause() instanceof UnixFsException u && sixth.equals(u.cid()), String.valueOf(e.getCause()));
+      assertTrue(e.getMessage().contains(sixth.toString()), e.getMessage());
+    }
+    // a dag-pb node whose UnixFS Data is cut short: Type File, then a Data field declaring 9 bytes with 1 present
+    byte[] bytes = DagPb.encode(new PbNode(List.of(), java.util.HexFormat.of().parseHex("0802120961")));
+    Block bad = new Block(FileBuilder.dagPbCid(bytes, 0), bytes);
+    fx.store.put(bad).get();
+    UnixFsException truncated = assertThrows(UnixFsException.class, () -> fx.unixfs.read(bad.cid(), 0, -1));
+    assertTrue(truncated.getMessage().contains("truncated Data field"), truncated.getMessage());
+    Importer wrapped = fx.unixfs.importer(ImportOptions.kubo().withWrapWithDirectory(true), ImportProgress.NONE);
+    assertThrows(UnixFsException.class, () -> wrapped.addFile("", InputStream.nullInputStream()));
+  }
+
+  @Test
   void aMissingBlockWithoutBitswapIsAClearError() {
     Cid absent = Block.raw(bytes(5, 77)).cid();
     UnixFsException e = assertThrows(UnixFsException.class, () -> fx.unixfs.stat(absent));
