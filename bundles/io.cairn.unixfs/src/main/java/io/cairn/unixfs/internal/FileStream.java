@@ -20,11 +20,15 @@ final class FileStream extends InputStream {
   private byte[] chunk = new byte[0];
   private int chunkPos;
   private long remaining;
+  /** Where the wanted range ends in the file: children starting at or past it are never fetched. */
+  private final long end;
   private boolean closed;
 
   /** A file node being read: which child comes next, and the fetches already asked for. */
   private final class Frame {
     final FsNode node;
+    /** Where each child's bytes start in the file. */
+    final long[] childStart;
     int next;
     /** Bytes of the next child to skip (the offset falls inside it). */
     long skipInNext;
@@ -32,13 +36,21 @@ final class FileStream extends InputStream {
     final CompletableFuture<Block>[] pending;
 
     @SuppressWarnings("unchecked")
-    Frame(FsNode node) {
+    Frame(FsNode node, long firstChildStart) {
       this.node = node;
       this.pending = new CompletableFuture[node.links().size()];
+      long[] sizes = node.data().blockSizes();
+      this.childStart = new long[sizes.length];
+      long at = firstChildStart;
+      for (int i = 0; i < sizes.length; i++) {
+        childStart[i] = at;
+        at += sizes[i];
+      }
     }
 
     CompletableFuture<Block> fetch(int i) {
-      for (int j = i; j < pending.length && j <= i + reads.settings.readAheadBlocks(); j++) {
+      for (int j = i; j < pending.length && j <= i + reads.settings.readAheadBlocks() && (j == i || childStart[j] < end);
+          j++) {
         if (pending[j] == null) {
           pending[j] = reads.source.get(node.links().get(j).cid());
         }
@@ -65,11 +77,15 @@ final class FileStream extends InputStream {
   FileStream(Reads reads, FsNode root, long offset, long length) throws UnixFsException {
     this.reads = reads;
     this.remaining = length < 0 ? Long.MAX_VALUE : length;
-    enter(root, offset);
+    this.end = length < 0 ? Long.MAX_VALUE : offset + length;
+    enter(root, 0, offset);
   }
 
-  /** Takes a node into the read: its inline bytes after {@code skip} become the chunk, its children stack up. */
-  private void enter(FsNode node, long skip) throws UnixFsException {
+  /**
+   * Takes a node whose bytes start at {@code start} in the file into the read: its inline bytes after
+   * {@code skip} become the chunk, its children stack up.
+   */
+  private void enter(FsNode node, long start, long skip) throws UnixFsException {
     if (stack.size() > reads.settings.maxFileDepth()) {
       throw reads.deep(node.cid());
     }
@@ -87,7 +103,7 @@ final class FileStream extends InputStream {
     if (node.links().isEmpty()) {
       return;
     }
-    Frame frame = new Frame(node);
+    Frame frame = new Frame(node, start + inline.length);
     long[] sizes = node.data().blockSizes();
     while (frame.next < sizes.length && skip >= sizes[frame.next]) {
       skip -= sizes[frame.next++];
@@ -118,7 +134,7 @@ final class FileStream extends InputStream {
           throw new UnixFsException(child, "malformed UnixFS file " + top.node.cid() + ": child " + child + " holds "
               + node.fileSize() + " bytes but its blocksize says " + expected);
         }
-        enter(node, skip);
+        enter(node, top.childStart[i], skip);
       } catch (UnixFsException e) {
         throw new IOException(e.getMessage(), e);
       }
