@@ -131,16 +131,22 @@ public class GarbageCollectorComponent implements GarbageCollector {
     CompletableFuture<Result> result = new CompletableFuture<>();
     try {
       runner.execute(() -> {
+        Result r = null;
+        Throwable failure = null;
         try {
-          Result r = run(l, result);
+          r = run(l, result);
           log.info("garbage collection: {} blocks live, {} removed ({} bytes), {} failures", r.marked(), r.removed(),
               r.bytesFreed(), r.errors());
-          result.complete(r);
         } catch (Throwable t) {
           log.warn("garbage collection stopped: {}", t.getMessage());
-          result.completeExceptionally(t);
-        } finally {
-          running.set(false);
+          failure = t;
+        }
+        // Free before completing: whoever the result wakes may start the next run at once.
+        running.set(false);
+        if (failure == null) {
+          result.complete(r);
+        } else {
+          result.completeExceptionally(failure);
         }
       });
     } catch (RuntimeException e) {
@@ -283,8 +289,9 @@ public class GarbageCollectorComponent implements GarbageCollector {
         }
         remove(cid).whenComplete((bytes, e) -> {
           live.release(claim);
-          window.release();
+          // Queued before the place is freed: the final wait for every place then sees every outcome.
           outcomes.add(new Outcome(cid, e == null ? bytes : -1, e));
+          window.release();
         });
       }
     } finally {
