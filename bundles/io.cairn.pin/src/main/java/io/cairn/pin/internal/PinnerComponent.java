@@ -493,7 +493,7 @@ public class PinnerComponent implements Pinner {
               return false;
             }
             if (depth > 0 && handedOver.add(Fingerprint.of(cid)) && !store.has(PinType.RECURSIVE, cid)) {
-              hand(queue, closed, new Pin(cid, PinType.INDIRECT, 0, "", p.cid()));
+              hand(queue, closed, new Pin(cid, PinType.INDIRECT, 0, "", null));
             }
             return true;
           });

@@ -16,24 +16,24 @@ import org.osgi.service.log.Logger;
 /**
  * A node's storage for these tests, all real parts bound as DS binds them: the batch I/O manager, the
  * tiered store over a memory tier and a file tier in {@code home}, and the pinner (and collector) over
- * them with {@link TestDag} as the walker.
+ * them with {@link TestDag} as the walker. Shared with the command tests (io.cairn.pin's test jar).
  */
-final class Node implements AutoCloseable {
-  final List<String> log = new ArrayList<>();
-  final Logger logger = Components.logger(log);
-  final Path home;
-  final BatchIOManager batchio;
-  final MultiTierBlockstore blocks;
-  final BlockTier file;
-  final TestDag dag;
-  PinnerComponent pinner;
-  GarbageCollectorComponent gc;
+public final class Node implements AutoCloseable {
+  public final List<String> log = new ArrayList<>();
+  public final Logger logger = Components.logger(log);
+  public final Path home;
+  public final BatchIOManager batchio;
+  public final MultiTierBlockstore blocks;
+  public final BlockTier file;
+  public final TestDag dag;
+  public PinnerComponent pinner;
+  public GarbageCollectorComponent gc;
 
-  Node(Path home) {
+  public Node(Path home) {
     this(home, Map.of(), Map.of());
   }
 
-  Node(Path home, Map<String, Object> pinnerConfig, Map<String, Object> gcConfig) {
+  public Node(Path home, Map<String, Object> pinnerConfig, Map<String, Object> gcConfig) {
     this.home = home;
     batchio = Components.create(BatchIOManager.class, "io.cairn.blockstore.batchio.internal.BatchIOComponent", logger,
         Map.of());
@@ -88,16 +88,16 @@ final class Node implements AutoCloseable {
     };
   }
 
-  boolean has(Cid cid) {
+  public boolean has(Cid cid) {
     return blocks.has(cid).join();
   }
 
-  void put(Block... bs) {
+  public void put(Block... bs) {
     blocks.putMany(List.of(bs)).join();
   }
 
   /** Offers the blocks to fetches only (not stored locally). */
-  void remote(Block... bs) {
+  public void remote(Block... bs) {
     for (Block b : bs) {
       dag.remote.put(b.cid(), b);
     }

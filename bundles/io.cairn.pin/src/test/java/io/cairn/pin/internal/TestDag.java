@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #gate} holds the fetch of one CID until the test opens it, so a walk can be paused at a known
  * point without timing.
  */
-final class TestDag implements DagService {
+public final class TestDag implements DagService {
   private static final String PREFIX = "node ";
 
   final Map<Cid, Block> remote = new ConcurrentHashMap<>();
@@ -39,7 +39,7 @@ final class TestDag implements DagService {
   private final MultiTierBlockstore blocks;
 
   /** A fetch held until {@link #open}; {@link #reached} completes when a walk waits at it. */
-  record Gate(CompletableFuture<Void> reached, CompletableFuture<Void> open) {
+  public record Gate(CompletableFuture<Void> reached, CompletableFuture<Void> open) {
   }
 
   TestDag(MultiTierBlockstore blocks) {
@@ -47,7 +47,7 @@ final class TestDag implements DagService {
   }
 
   /** A node labelled {@code label} (so nodes with the same links differ) linking to {@code links}. */
-  static Block node(String label, Cid... links) {
+  public static Block node(String label, Cid... links) {
     StringBuilder text = new StringBuilder(PREFIX).append(label);
     for (Cid l : links) {
       text.append('\n').append(l);
@@ -55,7 +55,7 @@ final class TestDag implements DagService {
     return Block.raw(text.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  Gate gate(Cid cid) {
+  public Gate gate(Cid cid) {
     Gate g = new Gate(new CompletableFuture<>(), new CompletableFuture<>());
     gates.put(cid, g);
     return g;
