@@ -4,6 +4,7 @@ import io.cairn.blockstore.BatchIOManager;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockTier;
 import io.cairn.blockstore.MultiTierBlockstore;
+import io.cairn.dag.DagService;
 import io.cairn.multiformats.Cid;
 import io.cairn.node.NodeInfo;
 import io.cairn.testing.Components;
@@ -25,7 +26,10 @@ public final class Node implements AutoCloseable {
   public final BatchIOManager batchio;
   public final MultiTierBlockstore blocks;
   public final BlockTier file;
+  /** The test walker: remote blocks and gates (the walker pins use unless {@link #withRealWalker}). */
   public final TestDag dag;
+  /** The walker the pinner and collector use. */
+  public final DagService walker;
   public PinnerComponent pinner;
   public GarbageCollectorComponent gc;
 
@@ -34,6 +38,15 @@ public final class Node implements AutoCloseable {
   }
 
   public Node(Path home, Map<String, Object> pinnerConfig, Map<String, Object> gcConfig) {
+    this(home, pinnerConfig, gcConfig, false);
+  }
+
+  /** A node whose pinner and collector walk with the real DAG service (io.cairn.dag; no bitswap: local blocks only). */
+  public static Node withRealWalker(Path home) {
+    return new Node(home, Map.of(), Map.of(), true);
+  }
+
+  private Node(Path home, Map<String, Object> pinnerConfig, Map<String, Object> gcConfig, boolean realWalker) {
     this.home = home;
     batchio = Components.create(BatchIOManager.class, "io.cairn.blockstore.batchio.internal.BatchIOComponent", logger,
         Map.of());
@@ -49,14 +62,17 @@ public final class Node implements AutoCloseable {
         info(home));
     Components.call(blocks, "addTier", file, Map.of(BlockTier.TIER, "ssd", BlockTier.RANK, 100, "service.id", 2L), null);
     dag = new TestDag(blocks);
+    walker = realWalker
+        ? Components.createWith(DagService.class, "io.cairn.dag.internal.DagServiceComponent", Map.of(), blocks, logger)
+        : dag;
     pinner = pinner(pinnerConfig);
-    gc = new GarbageCollectorComponent(logger, blocks, dag, pinner,
+    gc = new GarbageCollectorComponent(logger, blocks, walker, pinner,
         (GarbageCollectorConfig) Components.config(GarbageCollectorConfig.class, gcConfig));
   }
 
   PinnerComponent pinner(Map<String, Object> config) {
     try {
-      return new PinnerComponent(logger, info(home), blocks, dag,
+      return new PinnerComponent(logger, info(home), blocks, walker,
           (PinnerConfig) Components.config(PinnerConfig.class, config));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -107,6 +123,9 @@ public final class Node implements AutoCloseable {
   public void close() {
     gc.deactivate();
     pinner.deactivate();
+    if (walker != dag) {
+      Components.deactivate(walker);
+    }
     Components.deactivate(blocks);
     Components.deactivate(batchio);
     Components.deactivate(file);
