@@ -30,6 +30,9 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,6 +80,8 @@ public class PinnerComponent implements Pinner {
   private final Path home;
   private final PinStore store;
   private final Admission admission;
+  /** Records complete pins (and waits for their fetched blocks to be stored), one at a time. */
+  private final ExecutorService recorder;
   private volatile PinnerSettings settings;
 
   /** Guards {@link #underWay}, and orders pin records against the start of a collection. */
@@ -96,6 +101,11 @@ public class PinnerComponent implements Pinner {
         .orElseThrow(() -> new IllegalArgumentException(PID + ": invalid configuration (logged above)"));
     this.store = PinStore.open(settings.folder());
     this.admission = new Admission(settings.maxConcurrentPins());
+    this.recorder = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "cairn-pin-record");
+      t.setDaemon(true);
+      return t;
+    });
     log.info("pin store open in {}: {} recursive and {} direct pins", settings.folder(), store.count(PinType.RECURSIVE),
         store.count(PinType.DIRECT));
   }
@@ -123,6 +133,13 @@ public class PinnerComponent implements Pinner {
       jobs = List.copyOf(underWay);
     }
     jobs.forEach(j -> j.result.cancel(false));
+    recorder.shutdown();
+    try {
+      // A record under way finishes its commit before the store closes.
+      recorder.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     store.close();
   }
 
@@ -284,6 +301,16 @@ public class PinnerComponent implements Pinner {
         finish(failure);
         return;
       }
+      try {
+        recorder.execute(this::recordOrWalkAgain);
+      } catch (RejectedExecutionException e) {
+        finish(new PinException("the pinner is stopping"));
+      }
+    }
+
+    /** On the recording thread: never a walker's or the blockstore's own thread, since it waits for puts. */
+    private void recordOrWalkAgain() {
+      awaitPutsInFlight();
       boolean again;
       Throwable recordFailure = null;
       synchronized (collection) {
@@ -318,6 +345,17 @@ public class PinnerComponent implements Pinner {
         result.completeExceptionally(pinFailure(root, failure));
       }
       admission.release();
+    }
+  }
+
+  /**
+   * Waits until every put begun so far has completed. Bitswap hands a fetched block to the walk while its
+   * put into the blockstore is still under way; a pin must not be recorded before the blocks it fetched
+   * are stored. The blockstore's put observation waits out the puts in flight when it begins.
+   */
+  private void awaitPutsInFlight() {
+    try (MultiTierBlockstore.Observation barrier = blocks.observePuts(cid -> { })) {
+      // nothing to observe: registering was the wait
     }
   }
 
