@@ -4,7 +4,13 @@ import io.cairn.blockstore.BatchIOManager;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockTier;
 import io.cairn.blockstore.MultiTierBlockstore;
+import io.cairn.dag.DagPb;
+import io.cairn.dag.DagService;
+import io.cairn.dag.PbLink;
+import io.cairn.dag.PbNode;
 import io.cairn.multiformats.Cid;
+import io.cairn.multiformats.Multicodec;
+import io.cairn.multiformats.Multihash;
 import io.cairn.node.NodeInfo;
 import io.cairn.node.config.Configs;
 import io.cairn.pin.GarbageCollector;
@@ -33,13 +39,17 @@ import org.osgi.service.log.Logger;
  * JSON lines: the put latencies (percentiles) with no collection running, measured first for as long as
  * the collection will take is unknown so for {@code baselineSeconds} (default 20); the same during the
  * collection; the collection's duration, blocks removed and bytes freed; and a check that every pinned
- * block and every block put during the run is still there. The pins are direct pins (marking then needs no
- * DAG walk) until the DAG walker is on main.
+ * block and every block put during the run is still there. The blocks form small dag-pb DAGs (a node over
+ * {@value #FANOUT} raw leaves); the pinned share of them is pinned recursively, so marking walks them with
+ * the real DAG walker (io.cairn.dag).
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar io.cairn.pin.internal.GcLoad [blocks] [blockSize]
  * [pinnedPercent] [baselineSeconds]}. Write no figures into the repository from a busy machine.
  */
 public final class GcLoad {
+  /** Raw leaves under each dag-pb node. */
+  static final int FANOUT = 9;
+
   private GcLoad() {}
 
   public static void main(String[] args) throws Exception {
@@ -74,8 +84,10 @@ public final class GcLoad {
     BlockTier file = Components.createWith(BlockTier.class, "io.cairn.blockstore.file.internal.FileTier",
         Map.of("cairn_tier", "ssd", "cairn_tier_rank", 100, "minFreeBytes", 0L), log, node);
     Components.call(store, "addTier", file, Map.of(BlockTier.TIER, "ssd", BlockTier.RANK, 100, "service.id", 1L), null);
-    PinnerComponent pinner = new PinnerComponent(log, node, store, null, Configs.defaults(PinnerConfig.class));
-    GarbageCollectorComponent gc = new GarbageCollectorComponent(log, store, null, pinner,
+    DagService dag = Components.createWith(DagService.class, "io.cairn.dag.internal.DagServiceComponent", Map.of(), store,
+        log);
+    PinnerComponent pinner = new PinnerComponent(log, node, store, dag, Configs.defaults(PinnerConfig.class));
+    GarbageCollectorComponent gc = new GarbageCollectorComponent(log, store, dag, pinner,
         Configs.defaults(GarbageCollectorConfig.class));
     try {
       long start = System.nanoTime();
@@ -122,6 +134,7 @@ public final class GcLoad {
     } finally {
       gc.deactivate();
       pinner.deactivate();
+      Components.deactivate(dag);
       Components.deactivate(store);
       Components.deactivate(batchio);
       Components.deactivate(file);
@@ -143,20 +156,34 @@ public final class GcLoad {
     return Block.raw(data);
   }
 
-  /** Puts the blocks in batches; every hundredth pinned share becomes a direct pin. Returns the pinned CIDs. */
+  /**
+   * Puts the blocks as DAGs of one dag-pb node over {@value #FANOUT} raw leaves, in batches, and pins
+   * {@code pinnedPercent} of the DAGs recursively (recorded in one step per batch; they are all local).
+   * Returns every pinned block's CID.
+   */
   private static List<Cid> fill(MultiTierBlockstore store, PinnerComponent pinner, int blocks, int size,
       int pinnedPercent) {
     List<Cid> pinned = new ArrayList<>();
     List<Block> batch = new ArrayList<>(1000);
-    List<Pin> pins = new ArrayList<>(1000);
-    for (int i = 0; i < blocks; i++) {
-      Block b = block(0, i, size);
-      batch.add(b);
-      if (i % 100 < pinnedPercent) {
-        pins.add(new Pin(b.cid(), PinType.DIRECT, 0, "", null));
-        pinned.add(b.cid());
+    List<Pin> pins = new ArrayList<>();
+    int dags = blocks / (FANOUT + 1);
+    for (int d = 0; d < dags; d++) {
+      List<PbLink> links = new ArrayList<>(FANOUT);
+      List<Block> dagBlocks = new ArrayList<>(FANOUT + 1);
+      for (int k = 0; k < FANOUT; k++) {
+        Block leaf = block(0, (long) d * (FANOUT + 1) + k, size);
+        links.add(new PbLink(leaf.cid(), "", (long) leaf.size()));
+        dagBlocks.add(leaf);
       }
-      if (batch.size() == 1000 || i == blocks - 1) {
+      byte[] bytes = DagPb.encode(new PbNode(links, ByteBuffer.allocate(8).putLong(d).array()));
+      Block root = new Block(Cid.v1(Multicodec.DAG_PB, Multihash.digest(Multicodec.SHA2_256, bytes)), bytes);
+      dagBlocks.add(root);
+      batch.addAll(dagBlocks);
+      if (d % 100 < pinnedPercent) {
+        pins.add(new Pin(root.cid(), PinType.RECURSIVE, -1, "", null));
+        dagBlocks.forEach(b -> pinned.add(b.cid()));
+      }
+      if (batch.size() >= 1000 || d == dags - 1) {
         store.putBatch(List.copyOf(batch)).join();
         pinner.store().putAll(pins);
         batch.clear();
