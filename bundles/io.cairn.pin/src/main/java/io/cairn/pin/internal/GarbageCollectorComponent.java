@@ -159,7 +159,8 @@ public class GarbageCollectorComponent implements GarbageCollector {
   private Result run(Listener listener, CompletableFuture<Result> result) throws PinException {
     GarbageCollectorSettings s = settings;
     LiveSet live = new LiveSet(s.lockStripes());
-    try (MultiTierBlockstore.Observation observing = blocks.observePuts(live::keep)) {
+    MultiTierBlockstore.Observation observing = blocks.observePuts(live::keep);
+    try {
       pinner.collectionStarted(live);
       try {
         long marked = mark(live, s, listener, result);
@@ -168,6 +169,8 @@ public class GarbageCollectorComponent implements GarbageCollector {
       } finally {
         pinner.collectionEnded();
       }
+    } finally {
+      observing.close();
     }
   }
 

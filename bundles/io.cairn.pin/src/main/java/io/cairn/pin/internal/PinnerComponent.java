@@ -354,9 +354,8 @@ public class PinnerComponent implements Pinner {
    * are stored. The blockstore's put observation waits out the puts in flight when it begins.
    */
   private void awaitPutsInFlight() {
-    try (MultiTierBlockstore.Observation barrier = blocks.observePuts(cid -> { })) {
-      // nothing to observe: registering was the wait
-    }
+    // Nothing to observe: registering (and closing) is the wait.
+    blocks.observePuts(cid -> { }).close();
   }
 
   /** A walk's failure as the pin caller sees it: cancellation stays one, the rest become a PinException. */

@@ -38,12 +38,12 @@ class PutObserversTest {
       Block d = block(4, 100);
       f.store.put(a).join();
       List<Cid> seen = new CopyOnWriteArrayList<>();
-      try (MultiTierBlockstore.Observation o = f.store.observePuts(seen::add)) {
-        f.store.put(a).join(); // already stored: still told, since a collector may be about to remove it
-        f.store.putMany(List.of(b)).join();
-        f.store.putBatch(List.of(c)).join();
-        f.store.putStream(d.cid(), new ByteArrayInputStream(d.data())).join();
-      }
+      MultiTierBlockstore.Observation o = f.store.observePuts(seen::add);
+      f.store.put(a).join(); // already stored: still told, since a collector may be about to remove it
+      f.store.putMany(List.of(b)).join();
+      f.store.putBatch(List.of(c)).join();
+      f.store.putStream(d.cid(), new ByteArrayInputStream(d.data())).join();
+      o.close();
       f.store.put(block(5, 100)).join();
       assertEquals(List.of(a.cid(), b.cid(), c.cid(), d.cid()), seen);
     }
@@ -55,9 +55,9 @@ class PutObserversTest {
       f.fileTier("ssd", 100, dir, Map.of());
       Block a = block(1, 100);
       List<Boolean> heldWhenTold = new CopyOnWriteArrayList<>();
-      try (MultiTierBlockstore.Observation o = f.store.observePuts(cid -> heldWhenTold.add(f.store.has(cid).join()))) {
-        f.store.put(a).join();
-      }
+      MultiTierBlockstore.Observation o = f.store.observePuts(cid -> heldWhenTold.add(f.store.has(cid).join()));
+      f.store.put(a).join();
+      o.close();
       assertEquals(List.of(false), heldWhenTold);
       assertTrue(f.store.has(a.cid()).join());
     }
@@ -68,12 +68,12 @@ class PutObserversTest {
     try (Fixture f = new Fixture(Map.of())) {
       f.memoryTier(BlockTier.MEMORY, 0, 1 << 20);
       Block a = block(1, 100);
-      try (MultiTierBlockstore.Observation o = f.store.observePuts(cid -> {
+      MultiTierBlockstore.Observation o = f.store.observePuts(cid -> {
         throw new IllegalStateException("refused");
-      })) {
-        CompletionException e = assertThrows(CompletionException.class, () -> f.store.put(a).join());
-        assertInstanceOf(IllegalStateException.class, e.getCause());
-      }
+      });
+      CompletionException e = assertThrows(CompletionException.class, () -> f.store.put(a).join());
+      assertInstanceOf(IllegalStateException.class, e.getCause());
+      o.close();
       assertFalse(f.store.has(a.cid()).join());
       f.store.put(a).join();
       assertTrue(f.store.has(a.cid()).join());
