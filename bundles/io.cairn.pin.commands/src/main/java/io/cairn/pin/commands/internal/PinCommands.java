@@ -74,7 +74,8 @@ final class PinCommands {
       boolean stream = request.flag("stream", false);
       List<String> done = new ArrayList<>();
       if (progress) {
-        RpcResponse.JsonLines lines = response.jsonLines();
+        // Opened at the first line: a pin that fails before any progress is shown is a plain error, as in Kubo.
+        LazyLines lines = new LazyLines(response);
         AtomicLong reached = new AtomicLong();
         long base = 0;
         try {
@@ -86,13 +87,16 @@ final class PinCommands {
             done.add(cid.toString());
           }
         } catch (RpcException e) {
-          lines.fail(e.getMessage());
+          if (!lines.started()) {
+            throw e;
+          }
+          lines.get().fail(e.getMessage());
           return;
         }
         if (reached.get() != 0) {
-          lines.write(Map.of("Progress", reached.get()));
+          lines.get().write(Map.of("Progress", reached.get()));
         }
-        lines.write(pins(done));
+        lines.get().write(pins(done));
       } else if (stream) {
         RpcResponse.JsonLines lines = null;
         for (Cid cid : cids) {
@@ -120,7 +124,7 @@ final class PinCommands {
     }
 
     /** Waits for the pin, writing its progress every interval; a line that cannot be written cancels it. */
-    private static void awaitReporting(CompletableFuture<Void> pin, RpcResponse.JsonLines lines, AtomicLong reached)
+    private static void awaitReporting(CompletableFuture<Void> pin, LazyLines lines, AtomicLong reached)
         throws RpcException {
       while (true) {
         try {
@@ -128,7 +132,7 @@ final class PinCommands {
           return;
         } catch (TimeoutException e) {
           try {
-            lines.write(Map.of("Progress", reached.get()));
+            lines.get().write(Map.of("Progress", reached.get()));
           } catch (IOException gone) {
             pin.cancel(true);
             throw RpcException.normal("the client went away: " + gone.getMessage());
@@ -141,6 +145,27 @@ final class PinCommands {
           throw PinArgs.error(e);
         }
       }
+    }
+  }
+
+  /** An NDJSON answer begun at its first line. */
+  private static final class LazyLines {
+    private final RpcResponse response;
+    private RpcResponse.JsonLines lines;
+
+    LazyLines(RpcResponse response) {
+      this.response = response;
+    }
+
+    RpcResponse.JsonLines get() throws IOException {
+      if (lines == null) {
+        lines = response.jsonLines();
+      }
+      return lines;
+    }
+
+    boolean started() {
+      return lines != null;
     }
   }
 
