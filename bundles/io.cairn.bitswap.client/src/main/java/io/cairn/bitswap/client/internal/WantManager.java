@@ -51,6 +51,9 @@ final class WantManager implements Runnable {
   private volatile ClientSettings settings;
   private volatile boolean running = true;
   private volatile int wantCount;
+  /** Boxo's want gauges, counted at each tick: wants whose block is asked of a peer, and wants broadcast as want-have. */
+  private volatile int wantBlockCount;
+  private volatile int broadcastCount;
   private int priority = Integer.MAX_VALUE;
   private long lastTick;
 
@@ -95,6 +98,14 @@ final class WantManager implements Runnable {
 
   int wantCount() {
     return wantCount;
+  }
+
+  int wantBlockCount() {
+    return wantBlockCount;
+  }
+
+  int broadcastCount() {
+    return broadcastCount;
   }
 
   /** Runs an event on the manager thread. */
@@ -326,6 +337,8 @@ final class WantManager implements Runnable {
   private void tick(long now) {
     long rebroadcast = TimeUnit.MILLISECONDS.toNanos(settings.rebroadcastIntervalMillis());
     List<WantState> expired = new ArrayList<>();
+    int blocks = 0;
+    int broadcast = 0;
     for (WantState w : wants.values()) {
       w.waiters.removeIf(x -> {
         if (now - x.deadline >= 0) {
@@ -353,7 +366,14 @@ final class WantManager implements Runnable {
           peers.forEach((p, protocol) -> askHave(w, p, protocol));
         }
       }
+      if (w.blockPeer != null) {
+        blocks++;
+      } else {
+        broadcast++;
+      }
     }
+    wantBlockCount = blocks;
+    broadcastCount = broadcast;
     expired.forEach(this::cancel);
   }
 

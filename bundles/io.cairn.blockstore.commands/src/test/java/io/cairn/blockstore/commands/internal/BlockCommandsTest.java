@@ -16,6 +16,8 @@ import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.Multicodec;
 import io.cairn.multiformats.Multihash;
 import io.cairn.node.NodeInfo;
+import io.cairn.pin.PinType;
+import io.cairn.pin.Pinner;
 import io.cairn.rpc.MalformedBodyException;
 import io.cairn.rpc.RpcException;
 import io.cairn.testing.TestRpc;
@@ -65,6 +67,63 @@ class BlockCommandsTest {
     }
   }
 
+  /**
+   * What block/put asks of the pinner. The real pinner is another bundle (io.cairn.pin.api is its contract);
+   * this one records the calls and succeeds or fails as told.
+   */
+  static final class RecordingPinner implements Pinner {
+    final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile RuntimeException failure;
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> pin(Cid root, PinType type, int maxDepth, String name,
+        java.util.function.LongConsumer progress) {
+      calls.add(root + " " + type + " " + maxDepth + " \"" + name + "\"");
+      return failure == null ? java.util.concurrent.CompletableFuture.completedFuture(null)
+          : java.util.concurrent.CompletableFuture.failedFuture(failure);
+    }
+  }
+
+  @Test
+  void putWithPinPinsEachBlockDirectlyAsClusterSendsIt() throws Exception {
+    try (RealStore s = new RealStore(Map.of())) {
+      byte[] a = bytes(1000, 11);
+      byte[] b = bytes(5000, 12);
+      BlockCommands.Put put = new BlockCommands.Put(s.store);
+      RecordingPinner pinner = new RecordingPinner();
+      put.pinner = pinner;
+      TestRpc.Response response = new TestRpc.Response();
+      // ipfs-cluster's adder: dag-pb blocks, sha2-256, full length, many parts in one body.
+      assertNull(run(put, put(multipart(a, b)).option("cid-codec", "dag-pb").option("mhtype", "sha2-256")
+          .option("mhlen", "-1").option("pin", "true").option("allow-big-block", "true"), response));
+      Cid ca = Cid.v1(Multicodec.DAG_PB, Multihash.digest(Multicodec.SHA2_256, a));
+      Cid cb = Cid.v1(Multicodec.DAG_PB, Multihash.digest(Multicodec.SHA2_256, b));
+      assertEquals(List.of(Map.of("Key", ca.toString(), "Size", 1000L), Map.of("Key", cb.toString(), "Size", 5000L)),
+          response.lines);
+      assertEquals(List.of(ca + " DIRECT -1 \"\"", cb + " DIRECT -1 \"\""), pinner.calls);
+    }
+  }
+
+  @Test
+  void putWithPinFailsWithoutAPinnerAndWhenThePinFails() throws Exception {
+    try (RealStore s = new RealStore(Map.of())) {
+      BlockCommands.Put put = new BlockCommands.Put(s.store);
+      TestRpc.Response none = new TestRpc.Response();
+      RpcException e = run(put, put(multipart(bytes(100, 13))).option("pin", "true"), none);
+      assertNotNull(e);
+      assertTrue(e.getMessage().contains("needs the pinner"), e.getMessage());
+      assertFalse(none.started());
+      assertEquals(0, s.storedBlocks(), "nothing is stored when it cannot be pinned");
+
+      RecordingPinner pinner = new RecordingPinner();
+      pinner.failure = new IllegalStateException("pin set is read-only");
+      put.pinner = pinner;
+      e = run(put, put(multipart(bytes(100, 14))).option("pin", "true"), new TestRpc.Response());
+      assertNotNull(e);
+      assertTrue(e.getMessage().contains("pin set is read-only"), e.getMessage());
+    }
+  }
+
   @Test
   void putMakesTheCidKuboWouldFromTheOptions() throws Exception {
     try (RealStore s = new RealStore(Map.of())) {
@@ -109,7 +168,6 @@ class BlockCommandsTest {
           new Case(Map.of("format", "v0", "mhtype", "sha2-512"), "CIDv0"),
           new Case(Map.of("format", "v0", "cid-codec", "dag-cbor"), "at the same time"),
           new Case(Map.of("format", "v9"), "unrecognized format: v9"),
-          new Case(Map.of("pin", "true"), "pin=true is not supported yet"),
           new Case(Map.of("allow-big-block", "maybe"), "not a boolean"));
       for (Case c : cases) {
         TestRpc.Request request = put(body);
