@@ -294,7 +294,7 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
   // ---- WantManager.Delivery (manager thread)
 
   @Override
-  public void deliver(PeerId from, Block block, boolean wanted) {
+  public CompletableFuture<Void> deliver(PeerId from, Block block, boolean wanted) {
     if (!wanted) {
       if (recent.containsKey(block.cid())) {
         dupBlocks.incrementAndGet();
@@ -306,12 +306,12 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
       } else {
         unwantedBlocks.incrementAndGet();
       }
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     recent.put(block.cid(), Boolean.TRUE);
     blocksReceived.incrementAndGet();
     dataReceived.addAndGet(block.size());
-    blockstore.put(block).whenComplete((ok, error) -> {
+    CompletableFuture<Void> stored = blockstore.put(block).whenComplete((ok, error) -> {
       if (error != null) {
         log.warn("block {} from {} not stored: {}", block.cid(), from, error.toString());
       }
@@ -320,5 +320,6 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
     if (e != null) {
       e.notifyNewBlocks(List.of(block));
     }
+    return stored;
   }
 }
