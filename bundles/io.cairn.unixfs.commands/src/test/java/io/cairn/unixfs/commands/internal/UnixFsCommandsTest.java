@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cairn.blockstore.BatchIOManager;
 import io.cairn.blockstore.BlockTier;
 import io.cairn.blockstore.MultiTierBlockstore;
-import io.cairn.multiformats.Cid;
+import io.cairn.dag.DagService;
+import io.cairn.node.NodeInfo;
 import io.cairn.pin.PinType;
 import io.cairn.pin.Pinner;
 import io.cairn.rpc.RpcException;
@@ -18,14 +19,16 @@ import io.cairn.unixfs.UnixFs;
 import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.LongConsumer;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.osgi.service.log.Logger;
 
 class UnixFsCommandsTest {
@@ -35,8 +38,8 @@ class UnixFsCommandsTest {
   private final MultiTierBlockstore store = Components.create(MultiTierBlockstore.class,
       "io.cairn.blockstore.tiered.internal.TieredBlockstore", log, Map.of());
   private final UnixFs unixfs;
-  /** The pins add asked for (the Pinner is the pinning bundle's; this records the calls it would take). */
-  private final List<String> pins = new ArrayList<>();
+  @TempDir Path home;
+  private Pinner pinner;
 
   UnixFsCommandsTest() {
     Components.call(store, "bindBatchIO", batchio);
@@ -49,20 +52,47 @@ class UnixFsCommandsTest {
 
   @AfterEach
   void close() {
+    if (pinner != null) {
+      Components.deactivate(pinner);
+    }
     Components.deactivate(store);
     Components.deactivate(batchio);
   }
 
+  /** add bound to the real pinner (io.cairn.pin) with the real DAG walker over this store, its pin set in {@link #home}. */
   private UnixFsCommands.Add add() {
+    if (pinner == null) {
+      DagService dag = Components.createWith(DagService.class, "io.cairn.dag.internal.DagServiceComponent", Map.of(),
+          store, log);
+      NodeInfo node = new NodeInfo() {
+        @Override
+        public Path home() {
+          return home;
+        }
+
+        @Override
+        public String version() {
+          return "0.1.0";
+        }
+
+        @Override
+        public String commit() {
+          return "";
+        }
+      };
+      pinner = Components.createWith(Pinner.class, "io.cairn.pin.internal.PinnerComponent", Map.of(), log, node, store,
+          dag);
+    }
     UnixFsCommands.Add add = new UnixFsCommands.Add(unixfs);
-    add.pinner = new Pinner() {
-      @Override
-      public CompletableFuture<Void> pin(Cid root, PinType type, int maxDepth, String name, LongConsumer progress) {
-        pins.add(root + " " + type + " " + maxDepth + " " + name);
-        return CompletableFuture.completedFuture(null);
-      }
-    };
+    add.pinner = pinner;
     return add;
+  }
+
+  /** The CIDs pinned recursively. */
+  private Set<String> pins() {
+    try (Stream<Pinner.Pin> pins = pinner.list(PinType.RECURSIVE)) {
+      return pins.map(p -> p.cid().toString()).collect(Collectors.toSet());
+    }
   }
 
   /** A multipart body as kubo-rpc-client sends add: URI-encoded filenames, directories as x-directory parts. */
@@ -103,7 +133,7 @@ class UnixFsCommandsTest {
     assertEquals(1, r.lines.size());
     assertEquals(Map.of("Name", "QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o",
         "Hash", "QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o", "Size", "20"), line(r, 0));
-    assertEquals(List.of("QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o RECURSIVE -1 "), pins);
+    assertEquals(Set.of("QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o"), pins());
   }
 
   @Test
@@ -119,7 +149,7 @@ class UnixFsCommandsTest {
     assertEquals(300_000L, line(r, 1).get("Bytes"));
     String dir = (String) line(r, 6).get("Hash");
     assertTrue(dir.startsWith("bafybei"), dir);
-    assertEquals(List.of(dir + " RECURSIVE -1 "), pins);
+    assertEquals(Set.of(dir), pins());
 
     TestRpc.Response cat = new TestRpc.Response();
     assertNull(TestRpc.run(new UnixFsCommands.Cat(unixfs), new TestRpc.Request().arg("/ipfs/" + dir + "/a b.txt")
