@@ -189,4 +189,15 @@ class ClusterConnectorIT {
       assertEquals(200, rpc.postForBytes("/api/v0/block/get?arg=" + b.cid()).statusCode());
     }
   }
+
+  @Test
+  void prometheusMetricsAtKubosPathWithKubosNames() throws Exception {
+    HttpResponse<String> r = rpc.send("GET", "/debug/metrics/prometheus");
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), r.headers().toString());
+    for (String name : List.of("ipfs_bitswap_wantlist_total", "ipfs_bitswap_blocks_received", "ipfs_bitswap_pending_tasks",
+        "ipfs_http_requests_total", "libp2p_rcmgr_connections", "cairn_blockstore_blocks")) {
+      assertTrue(r.body().lines().anyMatch(l -> l.startsWith(name)), name + " missing from\n" + r.body());
+    }
+  }
 }
