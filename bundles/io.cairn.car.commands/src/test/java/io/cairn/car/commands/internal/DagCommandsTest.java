@@ -15,6 +15,9 @@ import io.cairn.car.CarLimits;
 import io.cairn.car.CarReader;
 import io.cairn.car.CarWriter;
 import io.cairn.dag.DagService;
+import io.cairn.node.NodeInfo;
+import io.cairn.pin.PinType;
+import io.cairn.pin.Pinner;
 import io.cairn.multiformats.Cid;
 import io.cairn.rpc.RpcException;
 import io.cairn.testing.Components;
@@ -30,6 +33,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,16 +88,24 @@ class DagCommandsTest {
     return blocks;
   }
 
-  /** The three commands and the shell over the real store and DAG service, with a stand-in pinner. */
+  /** The three commands and the shell over the real store, DAG service and pinner (its pin set in a temporary home). */
   static final class Node implements AutoCloseable {
     final TestStore s = new TestStore();
     final DagService dag = s.dag;
-    final StandInPinner pinner = new StandInPinner(dag);
+    final Path home;
+    final Pinner pinner;
     final DagCommands.Import importer;
     final DagCommands.Export export;
     final DagCommands.Stat stat;
 
     Node(Map<String, Object> config) {
+      try {
+        home = Files.createTempDirectory("cairn-car-pins");
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      pinner = Components.createWith(Pinner.class, "io.cairn.pin.internal.PinnerComponent", Map.of(), s.logger,
+          node(home), s.store, s.dag);
       DagCommandsConfig c = (DagCommandsConfig) Components.config(DagCommandsConfig.class, config);
       importer = new DagCommands.Import(s.store, s.logger, c);
       importer.pinner = pinner;
@@ -114,9 +128,41 @@ class DagCommandsTest {
       return shell;
     }
 
+    /** The roots pinned recursively. */
+    Set<Cid> pinned() {
+      try (Stream<Pinner.Pin> pins = pinner.list(PinType.RECURSIVE)) {
+        return pins.map(Pinner.Pin::cid).collect(Collectors.toSet());
+      }
+    }
+
     @Override
     public void close() {
+      Components.deactivate(pinner);
       s.close();
+      try (Stream<Path> files = Files.walk(home)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    static NodeInfo node(Path home) {
+      return new NodeInfo() {
+        @Override
+        public Path home() {
+          return home;
+        }
+
+        @Override
+        public String version() {
+          return "0.1.0";
+        }
+
+        @Override
+        public String commit() {
+          return "";
+        }
+      };
     }
   }
 
@@ -139,7 +185,7 @@ class DagCommandsTest {
       for (Block b : d.dfs()) {
         assertArrayEquals(b.data(), n.s.store.get(b.cid()).join().data());
       }
-      assertEquals(List.of(d.root.cid()), n.pinner.pinned);
+      assertEquals(Set.of(d.root.cid()), n.pinned());
     }
   }
 
@@ -153,7 +199,7 @@ class DagCommandsTest {
       TestRpc.Response response = new TestRpc.Response();
       assertNull(run(n.importer, importing(first, second), response));
       assertEquals(List.of(rootLine(d.root.cid(), ""), rootLine(d.b.cid(), "")), response.lines);
-      assertEquals(List.of(d.root.cid(), d.b.cid()), n.pinner.pinned);
+      assertEquals(Set.of(d.root.cid(), d.b.cid()), n.pinned());
     }
   }
 
@@ -164,7 +210,7 @@ class DagCommandsTest {
       TestRpc.Response response = new TestRpc.Response();
       assertNull(run(n.importer, importing(car(List.of(d.root.cid()), d.dfs())).option("pin-roots", "false"), response));
       assertEquals(List.of(), response.lines);
-      assertTrue(n.pinner.pinned.isEmpty());
+      assertTrue(n.pinned().isEmpty());
       assertEquals(6, n.s.storedBlocks());
     }
   }
@@ -194,7 +240,7 @@ class DagCommandsTest {
         assertTrue(e.getMessage().contains(c.message), e.getMessage());
         assertTrue(e.getMessage().contains("byte offset"), e.getMessage());
         assertFalse(response.started(), "nothing answered before the error");
-        assertTrue(n.pinner.pinned.isEmpty(), "nothing pinned");
+        assertTrue(n.pinned().isEmpty(), "nothing pinned");
       }
     }
   }
@@ -210,7 +256,7 @@ class DagCommandsTest {
       Map<String, Object> meta = (Map<String, Object>) ((Map<String, Object>) response.lines.get(0)).get("Root");
       assertTrue(((String) meta.get("PinErrorMsg")).contains(d.leaf1.cid().toString()), meta.toString());
       assertEquals("unable to pin all roots: 1 out of 1 failed", response.streamError);
-      assertTrue(n.pinner.pinned.isEmpty());
+      assertTrue(n.pinned().isEmpty());
     }
   }
 
@@ -369,7 +415,7 @@ class DagCommandsTest {
       assertTrue(console.toString().matches("(?s).*\\rimported 1[0-9]{3} blocks.*"), console.toString());
       assertEquals("Pinned root\t" + root.cid() + "\tsuccess\nImported 1501 blocks ("
           + all.stream().mapToLong(Block::size).sum() + " bytes)\n", out);
-      assertEquals(List.of(root.cid()), n.pinner.pinned);
+      assertEquals(Set.of(root.cid()), n.pinned());
 
       Path exported = dir.resolve("out.car");
       assertTrue(n.shell().export(root.cid().toString(), exported.toString()).startsWith("wrote 1501 blocks"));
