@@ -3,6 +3,7 @@ package io.cairn.gateway.internal;
 import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.dag.DagService;
 import io.cairn.node.config.Configs;
+import io.cairn.unixfs.UnixFs;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -30,6 +31,9 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
@@ -55,6 +59,13 @@ public final class GatewayServer {
   private volatile GatewaySettings settings;
   private volatile ThreadPoolExecutor executor;
   private Channel server;
+  /**
+   * The UnixFS service, when it runs: content paths and dag-scope=entity need it. Typed {@code Object} so
+   * that the gateway loads without the UnixFS package (an optional import): only {@link UnixFsView} casts it.
+   */
+  @Reference(service = UnixFs.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  volatile Object unixfs;
 
   @Activate
   public GatewayServer(@Reference MultiTierBlockstore store, @Reference DagService dag,
@@ -63,7 +74,7 @@ public final class GatewayServer {
     this.settings = Configs.validate(PID, config, GatewaySettings::of, log)
         .orElseGet(() -> GatewaySettings.of(Configs.defaults(GatewayConfig.class)));
     this.executor = executor(settings);
-    this.responder = new Responder(new BlockSource(store, dag), dag);
+    this.responder = new Responder(new BlockSource(store, dag), dag, () -> unixfs);
     try {
       server = bind(settings);
     } catch (InterruptedException | RuntimeException e) {

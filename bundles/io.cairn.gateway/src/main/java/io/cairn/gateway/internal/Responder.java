@@ -19,15 +19,21 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Answers a parsed request: the root block is had (locally, else from peers within the root timeout)
- * before anything is sent, so a missing root is a 404 and a root not local under {@code only-if-cached}
- * a 412; then a raw block, or a CAR streamed in depth-first order with the spec's headers. Once a CAR has
- * started, a block that cannot be had ends the stream, incomplete.
+ * Answers a parsed request: the root block is had (locally, else from peers within the root timeout), and
+ * a content path resolved through UnixFS, before anything is sent, so a missing root or path is a 404 and
+ * a root not local under {@code only-if-cached} a 412; then a raw block, or a CAR streamed depth-first with
+ * the spec's headers: the blocks of the path, then the target's per {@code dag-scope} (block; entity: a
+ * UnixFS file's blocks for the {@code entity-bytes} range, a directory's node or HAMT shards, else the
+ * block; all: the whole DAG below). Once a CAR has started, a block that cannot be had ends the stream,
+ * incomplete.
  */
 final class Responder {
   static final String CACHE_CONTROL = "public, max-age=29030400, immutable";
@@ -38,41 +44,46 @@ final class Responder {
 
   private final BlockSource blocks;
   private final DagService dag;
+  /** The bound UnixFs service, or null: typed Object for the reason {@link UnixFsView} gives. */
+  private final Supplier<Object> unixfs;
 
-  Responder(BlockSource blocks, DagService dag) {
+  Responder(BlockSource blocks, DagService dag, Supplier<Object> unixfs) {
     this.blocks = blocks;
     this.dag = dag;
+    this.unixfs = unixfs;
+  }
+
+  private UnixFsView unixfs(String what) throws GatewayError {
+    UnixFsView fs = UnixFsView.of(unixfs.get());
+    if (fs == null) {
+      throw new GatewayError(501, what + " needs UnixFS, which is not running on this node");
+    }
+    return fs;
   }
 
   void serve(GatewayRequest r, String ifNoneMatch, HttpExchange ex, GatewaySettings s) throws GatewayError, IOException {
-    if (!r.path().isEmpty()) {
-      throw new GatewayError(501, "content paths below the CID need UnixFS path resolution, which this gateway does not "
-          + "do yet: ask for /ipfs/{cid}");
-    }
     if (r.onlyIfCached() && !blocks.isLocal(r.cid(), s.rootTimeout())) {
       throw new GatewayError(412, "block " + r.cid() + " is not in this node's store (Cache-Control: only-if-cached)");
     }
-    Block root;
-    try {
-      root = blocks.get(r.cid(), s.rootTimeout());
-    } catch (BlockSource.Missing e) {
-      throw new GatewayError(404, e.getMessage());
-    }
-    if (r.scope() == GatewayRequest.Scope.ENTITY && root.cid().codec() == Multicodec.DAG_PB.code()) {
-      // What a dag-pb entity is (a file's blocks, a directory's node, a byte range of a file) is UnixFS's to say.
-      throw new GatewayError(501, "dag-scope=entity and entity-bytes of dag-pb (UnixFS) data are not served yet: "
-          + "ask for dag-scope=all or dag-scope=block");
-    }
+    Block root = block(r.cid(), s);
+    // The blocks from the root to the path's target (the target last): all sent, so the client can verify the path.
+    List<Cid> path = r.path().isEmpty() ? List.of(r.cid()) : unixfs("a content path").resolve(r.contentPath());
+    Cid targetCid = path.get(path.size() - 1);
+    Block target = targetCid.equals(r.cid()) ? root : block(targetCid, s);
+    // A raw block is its own entity (whatever the range, it is the one block to verify); dag-pb is UnixFS's to say.
+    UnixFsView fs = r.scope() == GatewayRequest.Scope.ENTITY && targetCid.codec() == Multicodec.DAG_PB.code()
+        ? unixfs("dag-scope=entity") : null;
+    long[] entity = fs == null ? null : fs.entityRange(targetCid, r.range());
     HttpHeaders h = new DefaultHttpHeaders();
-    String etag = etag(r);
+    String etag = etag(r, targetCid);
     h.set(HttpHeaderNames.ETAG, etag);
     h.set(HttpHeaderNames.CACHE_CONTROL, CACHE_CONTROL);
     h.set("X-Ipfs-Path", r.contentPath());
-    h.set("X-Ipfs-Roots", r.cid().toString());
+    h.set("X-Ipfs-Roots", String.join(",", path.stream().map(Cid::toString).toList()));
     h.set(HttpHeaderNames.VARY, "Accept");
     h.set("X-Content-Type-Options", "nosniff");
     boolean raw = r.format() == GatewayRequest.Format.RAW;
-    h.set(HttpHeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + r.cid() + (raw ? ".bin" : ".car") + "\"");
+    h.set(HttpHeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + targetCid + (raw ? ".bin" : ".car") + "\"");
     h.set(HttpHeaderNames.CONTENT_TYPE, raw ? GatewayRequest.RAW : carType(r));
     if (ifNoneMatch != null && (ifNoneMatch.equals(etag) || ifNoneMatch.equals("*"))) {
       ex.full(304, h, new byte[0]);
@@ -88,8 +99,30 @@ final class Responder {
     }
     OutputStream out = ex.stream(200, h);
     try (CarWriter car = Car.writer(out, List.of(r.cid()))) {
-      writeCar(r, root, car, s);
-    } catch (BlockSource.Missing | DagException | IOException | RuntimeException e) {
+      Set<Cid> sent = new HashSet<>();
+      for (Cid c : path.subList(0, path.size() - 1)) {
+        send(c.equals(r.cid()) ? root : blocks.get(c, s.blockTimeout()), car, sent, r.dups());
+      }
+      switch (r.scope()) {
+        case BLOCK -> send(target, car, sent, r.dups());
+        case ENTITY -> {
+          if (entity != null) {
+            fs.entityBlocks(targetCid, entity, b -> send(b, car, sent, r.dups()));
+          } else {
+            // A raw block, or not UnixFS (dag-cbor, dag-json: the entity is the block), or a range holding no
+            // byte of the file.
+            send(target, car, sent, r.dups());
+          }
+        }
+        case ALL -> {
+          if (r.dups()) {
+            writeWithDups(target, car, s);
+          } else {
+            writeDfs(targetCid, car, s);
+          }
+        }
+      }
+    } catch (BlockSource.Missing | DagException | UnixFsView.EntityFailure | IOException | RuntimeException e) {
       // The status is sent: what was written goes out, then the connection ends without the last chunk.
       try {
         out.flush();
@@ -102,38 +135,41 @@ final class Responder {
     out.close();
   }
 
+  /** A block the request needs before answering: local, else from peers within the root timeout; else 404. */
+  private Block block(Cid cid, GatewaySettings s) throws GatewayError, IOException {
+    try {
+      return blocks.get(cid, s.rootTimeout());
+    } catch (BlockSource.Missing e) {
+      throw new GatewayError(404, e.getMessage());
+    }
+  }
+
+  /** Writes a block unless it was sent already and duplicates are not wanted. */
+  private static void send(Block b, CarWriter car, Set<Cid> sent, boolean dups) throws IOException {
+    if (dups || sent.add(b.cid())) {
+      car.write(b);
+    }
+  }
+
   static String carType(GatewayRequest r) {
     return GatewayRequest.CAR + ";version=1;order=dfs;dups=" + (r.dups() ? "y" : "n");
   }
 
-  /** Kubo's forms: {@code "<cid>.raw"} for a block; a weak tag naming the CAR's parameters for a CAR. */
-  static String etag(GatewayRequest r) {
+  /**
+   * Kubo's forms: {@code "<cid>.raw"} for a block; for a CAR a weak tag of the path's target naming the
+   * CAR's parameters (path, scope, range, order, dups), so that each variant has its own.
+   */
+  static String etag(GatewayRequest r, Cid target) {
     if (r.format() == GatewayRequest.Format.RAW) {
-      return "\"" + r.cid() + ".raw\"";
+      return "\"" + target + ".raw\"";
     }
     String params = r.contentPath() + "|" + r.scope() + "|" + (r.range() == null ? "" : r.range()) + "|dfs|"
         + (r.dups() ? "y" : "n");
     try {
       byte[] d = MessageDigest.getInstance("SHA-256").digest(params.getBytes(StandardCharsets.UTF_8));
-      return "W/\"" + r.cid() + ".car." + HexFormat.of().formatHex(d, 0, 8) + "\"";
+      return "W/\"" + target + ".car." + HexFormat.of().formatHex(d, 0, 8) + "\"";
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
-  }
-
-  private void writeCar(GatewayRequest r, Block root, CarWriter car, GatewaySettings s)
-      throws BlockSource.Missing, DagException, IOException {
-    switch (r.scope()) {
-      case BLOCK -> car.write(root);
-      // For data that is not UnixFS, the entity is the block (checked before the answer started).
-      case ENTITY -> car.write(root);
-      case ALL -> {
-        if (r.dups()) {
-          writeWithDups(root, car, s);
-        } else {
-          writeDfs(r.cid(), car, s);
-        }
-      }
     }
   }
 
