@@ -148,14 +148,15 @@ await check('pin', async () => {
   assert(one.length === 1 && one[0].type === 'recursive', `pin/ls arg ${JSON.stringify(one)}`)
   const indirect = await collect(client.pin.ls({ type: 'indirect' }))
   assert(indirect.length >= 3, `pin/ls indirect found ${indirect.length}`)
-  const updated = await client.pin.update(dirCid, fileCid, { unpin: false })
+  const next = (await client.add(bytes(3000, 13), { pin: false })).cid
+  const updated = await client.pin.update(dirCid, next, { unpin: false })
   assert(updated.length === 2, `pin/update answered ${updated}`)
   const both = await collect(client.pin.ls({ type: 'recursive' }))
-  assert(both.some(p => p.cid.equals(fileCid)) && both.some(p => p.cid.equals(dirCid)), 'unpin=false lost a pin')
-  const removed = await client.pin.rm(fileCid)
-  assert(removed.equals(fileCid), `pin/rm answered ${removed}`)
+  assert(both.some(p => p.cid.equals(next)) && both.some(p => p.cid.equals(dirCid)), 'unpin=false lost a pin')
+  const removed = await client.pin.rm(next)
+  assert(removed.equals(next), `pin/rm answered ${removed}`)
   let message = ''
-  try { await client.pin.rm(fileCid) } catch (err) { message = err.message }
+  try { await client.pin.rm(next) } catch (err) { message = err.message }
   assert(message.includes('not pinned or pinned indirectly'), `second pin/rm: "${message}"`)
 })
 

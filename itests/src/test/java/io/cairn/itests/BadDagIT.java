@@ -199,9 +199,9 @@ class BadDagIT {
     data.write(0x08);
     data.write(5);
     field(data, 2, new byte[] {0});
-    data.write(0x30);
+    data.write(0x28); // field 5, hashType
     data.writeBytes(Varint.encode(0x22));
-    data.write(0x38);
+    data.write(0x30); // field 6, fanout
     data.writeBytes(Varint.encode(1000));
     byte[] file = "inside".getBytes(StandardCharsets.UTF_8);
     Cid fileCid = Cid.v1(Multicodec.RAW, Multihash.digest(Multicodec.SHA2_256, file));

@@ -89,7 +89,7 @@ class ClusterConnectorIT {
 
   /** A directory of two files added through `add`; its root CID. */
   private static String addDirectory(String name, int seed) throws Exception {
-    List<Map.Entry<String, byte[]>> parts = List.of(Map.entry(name, null),
+    List<Map.Entry<String, byte[]>> parts = List.of(new java.util.AbstractMap.SimpleEntry<String, byte[]>(name, null),
         Map.entry(name + "/a.bin", TestBlocks.block(new TestBlocks.BlockSet(TestBlocks.Kind.RAW, 600_000, 1), seed).data()),
         Map.entry(name + "/b.txt", ("file b of " + name).getBytes()));
     List<JsonNode> added = lines(rpc.postMultipart("/api/v0/add?pin=false", parts, LONG));
