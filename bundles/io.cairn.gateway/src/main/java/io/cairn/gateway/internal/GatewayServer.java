@@ -25,6 +25,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -50,12 +51,15 @@ import org.osgi.service.metatype.annotations.Designate;
 @Designate(ocd = GatewayConfig.class)
 public final class GatewayServer {
   public static final String PID = "io.cairn.gateway";
+  /** Framework property: {@code HOST:PORT} to listen on for this run, over the configured host and port. */
+  public static final String ADDRESS_PROPERTY = "cairn.gateway.address";
 
   private final Logger log;
   private final EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("cairn-gateway-accept", true));
   private final EventLoopGroup io = new NioEventLoopGroup(0, new DefaultThreadFactory("cairn-gateway-io", true));
   private final Responder responder;
   private final ConnectionLimit connections = new ConnectionLimit();
+  private final String addressOverride;
   private volatile GatewaySettings settings;
   private volatile ThreadPoolExecutor executor;
   private Channel server;
@@ -69,10 +73,12 @@ public final class GatewayServer {
 
   @Activate
   public GatewayServer(@Reference MultiTierBlockstore store, @Reference DagService dag,
-      @Reference(service = LoggerFactory.class) Logger log, GatewayConfig config) throws InterruptedException {
+      @Reference(service = LoggerFactory.class) Logger log, GatewayConfig config, BundleContext context)
+      throws InterruptedException {
     this.log = log;
-    this.settings = Configs.validate(PID, config, GatewaySettings::of, log)
-        .orElseGet(() -> GatewaySettings.of(Configs.defaults(GatewayConfig.class)));
+    this.addressOverride = context == null ? null : context.getProperty(ADDRESS_PROPERTY);
+    this.settings = Configs.validate(PID, config, c -> GatewaySettings.of(c, addressOverride), log)
+        .orElseGet(() -> GatewaySettings.of(Configs.defaults(GatewayConfig.class), null));
     this.executor = executor(settings);
     this.responder = new Responder(new BlockSource(store, dag), dag, () -> unixfs);
     try {
@@ -86,7 +92,7 @@ public final class GatewayServer {
 
   @Modified
   synchronized void modified(GatewayConfig config) throws InterruptedException {
-    GatewaySettings next = Configs.validate(PID, config, GatewaySettings::of, log).orElse(null);
+    GatewaySettings next = Configs.validate(PID, config, c -> GatewaySettings.of(c, addressOverride), log).orElse(null);
     if (next == null) {
       return;
     }

@@ -7,12 +7,27 @@ import java.time.Duration;
 /** The validated form of {@link GatewayConfig}. */
 record GatewaySettings(String host, int port, int maxConnections, int requestThreads, int maxQueuedRequests,
     int maxRequestLineBytes, int maxHeaderBytes, Duration idleTimeout, Duration rootTimeout, Duration blockTimeout) {
-  static GatewaySettings of(GatewayConfig c) {
+  /**
+   * @param addressOverride the framework property {@value GatewayServer#ADDRESS_PROPERTY} ({@code HOST:PORT},
+   *     from {@code --gateway-address} or {@code CAIRN_GATEWAY_ADDRESS}), which wins over host and port for
+   *     one run; null when not set
+   */
+  static GatewaySettings of(GatewayConfig c, String addressOverride) {
     String host = c.host() == null ? "" : c.host().trim();
+    long port = c.port();
+    if (addressOverride != null && !addressOverride.isBlank()) {
+      int colon = addressOverride.lastIndexOf(':');
+      try {
+        host = addressOverride.substring(0, Math.max(colon, 0)).replace("[", "").replace("]", "");
+        port = Long.parseLong(addressOverride.substring(colon + 1));
+      } catch (RuntimeException e) {
+        throw new InvalidConfigException(GatewayServer.ADDRESS_PROPERTY, "'" + addressOverride + "' is not HOST:PORT");
+      }
+    }
     if (host.isEmpty()) {
       throw new InvalidConfigException("host", "must name an address to listen on, such as 127.0.0.1");
     }
-    return new GatewaySettings(host, (int) Configs.inRange("port", c.port(), 0, 65_535),
+    return new GatewaySettings(host, (int) Configs.inRange("port", port, 0, 65_535),
         (int) Configs.inRange("maxConnections", c.maxConnections(), 1, 1_000_000),
         (int) Configs.inRange("requestThreads", c.requestThreads(), 1, 1024),
         (int) Configs.inRange("maxQueuedRequests", c.maxQueuedRequests(), 0, 1_000_000),

@@ -60,7 +60,7 @@ class GatewayServerTest {
   @BeforeEach
   void start() throws Exception {
     local = new TestStore();
-    server = new GatewayServer(local.store, local.dag, local.logger, config(Map.of()));
+    server = new GatewayServer(local.store, local.dag, local.logger, config(Map.of()), null);
   }
 
   @AfterEach

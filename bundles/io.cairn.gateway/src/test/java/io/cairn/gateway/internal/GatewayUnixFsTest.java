@@ -56,7 +56,7 @@ class GatewayUnixFsTest {
     local = new TestStore();
     fs = Components.createWith(UnixFs.class, "io.cairn.unixfs.internal.UnixFsComponent", Map.of(), local.store, local.logger);
     server = new GatewayServer(local.store, local.dag, local.logger,
-        (GatewayConfig) Components.config(GatewayConfig.class, Map.of("port", 0)));
+        (GatewayConfig) Components.config(GatewayConfig.class, Map.of("port", 0)), null);
     server.unixfs = fs;
     new Random(7).nextBytes(big);
     Importer importer = fs.importer(ImportOptions.kubo().withCidVersion(1), ImportProgress.NONE);
