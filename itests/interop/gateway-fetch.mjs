@@ -106,5 +106,5 @@ for (const [name, run] of [['verifiedFetch', viaVerifiedFetch], ['car', viaCar]]
     result[name] = { ok: false, error: String(err?.stack ?? err) }
   }
 }
-console.log(JSON.stringify(result, null, 2))
+console.log(JSON.stringify(result))
 process.exit(result.verifiedFetch.ok && result.car.ok ? 0 : 1)
