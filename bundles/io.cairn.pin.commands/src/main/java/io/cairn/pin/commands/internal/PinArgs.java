@@ -59,6 +59,24 @@ final class PinArgs {
     return RpcException.normal(c instanceof PinException || c.getMessage() != null ? c.getMessage() : c.toString());
   }
 
+  /**
+   * Cancels {@code pin} (which stops its walk and records nothing) once {@code deadline} (a
+   * {@link System#nanoTime} value, or {@link Long#MAX_VALUE} for none) has passed: the request's
+   * {@code timeout} option bounds the whole request, as go-ipfs-cmds' context does.
+   */
+  static <T> CompletableFuture<T> until(CompletableFuture<T> pin, long deadline) {
+    if (deadline != Long.MAX_VALUE) {
+      long left = Math.max(0, deadline - System.nanoTime());
+      CompletableFuture.delayedExecutor(left, java.util.concurrent.TimeUnit.NANOSECONDS).execute(() -> pin.cancel(true));
+    }
+    return pin;
+  }
+
+  /** The request's deadline for {@link #until}: now plus its {@code timeout} option, or none. */
+  static long deadline(io.cairn.rpc.RpcRequest request) throws RpcException {
+    return request.timeout().map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
+  }
+
   /** Waits for {@code future}; interrupted, it is cancelled. */
   static <T> T await(CompletableFuture<T> future) throws RpcException {
     try {

@@ -72,6 +72,7 @@ final class PinCommands {
       int maxDepth = (int) request.longOption("max-depth", -1, -1, Integer.MAX_VALUE);
       boolean progress = request.flag("progress", false);
       boolean stream = request.flag("stream", false);
+      long deadline = PinArgs.deadline(request);
       List<String> done = new ArrayList<>();
       if (progress) {
         // Opened at the first line: a pin that fails before any progress is shown is a plain error, as in Kubo.
@@ -81,7 +82,7 @@ final class PinCommands {
         try {
           for (Cid cid : cids) {
             long before = base;
-            CompletableFuture<Void> pin = pinner.pin(cid, type, maxDepth, name, n -> reached.set(before + n));
+            CompletableFuture<Void> pin = PinArgs.until(pinner.pin(cid, type, maxDepth, name, n -> reached.set(before + n)), deadline);
             awaitReporting(pin, lines, reached);
             base = reached.get();
             done.add(cid.toString());
@@ -101,7 +102,7 @@ final class PinCommands {
         RpcResponse.JsonLines lines = null;
         for (Cid cid : cids) {
           try {
-            PinArgs.await(pinner.pin(cid, type, maxDepth, name, null));
+            PinArgs.await(PinArgs.until(pinner.pin(cid, type, maxDepth, name, null), deadline));
           } catch (RpcException e) {
             if (lines == null) {
               throw e;
@@ -116,7 +117,7 @@ final class PinCommands {
         }
       } else {
         for (Cid cid : cids) {
-          PinArgs.await(pinner.pin(cid, type, maxDepth, name, null));
+          PinArgs.await(PinArgs.until(pinner.pin(cid, type, maxDepth, name, null), deadline));
           done.add(cid.toString());
         }
         response.json(pins(done));
