@@ -68,6 +68,16 @@ public class InteropProcess implements AutoCloseable {
     }
   }
 
+  /** Runs {@code script} from itests/interop with {@code args}. */
+  public static InteropProcess run(String script, String... args) throws IOException {
+    return new InteropProcess(script, List.of(args));
+  }
+
+  /** Every JSON line printed so far. */
+  public List<JsonNode> events() {
+    return List.copyOf(events);
+  }
+
   public static Path interopDir() {
     return CairnOptions.source().resolve("itests/interop");
   }

@@ -6,6 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /** A plain HTTP client for the node's RPC, as curl would call it. */
 public final class Rpc {
@@ -58,6 +60,41 @@ public final class Rpc {
         .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * A POST with a {@code multipart/form-data} body of one part per entry, as kubo-rpc-client and
+   * ipfs-cluster send it: parts named {@code file}, {@code file-1}, ..., {@code filename} URI-encoded
+   * (empty when the name is empty), {@code application/x-directory} for a null body.
+   */
+  public HttpResponse<String> postMultipart(String pathAndQuery, List<Map.Entry<String, byte[]>> parts, Duration timeout)
+      throws IOException, InterruptedException {
+    String boundary = "cairn-" + Long.toHexString(System.nanoTime());
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < parts.size(); i++) {
+      Map.Entry<String, byte[]> part = parts.get(i);
+      String type = part.getValue() == null ? "application/x-directory" : "application/octet-stream";
+      String name = i == 0 ? "file" : "file-" + i;
+      String filename = java.net.URLEncoder.encode(part.getKey(), java.nio.charset.StandardCharsets.UTF_8);
+      body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename
+          + "\"\r\nContent-Type: " + type + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      if (part.getValue() != null) {
+        body.writeBytes(part.getValue());
+      }
+      body.writeBytes("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    body.writeBytes(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout)
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+    return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A POST with no body and a chosen timeout (long operations: pin/add, repo/gc). */
+  public HttpResponse<String> post(String pathAndQuery, Duration timeout) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout)
+        .POST(HttpRequest.BodyPublishers.noBody()).build();
     return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
   }
 

@@ -4,6 +4,7 @@ import io.cairn.multiformats.Cid;
 import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -44,4 +45,28 @@ public interface MultiTierBlockstore extends Blockstore {
   List<TierStats> tiers();
 
   BlockstoreStats stats();
+
+  /**
+   * Tells {@code observer} the CID of every block put from now on ({@link #put}, {@link #putMany},
+   * {@link #putBatch}, {@link #putStream}), on the putting thread, <em>before</em> the block is written
+   * or found already stored, so an observer that marks the CID can never be overtaken by the block
+   * landing. Returns once every put that began before the call has completed: after it, each block put
+   * is either already in the store or told to the observer. Moves between tiers (promotion, demotion,
+   * migration) are not puts and are not told. An observer must be quick and must not throw; if it
+   * throws, the put fails with that exception and stores nothing. Costs a put next to nothing while
+   * nobody observes. Close the observation to stop.
+   *
+   * @since 1.1
+   */
+  Observation observePuts(Consumer<Cid> observer);
+
+  /** A registration made by {@link #observePuts}; closing it stops the telling. */
+  @ProviderType
+  interface Observation extends AutoCloseable {
+    /**
+     * Stops telling the observer. Returns once the puts that were told to it have completed.
+     */
+    @Override
+    void close();
+  }
 }

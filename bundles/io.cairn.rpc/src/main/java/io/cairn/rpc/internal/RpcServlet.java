@@ -105,12 +105,33 @@ public class RpcServlet extends HttpServlet {
     routes.remove(command);
   }
 
+  /**
+   * The node's metric registry, when the monitoring bundle runs. Typed {@code Object} so that this class
+   * loads without the metrics packages (optional imports): only {@link HttpMetrics} casts it.
+   */
+  @Reference(service = com.codahale.metrics.MetricRegistry.class, cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+  transient volatile Object metrics;
+
   List<String> commandPaths() {
     return routes.paths();
   }
 
+  /** Every request is counted and timed once answered, as Kubo's ipfs_http_requests_total and request duration. */
   @Override
   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    long start = System.nanoTime();
+    try {
+      answer(req, resp);
+    } finally {
+      Object registry = metrics;
+      if (registry != null) {
+        HttpMetrics.count(registry, req.getMethod(), resp.getStatus(), System.nanoTime() - start);
+      }
+    }
+  }
+
+  private void answer(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     String method = req.getMethod();
     Settings s = settings;
     if (!s.origins().permits(req.getHeader("Origin"), req.getHeader("Referer"), serverOrigin(req))) {

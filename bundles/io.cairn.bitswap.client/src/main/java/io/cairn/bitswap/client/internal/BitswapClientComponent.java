@@ -77,6 +77,7 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
   };
   private volatile ClientSettings settings;
   private volatile BitswapEngine engine;
+  private volatile ClientMetrics metrics;
 
   @Activate
   public BitswapClientComponent(@Reference BitswapNetwork network, @Reference Blockstore blockstore,
@@ -122,6 +123,29 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
   void unbindEngine(BitswapEngine engine) {
     if (this.engine == engine) {
       this.engine = null;
+    }
+  }
+
+  /**
+   * The node's metric registry, when the monitoring bundle runs: boxo's histograms of received block sizes
+   * and its HAVE count go there. Typed {@code Object} so this class loads without the metrics package (an
+   * optional import): only {@link ClientMetrics} touches it.
+   */
+  @Reference(service = com.codahale.metrics.MetricRegistry.class, cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+  void bindMetrics(Object registry) {
+    ClientMetrics previous = metrics;
+    metrics = new ClientMetrics(registry, manager::wantBlockCount, manager::broadcastCount);
+    if (previous != null) {
+      previous.close();
+    }
+  }
+
+  void unbindMetrics(Object registry) {
+    ClientMetrics current = metrics;
+    if (current != null && current.registry() == registry) {
+      metrics = null;
+      current.close();
     }
   }
 
@@ -213,6 +237,10 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
 
   @Override
   public void receive(PeerId from, BitswapMessage message) {
+    ClientMetrics m = metrics;
+    if (m != null) {
+      m.received(message);
+    }
     if (!message.presences().isEmpty()) {
       List<BlockPresence> presences = message.presences();
       manager.post(() -> presences.forEach(p -> manager.presence(from, p.cid(), p.type())));
@@ -266,20 +294,24 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
   // ---- WantManager.Delivery (manager thread)
 
   @Override
-  public void deliver(PeerId from, Block block, boolean wanted) {
+  public CompletableFuture<Void> deliver(PeerId from, Block block, boolean wanted) {
     if (!wanted) {
       if (recent.containsKey(block.cid())) {
         dupBlocks.incrementAndGet();
         dupData.addAndGet(block.size());
+        ClientMetrics m = metrics;
+        if (m != null) {
+          m.duplicate(block.size());
+        }
       } else {
         unwantedBlocks.incrementAndGet();
       }
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     recent.put(block.cid(), Boolean.TRUE);
     blocksReceived.incrementAndGet();
     dataReceived.addAndGet(block.size());
-    blockstore.put(block).whenComplete((ok, error) -> {
+    CompletableFuture<Void> stored = blockstore.put(block).whenComplete((ok, error) -> {
       if (error != null) {
         log.warn("block {} from {} not stored: {}", block.cid(), from, error.toString());
       }
@@ -288,5 +320,6 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
     if (e != null) {
       e.notifyNewBlocks(List.of(block));
     }
+    return stored;
   }
 }

@@ -36,9 +36,13 @@ import org.osgi.service.log.Logger;
  * want-block to the next peer that has it. When the block arrives, every peer asked gets a cancel.
  */
 final class WantManager implements Runnable {
-  /** A block that passed its hash check, to be stored and handed out; told from the manager thread. */
+  /**
+   * A block that passed its hash check, to be stored and handed out; told from the manager thread.
+   * The future completes when the block is stored (at once for a block nobody wanted): the block is
+   * handed to its waiters only then, so whoever gets it may count on it being in the blockstore.
+   */
   interface Delivery {
-    void deliver(PeerId from, Block block, boolean wanted);
+    CompletableFuture<Void> deliver(PeerId from, Block block, boolean wanted);
   }
 
   private final BitswapNetwork network;
@@ -51,6 +55,9 @@ final class WantManager implements Runnable {
   private volatile ClientSettings settings;
   private volatile boolean running = true;
   private volatile int wantCount;
+  /** Boxo's want gauges, counted at each tick: wants whose block is asked of a peer, and wants broadcast as want-have. */
+  private volatile int wantBlockCount;
+  private volatile int broadcastCount;
   private int priority = Integer.MAX_VALUE;
   private long lastTick;
 
@@ -95,6 +102,14 @@ final class WantManager implements Runnable {
 
   int wantCount() {
     return wantCount;
+  }
+
+  int wantBlockCount() {
+    return wantBlockCount;
+  }
+
+  int broadcastCount() {
+    return broadcastCount;
   }
 
   /** Runs an event on the manager thread. */
@@ -253,7 +268,7 @@ final class WantManager implements Runnable {
       delivery.deliver(peer, block, false);
       return;
     }
-    delivery.deliver(peer, block, true);
+    CompletableFuture<Void> stored = delivery.deliver(peer, block, true);
     for (Waiter x : w.waiters) {
       Session s = x.session;
       // The peer that delivered goes first for the session's next want.
@@ -264,7 +279,13 @@ final class WantManager implements Runnable {
       s.goodPeers.clear();
       s.goodPeers.addAll(reordered);
       s.pending.remove(x.future);
-      x.future.complete(block);
+      stored.whenComplete((ok, error) -> {
+        if (error == null) {
+          x.future.complete(block);
+        } else {
+          x.future.completeExceptionally(error);
+        }
+      });
     }
     for (PeerId p : w.asked) {
       if (peers.containsKey(p)) {
@@ -326,6 +347,8 @@ final class WantManager implements Runnable {
   private void tick(long now) {
     long rebroadcast = TimeUnit.MILLISECONDS.toNanos(settings.rebroadcastIntervalMillis());
     List<WantState> expired = new ArrayList<>();
+    int blocks = 0;
+    int broadcast = 0;
     for (WantState w : wants.values()) {
       w.waiters.removeIf(x -> {
         if (now - x.deadline >= 0) {
@@ -353,7 +376,14 @@ final class WantManager implements Runnable {
           peers.forEach((p, protocol) -> askHave(w, p, protocol));
         }
       }
+      if (w.blockPeer != null) {
+        blocks++;
+      } else {
+        broadcast++;
+      }
     }
+    wantBlockCount = blocks;
+    broadcastCount = broadcast;
     expired.forEach(this::cancel);
   }
 

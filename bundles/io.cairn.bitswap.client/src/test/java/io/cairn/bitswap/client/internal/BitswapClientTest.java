@@ -40,13 +40,19 @@ class BitswapClientTest {
   /** One node: a memory tier, an engine serving from it, and a client fetching into it. */
   private final class Node {
     final VirtualNetwork.Node network = net.node();
-    final Blockstore blockstore = track(Components.create(BlockTier.class,
-        "io.cairn.blockstore.memory.internal.MemoryTier", Components.logger(), Map.of("capacityBytes", 256L << 20)));
-    final BitswapEngine engine = track(Components.createWith(BitswapEngine.class,
-        "io.cairn.bitswap.server.internal.BitswapEngineComponent", Map.of(), network, blockstore, Components.logger()));
+    final Blockstore blockstore;
+    final BitswapEngine engine;
     final Bitswap client;
 
     Node(Map<String, Object> clientConfig) {
+      this(clientConfig, track(Components.create(BlockTier.class, "io.cairn.blockstore.memory.internal.MemoryTier",
+          Components.logger(), Map.of("capacityBytes", 256L << 20))));
+    }
+
+    Node(Map<String, Object> clientConfig, Blockstore store) {
+      blockstore = store;
+      engine = track(Components.createWith(BitswapEngine.class,
+          "io.cairn.bitswap.server.internal.BitswapEngineComponent", Map.of(), network, blockstore, Components.logger()));
       client = track(Components.createWith(Bitswap.class, BitswapClientComponent.class.getName(), clientConfig,
           network, blockstore, Components.logger()));
       Components.call(client, "bindEngine", engine);
@@ -122,6 +128,27 @@ class BitswapClientTest {
         () -> holder.engine.wantlist(fetcher.network.peer).isEmpty() && empty.engine.wantlist(fetcher.network.peer).isEmpty());
     assertEquals(blocks.size(), holder.engine.ledger(fetcher.network.peer).orElseThrow().blocksSent());
     assertEquals(0, empty.engine.ledger(fetcher.network.peer).orElseThrow().blocksSent());
+  }
+
+  /** A store whose disk has failed: reads work, every put fails (fault injection over the real memory tier). */
+  private static Blockstore failingPuts(Blockstore real, Exception failure) {
+    return (Blockstore) java.lang.reflect.Proxy.newProxyInstance(Blockstore.class.getClassLoader(),
+        new Class<?>[] {Blockstore.class}, (proxy, method, args) -> method.getName().startsWith("put")
+            ? CompletableFuture.failedFuture(failure) : method.invoke(real, args));
+  }
+
+  @Test
+  void aBlockThatCannotBeStoredIsNotHandedOut() throws Exception {
+    Node holder = new Node();
+    Exception diskFull = new io.cairn.blockstore.DiskSpaceLowException("the disk is full");
+    Node fetcher = new Node(Map.of(), failingPuts(track(Components.create(BlockTier.class,
+        "io.cairn.blockstore.memory.internal.MemoryTier", Components.logger(), Map.of("capacityBytes", 1L << 20))), diskFull));
+    Block b = blocks(9, 1, 2048).get(0);
+    holder.blockstore.put(b).get();
+    net.link(fetcher.network, holder.network);
+    java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+        java.util.concurrent.ExecutionException.class, () -> fetcher.client.get(b.cid(), Duration.ofSeconds(10)).get(20, TimeUnit.SECONDS));
+    assertEquals(diskFull, e.getCause() instanceof java.util.concurrent.CompletionException ? e.getCause().getCause() : e.getCause());
   }
 
   @Test

@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -35,6 +36,9 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
@@ -69,6 +73,11 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   private final AtomicLong messagesReceived = new AtomicLong();
   private final AtomicLong malformedMessages = new AtomicLong();
   private final AtomicLong outstandingBytes = new AtomicLong();
+  /** Boxo's task gauges: wants being served now, and their blockstore lookups running and waiting for a worker. */
+  private final AtomicInteger activeTasks = new AtomicInteger();
+  private final AtomicInteger activeBlockTasks = new AtomicInteger();
+  private final AtomicInteger pendingBlockTasks = new AtomicInteger();
+  private volatile EngineMetrics metrics;
   private volatile EngineSettings settings;
   private volatile Semaphore blockstoreWorkers;
   private volatile boolean running = true;
@@ -116,6 +125,29 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     workers.clear();
     ledgers.values().forEach(PeerLedger::close);
     ledgers.clear();
+  }
+
+  /**
+   * The node's metric registry, when the monitoring bundle runs: boxo's engine metrics go there. Typed
+   * {@code Object} so this class loads without the metrics package (an optional import): only
+   * {@link EngineMetrics} touches it.
+   */
+  @Reference(service = com.codahale.metrics.MetricRegistry.class, cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+  void bindMetrics(Object registry) {
+    EngineMetrics previous = metrics;
+    metrics = new EngineMetrics(registry, activeTasks::get, activeBlockTasks::get, pendingBlockTasks::get);
+    if (previous != null) {
+      previous.close();
+    }
+  }
+
+  void unbindMetrics(Object registry) {
+    EngineMetrics current = metrics;
+    if (current != null && current.registry() == registry) {
+      metrics = null;
+      current.close();
+    }
   }
 
   // ---- receiving (network threads: bookkeeping only)
@@ -221,6 +253,16 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     if (tasks.isEmpty()) {
       return;
     }
+    activeTasks.addAndGet(tasks.size());
+    pendingBlockTasks.addAndGet(tasks.size());
+    try {
+      serve(ledger, tasks, s);
+    } finally {
+      activeTasks.addAndGet(-tasks.size());
+    }
+  }
+
+  private void serve(PeerLedger ledger, List<WantTask> tasks, EngineSettings s) {
     List<CompletableFuture<Found>> lookups = new ArrayList<>(tasks.size());
     for (WantTask t : tasks) {
       lookups.add(lookup(t, t.type, s));
@@ -267,7 +309,10 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return CompletableFuture.completedFuture(new Found(t, type, null, -1));
+    } finally {
+      pendingBlockTasks.decrementAndGet();
     }
+    activeBlockTasks.incrementAndGet();
     CompletableFuture<Found> found;
     if (type == WantType.BLOCK) {
       found = blockstore.get(t.cid).thenApply(b -> new Found(t, type, b, b.size()));
@@ -278,7 +323,10 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     }
     return found.orTimeout(s.blockstoreTimeoutMillis(), TimeUnit.MILLISECONDS)
         .exceptionally(error -> new Found(t, type, null, -1))
-        .whenComplete((f, error) -> permits.release());
+        .whenComplete((f, error) -> {
+          activeBlockTasks.decrementAndGet();
+          permits.release();
+        });
   }
 
   /** Sends the answers in messages of about the target size; bytes count against the peer until written. */
@@ -311,6 +359,7 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     long haves = presences.stream().filter(p -> p.type() == PresenceType.HAVE).count();
     ledger.reserve(size);
     outstandingBytes.addAndGet(size);
+    long start = System.nanoTime();
     network.send(ledger.peer, message).whenComplete((ok, error) -> {
       ledger.sent(size, count, bytes, error == null);
       outstandingBytes.addAndGet(-size);
@@ -319,6 +368,10 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
         dataSent.addAndGet(bytes);
         haveSent.addAndGet(haves);
         dontHaveSent.addAndGet(presences.size() - haves);
+        EngineMetrics m = metrics;
+        if (m != null) {
+          m.sent(blocks, System.nanoTime() - start);
+        }
       } else {
         log.debug("bitswap answer to {} not sent: {}", ledger.peer, error.toString());
       }

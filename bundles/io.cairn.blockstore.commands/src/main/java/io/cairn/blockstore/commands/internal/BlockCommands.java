@@ -83,11 +83,19 @@ final class BlockCommands {
    * {@code block/put}: one block per multipart part, each answered with an NDJSON line {@code {Key, Size}}
    * once durable. The options are checked before the body is read; each part is read whole (bounded by the
    * size limit) and hashed before anything is stored, so a bad part stores nothing. Parts before it stay
-   * stored and answered, as in Kubo; its error then arrives in the stream's error trailer.
+   * stored and answered, as in Kubo; its error then arrives in the stream's error trailer. With {@code pin}
+   * each block is pinned directly once durable, before its line is written; that needs the pinner.
    */
   @Component(property = RpcCommand.PATH + "=block/put")
   public static final class Put implements RpcCommand {
     private final MultiTierBlockstore store;
+    /**
+     * The pinner, when it runs. Typed {@code Object} so that this class loads without the pin package (an
+     * optional import): only {@link DirectPin} casts it.
+     */
+    @Reference(service = io.cairn.pin.Pinner.class, cardinality = ReferenceCardinality.OPTIONAL,
+        policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile Object pinner;
 
     @Activate
     public Put(@Reference MultiTierBlockstore store) {
@@ -103,9 +111,11 @@ final class BlockCommands {
       } catch (IllegalArgumentException e) {
         throw RpcException.client(e.getMessage());
       }
-      if (request.flag("pin", false)) {
+      boolean pin = request.flag("pin", false);
+      Object pins = pinner;
+      if (pin && pins == null) {
         // Refused rather than ignored: a block the caller believes pinned could be collected later.
-        throw RpcException.client("pin=true is not supported yet: pinning comes in a later release; put the block "
+        throw RpcException.normal("pin=true needs the pinner (io.cairn.pin), which is not running; put the block "
             + "without pin (ipfs-cluster sends pin=false)");
       }
       boolean allowBig = request.flag("allow-big-block", false);
@@ -127,6 +137,13 @@ final class BlockCommands {
           throw RpcException.client(e.getMessage());
         }
         await(store.put(new Block(cid, data)), request, cid);
+        if (pin) {
+          try {
+            DirectPin.pin(pins, cid, timeout(request));
+          } catch (Blocks.Failure f) {
+            throw RpcException.normal("pinning " + cid + " failed: " + f.getMessage());
+          }
+        }
         if (lines == null) {
           lines = response.jsonLines();
         }

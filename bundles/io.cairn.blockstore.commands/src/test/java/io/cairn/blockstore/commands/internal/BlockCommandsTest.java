@@ -16,6 +16,9 @@ import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.Multicodec;
 import io.cairn.multiformats.Multihash;
 import io.cairn.node.NodeInfo;
+import io.cairn.pin.PinType;
+import io.cairn.testing.Components;
+import io.cairn.pin.Pinner;
 import io.cairn.rpc.MalformedBodyException;
 import io.cairn.rpc.RpcException;
 import io.cairn.testing.TestRpc;
@@ -65,6 +68,51 @@ class BlockCommandsTest {
     }
   }
 
+  /** The real pinner (io.cairn.pin) with the real DAG walker over {@code s}'s store, its pin set under {@code home}. */
+  private static Pinner realPinner(RealStore s, java.nio.file.Path home) {
+    io.cairn.dag.DagService dag = Components.createWith(io.cairn.dag.DagService.class,
+        "io.cairn.dag.internal.DagServiceComponent", Map.of(), s.store, s.logger);
+    return Components.createWith(Pinner.class, "io.cairn.pin.internal.PinnerComponent", Map.of(), s.logger,
+        RealStore.node(home), s.store, dag);
+  }
+
+  @Test
+  void putWithPinPinsEachBlockDirectlyAsClusterSendsIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path home)
+      throws Exception {
+    try (RealStore s = new RealStore(Map.of())) {
+      byte[] a = bytes(1000, 11);
+      byte[] b = bytes(5000, 12);
+      BlockCommands.Put put = new BlockCommands.Put(s.store);
+      Pinner pinner = realPinner(s, home);
+      put.pinner = pinner;
+      TestRpc.Response response = new TestRpc.Response();
+      // ipfs-cluster's adder: dag-pb blocks, sha2-256, full length, many parts in one body.
+      assertNull(run(put, put(multipart(a, b)).option("cid-codec", "dag-pb").option("mhtype", "sha2-256")
+          .option("mhlen", "-1").option("pin", "true").option("allow-big-block", "true"), response));
+      Cid ca = Cid.v1(Multicodec.DAG_PB, Multihash.digest(Multicodec.SHA2_256, a));
+      Cid cb = Cid.v1(Multicodec.DAG_PB, Multihash.digest(Multicodec.SHA2_256, b));
+      assertEquals(List.of(Map.of("Key", ca.toString(), "Size", 1000L), Map.of("Key", cb.toString(), "Size", 5000L)),
+          response.lines);
+      try (java.util.stream.Stream<Pinner.Pin> pins = pinner.list(PinType.DIRECT)) {
+        assertEquals(java.util.Set.of(ca, cb), pins.map(Pinner.Pin::cid).collect(java.util.stream.Collectors.toSet()));
+      }
+      Components.deactivate(pinner);
+    }
+  }
+
+  @Test
+  void putWithPinFailsWithoutAPinner() throws Exception {
+    try (RealStore s = new RealStore(Map.of())) {
+      BlockCommands.Put put = new BlockCommands.Put(s.store);
+      TestRpc.Response none = new TestRpc.Response();
+      RpcException e = run(put, put(multipart(bytes(100, 13))).option("pin", "true"), none);
+      assertNotNull(e);
+      assertTrue(e.getMessage().contains("needs the pinner"), e.getMessage());
+      assertFalse(none.started());
+      assertEquals(0, s.storedBlocks(), "nothing is stored when it cannot be pinned");
+    }
+  }
+
   @Test
   void putMakesTheCidKuboWouldFromTheOptions() throws Exception {
     try (RealStore s = new RealStore(Map.of())) {
@@ -109,7 +157,6 @@ class BlockCommandsTest {
           new Case(Map.of("format", "v0", "mhtype", "sha2-512"), "CIDv0"),
           new Case(Map.of("format", "v0", "cid-codec", "dag-cbor"), "at the same time"),
           new Case(Map.of("format", "v9"), "unrecognized format: v9"),
-          new Case(Map.of("pin", "true"), "pin=true is not supported yet"),
           new Case(Map.of("allow-big-block", "maybe"), "not a boolean"));
       for (Case c : cases) {
         TestRpc.Request request = put(body);

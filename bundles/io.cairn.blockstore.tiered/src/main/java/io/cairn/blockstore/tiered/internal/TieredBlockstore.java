@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.osgi.framework.Bundle;
@@ -86,6 +87,9 @@ import org.osgi.service.metatype.annotations.Designate;
  * there, durably, before the unbind returns; with no other persistent tier its blocks simply stay in its
  * files (the truth) and are served again when it returns. A memory tier leaves at once.
  *
+ * <p><b>Put observers</b> ({@link #observePuts}, for garbage collection) are told each put's CIDs before
+ * anything is checked or written; see {@link PutObservers}.
+ *
  * <p>{@link #keys()} lists the persistent tiers' keys one tier after another (the memory tier's only when
  * there is no persistent tier): weakly consistent, so a block moving down while the stream runs may
  * appear twice and one moving up may be missed.
@@ -104,6 +108,7 @@ public class TieredBlockstore implements MultiTierBlockstore {
   private final Logger log;
   private final TierMover mover;
   private final GroupCommit groupCommit = new GroupCommit();
+  private final PutObservers putObservers = new PutObservers();
   private final ScheduledExecutorService demotion;
   private final AtomicReference<BatchIOManager> batchio = new AtomicReference<>();
   private final LongAdder readNanos = new LongAdder();
@@ -539,6 +544,12 @@ public class TieredBlockstore implements MultiTierBlockstore {
         log.warn("{}", reason);
       }
     });
+    PutObservers.Generation observed;
+    try {
+      observed = putObservers.join(blocks);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     CompletableFuture<Void> stored = write.persistent
         ? notYetStored(l, blocks).thenCompose(missing -> missing.isEmpty()
             ? CompletableFuture.<Void>completedFuture(null) : writeDurably(l, write, missing, explicitBatch))
@@ -554,9 +565,15 @@ public class TieredBlockstore implements MultiTierBlockstore {
             });
       }
     }).whenComplete((v, e) -> {
+      observed.leave();
       writeNanos.add(System.nanoTime() - start);
       writes.increment();
     });
+  }
+
+  @Override
+  public Observation observePuts(Consumer<Cid> observer) {
+    return putObservers.add(java.util.Objects.requireNonNull(observer, "observer"));
   }
 
   /**

@@ -1,0 +1,27 @@
+package io.cairn.blockstore.tiered.internal;
+
+import io.cairn.blockstore.BatchIOManager;
+import io.cairn.blockstore.BlockTier;
+import io.cairn.node.config.Configs;
+import java.util.Map;
+import org.osgi.service.log.Logger;
+
+/**
+ * The tiered store with its default configuration over one memory tier, bound as DS binds them, for
+ * benchmarks outside its package (its config type is package-private).
+ */
+public final class BenchTieredStore {
+  private BenchTieredStore() {}
+
+  public static TieredBlockstore overMemory(Logger log, BatchIOManager batchio, BlockTier memory) {
+    TieredBlockstore store = new TieredBlockstore(log, Configs.defaults(TieredConfig.class));
+    store.bindBatchIO(batchio);
+    store.addTier(memory, Map.of(BlockTier.TIER, BlockTier.MEMORY, BlockTier.RANK, 0, "service.id", 1L), null);
+    return store;
+  }
+
+  /** Stops it, as DS does. */
+  public static void close(TieredBlockstore store) {
+    store.deactivate();
+  }
+}

@@ -1,0 +1,47 @@
+package io.cairn.gateway.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(
+    name = "Cairn trustless gateway",
+    description = "The IPFS trustless gateway (raw blocks and CAR streams over HTTP) on an embedded server of its own. Every value can be changed while it runs; a new host or port rebinds the server.")
+@interface GatewayConfig {
+  @AttributeDefinition(name = "Host", description = "The address the gateway listens on (127.0.0.1: this machine only).")
+  String host() default "127.0.0.1";
+
+  @AttributeDefinition(name = "Port", min = "0", max = "65535", description = "The TCP port (0: any free port).")
+  int port() default 8080;
+
+  @AttributeDefinition(name = "Maximum connections", min = "1", max = "1000000",
+      description = "Connections open at once; more are closed as they are accepted.")
+  int maxConnections() default 1024;
+
+  @AttributeDefinition(name = "Request threads", min = "1", max = "1024",
+      description = "Requests served at once (each reads blocks and writes its answer on one of these threads).")
+  int requestThreads() default 32;
+
+  @AttributeDefinition(name = "Queued requests", min = "0", max = "1000000",
+      description = "Requests waiting for a thread; beyond this the gateway answers 503.")
+  int maxQueuedRequests() default 1024;
+
+  @AttributeDefinition(name = "Maximum request line (bytes)", min = "256", max = "65536",
+      description = "The longest request line (method, path and query); longer is answered 414.")
+  int maxRequestLineBytes() default 8192;
+
+  @AttributeDefinition(name = "Maximum headers (bytes)", min = "256", max = "1048576",
+      description = "The most bytes of request headers; more is answered 431.")
+  int maxHeaderBytes() default 16384;
+
+  @AttributeDefinition(name = "Idle timeout (ms)", min = "1000", max = "86400000",
+      description = "A connection with nothing read or written for this long is closed (a stalled client included).")
+  long idleTimeoutMillis() default 60_000;
+
+  @AttributeDefinition(name = "Root timeout (ms)", min = "1", max = "86400000",
+      description = "How long a request waits for the requested block to arrive from peers when it is not local, before answering 404.")
+  long rootTimeoutMillis() default 30_000;
+
+  @AttributeDefinition(name = "Block timeout (ms)", min = "1", max = "86400000",
+      description = "How long a CAR stream waits for one missing block below the root to arrive from peers; then the stream ends, incomplete.")
+  long blockTimeoutMillis() default 30_000;
+}
