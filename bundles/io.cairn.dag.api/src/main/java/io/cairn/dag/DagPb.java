@@ -264,6 +264,16 @@ public final class DagPb {
     }
 
     private String string(int index, int length) throws DagException {
+      // Most names are empty (file chunks) or ASCII: no decoder needed for those.
+      boolean ascii = true;
+      for (int i = pos; i < pos + length && ascii; i++) {
+        ascii = in[i] >= 0;
+      }
+      if (ascii) {
+        String s = length == 0 ? "" : new String(in, pos, length, StandardCharsets.US_ASCII);
+        pos += length;
+        return s;
+      }
       try {
         String s = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)

@@ -33,7 +33,7 @@ final class DagCborLinks {
   private final int maxLinks;
   private final List<Cid> links = new ArrayList<>();
   private int pos;
-  /** Items still to read in each open container; [0] is the top level's one item. */
+  /** Items still to read in each open container, [1] the outermost; [0] is the top level's one item. */
   private long[] remaining = new long[16];
   private boolean[] isMap = new boolean[16];
   private int depth;
@@ -138,12 +138,12 @@ final class DagCborLinks {
     if (items == 0) {
       return;
     }
-    if (depth + 1 >= MAX_NESTING) {
+    if (depth == MAX_NESTING) {
       throw fail("arrays and maps nested deeper than " + MAX_NESTING);
     }
     depth++;
     if (depth == remaining.length) {
-      remaining = Arrays.copyOf(remaining, Math.min(2 * depth, MAX_NESTING));
+      remaining = Arrays.copyOf(remaining, Math.min(2 * depth, MAX_NESTING + 1));
       isMap = Arrays.copyOf(isMap, remaining.length);
     }
     remaining[depth] = items;

@@ -254,6 +254,10 @@ final class Walk implements DagWalk {
   }
 
   private void visit(Cid cid, int depth, Block block) throws DagException {
+    if (done.isDone()) {
+      // Cancelled or failed while this drain ran: no visit after the end.
+      throw new CancellationException("the walk has ended");
+    }
     visited.add(cid);
     blocksVisited = blocksVisited + 1;
     bytesVisited = bytesVisited + block.size();
