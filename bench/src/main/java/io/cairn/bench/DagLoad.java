@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
 /**
  * The DAG-level load steps of bench/dag-load.sh, each printing one JSON line:
  * <ul>
- *   <li>{@code file --out F --mib N}: N MiB of deterministic bytes (the test-block generator's stream);
+ *   <li>{@code file --out F --mib N [--seed S]}: N MiB of deterministic bytes (the test-block generator's
+ *       stream; another seed gives bytes sharing no 256 KiB chunk);
  *   <li>{@code sha256 --file F}: the raw SHA-256 ceiling: MessageDigest over the file's bytes, best of 3, MB/s;
  *   <li>{@code add --api URL --file F}: {@code POST /api/v0/add} of the file as kubo-rpc-client sends it
  *       (multipart, streamed), MB/s and the root CID;
@@ -47,7 +48,7 @@ public final class DagLoad {
     }
     Map<String, String> o = options(args);
     switch (args[0]) {
-      case "file" -> file(Path.of(o.get("out")), Integer.parseInt(o.get("mib")));
+      case "file" -> file(Path.of(o.get("out")), Integer.parseInt(o.get("mib")), Long.parseLong(o.getOrDefault("seed", "0")));
       case "sha256" -> sha256(Path.of(o.get("file")));
       case "add" -> add(o.get("api"), Path.of(o.get("file")));
       case "pin" -> pin(o.get("api"), o.get("cid"), Long.parseLong(o.get("bytes")));
@@ -66,11 +67,12 @@ public final class DagLoad {
     return o;
   }
 
-  private static void file(Path out, int mib) throws IOException {
+  /** {@code mib} MiB: test blocks (1 MiB) {@code seed * 2^32} onwards, so files of other seeds share no chunk. */
+  private static void file(Path out, int mib, long seed) throws IOException {
     TestBlocks blocks = new TestBlocks(1 << 20);
     try (OutputStream os = Files.newOutputStream(out)) {
       for (int i = 0; i < mib; i++) {
-        os.write(blocks.data(i));
+        os.write(blocks.data((seed << 32) + i));
       }
     }
     System.out.println("{\"file\":\"" + out + "\",\"bytes\":" + ((long) mib << 20) + "}");

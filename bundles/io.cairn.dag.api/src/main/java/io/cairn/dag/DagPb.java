@@ -57,7 +57,21 @@ public final class DagPb {
     if (maxLinks < 0) {
       throw new IllegalArgumentException("maxLinks must not be negative, got " + maxLinks);
     }
-    return new Decoder(cid, bytes).node(maxLinks);
+    return new Decoder(cid, bytes).node(maxLinks, true);
+  }
+
+  /**
+   * The links of a dag-pb block, checked as strictly as {@link #decode} does, without copying its Data
+   * (walks read the links of every block, and a file's leaves are mostly data).
+   *
+   * @throws DagException if the bytes are not a valid dag-pb node or hold more than {@code maxLinks} links
+   * @since 1.1
+   */
+  public static List<PbLink> links(Cid cid, byte[] bytes, int maxLinks) throws DagException {
+    if (maxLinks < 0) {
+      throw new IllegalArgumentException("maxLinks must not be negative, got " + maxLinks);
+    }
+    return new Decoder(cid, bytes).node(maxLinks, false).links();
   }
 
   /**
@@ -162,9 +176,11 @@ public final class DagPb {
       this.in = in;
     }
 
-    PbNode node(int maxLinks) throws DagException {
+    /** The node; with {@code keepData} false its Data is checked but not copied (the node's data is then empty). */
+    PbNode node(int maxLinks, boolean keepData) throws DagException {
       List<PbLink> links = new ArrayList<>(Math.min(maxLinks, 16));
       byte[] data = null;
+      boolean seenData = false;
       while (pos < in.length) {
         long key = varint(in.length, "field key");
         long field = key >>> 3;
@@ -177,13 +193,14 @@ public final class DagPb {
         }
         int length = length(in.length, field == NODE_DATA ? "Data" : "link");
         if (field == NODE_DATA) {
-          if (data != null) {
+          if (seenData) {
             throw fail("duplicate Data field");
           }
-          data = Arrays.copyOfRange(in, pos, pos + length);
+          seenData = true;
+          data = keepData ? Arrays.copyOfRange(in, pos, pos + length) : null;
           pos += length;
         } else {
-          if (data != null) {
+          if (seenData) {
             throw fail("Links after Data: dag-pb writes every link before the data");
           }
           if (links.size() == maxLinks) {

@@ -4,7 +4,7 @@
  * fetching missing blocks through a bitswap session with bounded concurrency.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.cairn.dag;
 
 import org.osgi.annotation.bundle.Export;

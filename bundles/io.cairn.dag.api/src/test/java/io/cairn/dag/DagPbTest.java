@@ -174,6 +174,8 @@ class DagPbTest {
     DagException e = assertThrows(DagException.class, () -> DagPb.decode(LEAF, HEX.parseHex(hex), 10));
     assertEquals(LEAF, e.cid());
     assertTrue(e.getMessage().contains(LEAF.toString()), e.getMessage());
+    DagException links = assertThrows(DagException.class, () -> DagPb.links(LEAF, HEX.parseHex(hex), 10));
+    assertEquals(e.getMessage(), links.getMessage(), "links() checks the node as strictly as decode()");
   }
 
   @Test

@@ -29,7 +29,7 @@ final class LinkReader {
   static List<Cid> links(Cid cid, byte[] data, int maxLinks) throws DagException {
     long codec = cid.codec();
     if (codec == DAG_PB) {
-      List<PbLink> links = DagPb.decode(cid, data, maxLinks).links();
+      List<PbLink> links = DagPb.links(cid, data, maxLinks);
       List<Cid> cids = new ArrayList<>(links.size());
       for (PbLink link : links) {
         cids.add(link.cid());
