@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
  *   <li>{@code file --out F --mib N [--seed S]}: N MiB of deterministic bytes (the test-block generator's
  *       stream; another seed gives bytes sharing no 256 KiB chunk);
  *   <li>{@code sha256 --file F}: the raw SHA-256 ceiling: MessageDigest over the file's bytes, best of 3, MB/s;
- *   <li>{@code add --api URL --file F}: {@code POST /api/v0/add} of the file as kubo-rpc-client sends it
- *       (multipart, streamed), MB/s and the root CID;
+ *   <li>{@code add --api URL --file F [--query Q]}: {@code POST /api/v0/add?Q} (default {@code pin=true})
+ *       of the file as kubo-rpc-client sends it (multipart, streamed), MB/s and the root CID;
  *   <li>{@code pin --api URL --cid C --bytes N}: {@code POST /api/v0/pin/add?progress=true}, reading the
  *       progress lines as they come; MB/s of N bytes and the last progress count.
  * </ul>
@@ -50,7 +50,7 @@ public final class DagLoad {
     switch (args[0]) {
       case "file" -> file(Path.of(o.get("out")), Integer.parseInt(o.get("mib")), Long.parseLong(o.getOrDefault("seed", "0")));
       case "sha256" -> sha256(Path.of(o.get("file")));
-      case "add" -> add(o.get("api"), Path.of(o.get("file")));
+      case "add" -> add(o.get("api"), Path.of(o.get("file")), o.getOrDefault("query", "pin=true"));
       case "pin" -> pin(o.get("api"), o.get("cid"), Long.parseLong(o.get("bytes")));
       default -> throw new IllegalArgumentException("unknown step " + args[0]);
     }
@@ -96,11 +96,11 @@ public final class DagLoad {
     System.out.printf("{\"step\":\"sha256\",\"bytes\":%d,\"mbPerSec\":%.1f}%n", size, best);
   }
 
-  private static void add(String api, Path file) throws IOException, InterruptedException {
+  private static void add(String api, Path file, String query) throws IOException, InterruptedException {
     String boundary = "dagload" + System.nanoTime();
     String name = file.getFileName().toString();
     long size = Files.size(file);
-    HttpRequest request = HttpRequest.newBuilder(URI.create(api + "/api/v0/add?pin=true"))
+    HttpRequest request = HttpRequest.newBuilder(URI.create(api + "/api/v0/add?" + query))
         .timeout(Duration.ofHours(1))
         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> {
@@ -128,8 +128,8 @@ public final class DagLoad {
     if (root == null) {
       throw new IOException("add answered no Hash: " + r.body());
     }
-    System.out.printf("{\"step\":\"add\",\"bytes\":%d,\"seconds\":%.3f,\"mbPerSec\":%.1f,\"root\":\"%s\"}%n",
-        size, seconds, size / 1e6 / seconds, root);
+    System.out.printf("{\"step\":\"add\",\"query\":\"%s\",\"bytes\":%d,\"seconds\":%.3f,\"mbPerSec\":%.1f,\"root\":\"%s\"}%n",
+        query, size, seconds, size / 1e6 / seconds, root);
   }
 
   private static InputStream text(String s) {
