@@ -10,8 +10,10 @@
 #    as the baseline's load tool warms up with a round of its own. Baseline, same run: bench/bitswap-load.sh's 256 KiB case against a Cairn node
 #    (SERVERS=cairn), the block-level bitswap figure the pin is held to (goal: pin >= 80% of it).
 # 2. add: a fresh node adds ADD_MIB (default 1024) MiB through POST /api/v0/add (pin=true, file tier,
-#    every batch forced to disk). Baseline, same run: Java's SHA-256 (MessageDigest) over the same file
-#    (goal: add >= 50% of it), and coreutils sha256sum for reference.
+#    every batch forced to disk), then again with pin=false and with only-hash=true (a node each), which
+#    split add's cost into HTTP + chunking + hashing, storing, and pinning. Baselines, same run: Java's
+#    SHA-256 (MessageDigest) over the same file (goal: add >= 50% of it), coreutils sha256sum, and the
+#    disk's durable write ceiling (dd of the same file, conv=fdatasync).
 # Both nodes use the distribution's default store (memory tier over the ssd file tier).
 # Writes RESULTS_DIR/summary.md, the JSON lines of every step, and the nodes' logs.
 #
@@ -101,14 +103,25 @@ step file --out "$work/add.bin" --mib "$add_mib" >/dev/null
 start node-c
 step add --api "$api" --file "$work/add.bin" | tee "$results/add.json"
 stop "$pid"
+start node-d
+step add --api "$api" --file "$work/add.bin" --query pin=false | tee "$results/add-nopin.json"
+stop "$pid"
+start node-e
+step add --api "$api" --file "$work/add.bin" --query 'only-hash=true&pin=false' | tee "$results/add-onlyhash.json"
+stop "$pid"
 step sha256 --file "$work/add.bin" | tee "$results/sha256.json"
 sum_start=$(date +%s.%N); sha256sum "$work/add.bin" >/dev/null; sum_end=$(date +%s.%N)
+dd_start=$(date +%s.%N); dd if="$work/add.bin" of="$work/dd.bin" bs=4M conv=fdatasync 2>/dev/null; dd_end=$(date +%s.%N)
+rm -f "$work/dd.bin"
 
 pin_mb=$(mb_per_sec "$results/pin.json")
 cold_mb=$(mb_per_sec "$results/pin-cold.json")
 add_mb=$(mb_per_sec "$results/add.json")
 sha_mb=$(mb_per_sec "$results/sha256.json")
 sum_mb=$(echo "($add_mib * 1048576 / 1000000) / ($sum_end - $sum_start)" | bc -l)
+dd_mb=$(echo "($add_mib * 1048576 / 1000000) / ($dd_end - $dd_start)" | bc -l)
+nopin_mb=$(mb_per_sec "$results/add-nopin.json")
+onlyhash_mb=$(mb_per_sec "$results/add-onlyhash.json")
 {
   echo "| step | Cairn MB/s | baseline (same run) | MB/s | ratio |"
   echo "|---|---|---|---|---|"
@@ -116,5 +129,7 @@ sum_mb=$(echo "($add_mib * 1048576 / 1000000) / ($sum_end - $sum_start)" | bc -l
     "$pin_mib" "$cold_mb" "$pin_mb" "$bitswap_mb" "$(echo "$pin_mb / $bitswap_mb" | bc -l 2>/dev/null | cut -c1-4)"
   printf '| add of %s MiB | %s | SHA-256 (MessageDigest) | %s | %s |\n' \
     "$add_mib" "$add_mb" "$sha_mb" "$(echo "$add_mb / $sha_mb" | bc -l | cut -c1-4)"
-  printf '| | | sha256sum (coreutils) | %.1f | |\n' "$sum_mb"
+  printf '| add, pin=false | %s | disk, durable (dd conv=fdatasync) | %.1f | %s |\n' \
+    "$nopin_mb" "$dd_mb" "$(echo "$nopin_mb / $dd_mb" | bc -l | cut -c1-4)"
+  printf '| add, only-hash=true | %s | sha256sum (coreutils) | %.1f | |\n' "$onlyhash_mb" "$sum_mb"
 } | tee "$results/summary.md"
