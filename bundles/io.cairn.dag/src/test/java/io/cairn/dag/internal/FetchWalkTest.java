@@ -1,5 +1,6 @@
 package io.cairn.dag.internal;
 
+import io.cairn.testing.bitswap.MemoryNetwork;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package io.cairn.unixfs.internal;
 
+import io.cairn.testing.bitswap.PeerWithBlocks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,6 @@
 package io.cairn.bitswap.commands.internal;
 
+import io.cairn.testing.bitswap.MemoryNetwork;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

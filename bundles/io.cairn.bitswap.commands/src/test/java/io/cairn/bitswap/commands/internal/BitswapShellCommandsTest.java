@@ -1,5 +1,6 @@
 package io.cairn.bitswap.commands.internal;
 
+import io.cairn.testing.bitswap.MemoryNetwork;
 import static io.cairn.bitswap.commands.internal.BitswapCommandsTest.block;
 import static io.cairn.bitswap.commands.internal.BitswapCommandsTest.fetched;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,6 @@
 package io.cairn.bitswap.commands.internal;
 
+import io.cairn.testing.bitswap.MemoryNetwork;
 import io.cairn.bitswap.Bitswap;
 import io.cairn.bitswap.BitswapEngine;
 import io.cairn.blockstore.BatchIOManager;

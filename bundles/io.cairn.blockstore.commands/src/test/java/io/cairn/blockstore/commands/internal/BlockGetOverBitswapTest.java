@@ -1,5 +1,6 @@
 package io.cairn.blockstore.commands.internal;
 
+import io.cairn.testing.bitswap.PeerWithBlocks;
 import static io.cairn.testing.TestRpc.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.cairn.bitswap.commands.internal;
+package io.cairn.testing.bitswap;
 
 import io.cairn.bitswap.message.BitswapMessage;
 import io.cairn.bitswap.message.BitswapProtocol;
@@ -21,19 +21,19 @@ import java.util.concurrent.Executors;
  * sockets): a message sent to a linked node is handed to that node's receivers on its delivery thread,
  * in order, as the network hands messages over from its event loop; the send completes once delivered.
  */
-final class MemoryNetwork implements BitswapNetwork, AutoCloseable {
-  final PeerId self;
-  final List<BitswapReceiver> receivers = new CopyOnWriteArrayList<>();
+public final class MemoryNetwork implements BitswapNetwork, AutoCloseable {
+  public final PeerId self;
+  public final List<BitswapReceiver> receivers = new CopyOnWriteArrayList<>();
   private final Map<PeerId, MemoryNetwork> links = new ConcurrentHashMap<>();
   private final ExecutorService delivery;
 
-  MemoryNetwork(PeerId self) {
+  public MemoryNetwork(PeerId self) {
     this.self = self;
     this.delivery = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("deliver-" + self).unstarted(r));
   }
 
   /** Both nodes' receivers learn of the other, as on a first connection. */
-  static void connect(MemoryNetwork a, MemoryNetwork b) {
+  public static void connect(MemoryNetwork a, MemoryNetwork b) {
     a.links.put(b.self, b);
     b.links.put(a.self, a);
     a.receivers.forEach(r -> r.peerConnected(b.self, BitswapProtocol.V1_2_0));

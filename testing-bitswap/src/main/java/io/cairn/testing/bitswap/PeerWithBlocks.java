@@ -1,4 +1,4 @@
-package io.cairn.blockstore.commands.internal;
+package io.cairn.testing.bitswap;
 
 import io.cairn.bitswap.message.BitswapMessage;
 import io.cairn.bitswap.message.BitswapProtocol;
@@ -31,15 +31,15 @@ import java.util.concurrent.Executors;
  * DONT_HAVE when asked for it), on its own thread as the network hands messages over, and keeps every
  * wantlist entry it was sent.
  */
-final class PeerWithBlocks implements BitswapNetwork, AutoCloseable {
-  final PeerId id = PeerId.fromPublicKey(Keys.generateEd25519().publicKey());
-  final Map<Cid, Block> blocks = new ConcurrentHashMap<>();
-  final List<WantlistEntry> received = new CopyOnWriteArrayList<>();
+public final class PeerWithBlocks implements BitswapNetwork, AutoCloseable {
+  public final PeerId id = PeerId.fromPublicKey(Keys.generateEd25519().publicKey());
+  public final Map<Cid, Block> blocks = new ConcurrentHashMap<>();
+  public final List<WantlistEntry> received = new CopyOnWriteArrayList<>();
   private final ExecutorService answers = Executors.newSingleThreadExecutor(
       r -> Thread.ofPlatform().daemon().name("peer-with-blocks").unstarted(r));
   private volatile BitswapReceiver client;
 
-  void connect(BitswapReceiver receiver) {
+  public void connect(BitswapReceiver receiver) {
     client = receiver;
     receiver.peerConnected(id, BitswapProtocol.V1_2_0);
   }
