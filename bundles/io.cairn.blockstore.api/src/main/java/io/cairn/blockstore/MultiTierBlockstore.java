@@ -54,11 +54,11 @@ public interface MultiTierBlockstore extends Blockstore {
 
   /**
    * Tells {@code observer} the CID of every block put from now on ({@link #put}, {@link #putMany},
-   * {@link #putBatch}, {@link #putStream}; identity blocks, never stored, are not told), on the putting thread, <em>before</em> the block is written
-   * or found already stored, so an observer that marks the CID can never be overtaken by the block
-   * landing. Returns once every put that began before the call has completed: after it, each block put
-   * is either already in the store or told to the observer. Moves between tiers (promotion, demotion,
-   * migration) are not puts and are not told. An observer must be quick and must not throw; if it
+   * {@link #putBatch}, {@link #putStream}; identity blocks, never stored, are not told), on the putting
+   * thread, <em>before</em> the block is written or found already stored, so an observer that marks the
+   * CID can never be overtaken by the block landing. Returns once every put that began before the call
+   * has completed: after it, each block put is either already in the store or told to the observer.
+   * Moves between tiers (promotion, demotion, migration) are not puts and are not told. An observer must be quick and must not throw; if it
    * throws, the put fails with that exception and stores nothing. Costs a put next to nothing while
    * nobody observes. Close the observation to stop.
    *
