@@ -11,6 +11,12 @@ import org.osgi.annotation.versioning.ProviderType;
  * The node's blockstore: the tiers composed (the seed design's MultiTierBlockstore). Reads go memory
  * → ssd → hdd and promote what they find lower down; writes land in the write tier through the
  * {@link BatchIOManager} and complete when durable; full tiers are demoted in the background.
+ *
+ * <p>Identity CIDs (multihash function 0x00: the digest is the block) are answered from the CID itself,
+ * as Kubo's blockstore answers them: {@link #has} is true, {@link #get}, {@link #getSize} and
+ * {@link #getStream} give the digest, puts check the bytes and store nothing, {@link #delete} answers
+ * true and leaves them answered, {@link #keys} never lists them. Readers and fetchers therefore need no
+ * case of their own for them, and never ask peers for one.
  */
 @ProviderType
 public interface MultiTierBlockstore extends Blockstore {
@@ -48,11 +54,11 @@ public interface MultiTierBlockstore extends Blockstore {
 
   /**
    * Tells {@code observer} the CID of every block put from now on ({@link #put}, {@link #putMany},
-   * {@link #putBatch}, {@link #putStream}), on the putting thread, <em>before</em> the block is written
-   * or found already stored, so an observer that marks the CID can never be overtaken by the block
-   * landing. Returns once every put that began before the call has completed: after it, each block put
-   * is either already in the store or told to the observer. Moves between tiers (promotion, demotion,
-   * migration) are not puts and are not told. An observer must be quick and must not throw; if it
+   * {@link #putBatch}, {@link #putStream}; identity blocks, never stored, are not told), on the putting
+   * thread, <em>before</em> the block is written or found already stored, so an observer that marks the
+   * CID can never be overtaken by the block landing. Returns once every put that began before the call
+   * has completed: after it, each block put is either already in the store or told to the observer.
+   * Moves between tiers (promotion, demotion, migration) are not puts and are not told. An observer must be quick and must not throw; if it
    * throws, the put fails with that exception and stores nothing. Costs a put next to nothing while
    * nobody observes. Close the observation to stop.
    *

@@ -18,8 +18,8 @@ public interface DagService {
 
   /**
    * The CIDs the block links to, in the codec's order (dag-pb: link order; dag-cbor and dag-json: the
-   * order met in the encoding); none for raw. Identity CIDs are included: callers that store or fetch
-   * skip them.
+   * order met in the encoding); none for raw. Identity CIDs are included (the blockstore answers them
+   * from the CID, so walks read them like any block and never fetch them).
    *
    * @throws DagException if the bytes are malformed for the codec, the codec is unsupported, or the
    *     block has more links than the configured maximum

@@ -10,7 +10,6 @@ import io.cairn.dag.DagVisitor;
 import io.cairn.dag.DagWalk;
 import io.cairn.dag.WalkOptions;
 import io.cairn.multiformats.Cid;
-import io.cairn.multiformats.Multicodec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,11 +35,10 @@ import java.util.function.Supplier;
  * or held; the block at the cursor is always requested. {@link WalkOptions.Order#ANY}: links are requested
  * in the same order and each block is visited as it arrives.
  *
- * <p>Identity CIDs carry their block: it is decoded from the multihash, never read or fetched.
+ * <p>Identity CIDs carry their block: the blockstore answers them from the CID, so they are read like any
+ * other block and never fetched.
  */
 final class Walk implements DagWalk {
-  private static final long IDENTITY = Multicodec.IDENTITY.code();
-
   private final WalkOptions options;
   private final DagSettings settings;
   private final DagVisitor visitor;
@@ -192,11 +190,6 @@ final class Walk implements DagWalk {
         top.next++;
         continue;
       }
-      if (cid.multihash().code() == IDENTITY) {
-        top.next++;
-        visit(cid, top.depth, identityBlock(cid));
-        continue;
-      }
       Slot slot = requested.get(cid);
       if (slot == null) {
         if (inFlight < settings.concurrency()) {
@@ -221,7 +214,7 @@ final class Walk implements DagWalk {
       int i = Math.max(frame.next, frame.scanned);
       while (i < frame.links.size() && mayPrefetch()) {
         Cid cid = frame.links.get(i++);
-        if (cid.multihash().code() != IDENTITY && !requested.containsKey(cid) && !visited.contains(cid)) {
+        if (!requested.containsKey(cid) && !visited.contains(cid)) {
           request(cid, frame.depth);
         }
       }
@@ -245,11 +238,7 @@ final class Walk implements DagWalk {
       if (visited.contains(cid) || requested.containsKey(cid)) {
         continue;
       }
-      if (cid.multihash().code() == IDENTITY) {
-        visit(cid, top.depth, identityBlock(cid));
-      } else {
-        request(cid, top.depth);
-      }
+      request(cid, top.depth);
     }
   }
 
@@ -273,10 +262,6 @@ final class Walk implements DagWalk {
           + settings.maxDepth() + " (" + DagServiceComponent.PID + ")");
     }
     frames.add(new Frame(links, depth + 1));
-  }
-
-  private static Block identityBlock(Cid cid) {
-    return new Block(cid, cid.multihash().digest());
   }
 
   private void request(Cid cid, int depth) {

@@ -12,7 +12,14 @@ import io.cairn.blockstore.Block;
 import io.cairn.dag.DagException;
 import io.cairn.dag.DagWalk;
 import io.cairn.dag.WalkOptions;
+import io.cairn.bitswap.message.BitswapMessage;
+import io.cairn.bitswap.message.BitswapProtocol;
+import io.cairn.bitswap.spi.BitswapReceiver;
 import io.cairn.multiformats.Cid;
+import io.cairn.multiformats.Multicodec;
+import io.cairn.multiformats.Multihash;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CopyOnWriteArrayList;
 import io.cairn.multiformats.Keys;
 import io.cairn.multiformats.PeerId;
 import io.cairn.testing.Components;
@@ -106,6 +113,39 @@ class FetchWalkTest {
     for (Cid cid : expected) {
       assertTrue(fetcher.store.store.has(cid).get(), "fetched blocks are stored");
     }
+  }
+
+  /** Identity links are answered from their CID: a fetching walk never asks a peer for one. */
+  @Test
+  void aFetchingWalkNeverAsksPeersForIdentityBlocks() throws Exception {
+    Cid empty = Cid.parse("bafkqaaa");
+    Cid inline = Cid.v1(Multicodec.RAW, Multihash.of(Multicodec.IDENTITY.code(), "inline".getBytes(StandardCharsets.UTF_8)));
+    Block leaf = holder.store.raw("fetched leaf");
+    Block root = holder.store.pb(List.of(empty, leaf.cid(), inline), "root");
+    List<BitswapMessage> heard = new CopyOnWriteArrayList<>();
+    holder.network.receivers.add(new BitswapReceiver() {
+      @Override
+      public void receive(PeerId from, BitswapMessage message) {
+        heard.add(message);
+      }
+
+      @Override
+      public void peerConnected(PeerId peer, BitswapProtocol protocol) {}
+
+      @Override
+      public void peerDisconnected(PeerId peer) {}
+    });
+    MemoryNetwork.connect(fetcher.network, holder.network);
+    DagServiceComponent dag = fetcher.store.dag(Map.of());
+    dag.bindBitswap(fetcher.client);
+    List<Cid> visits = Collections.synchronizedList(new ArrayList<>());
+    DagWalk walk = dag.walk(List.of(root.cid(), inline), WalkOptions.fetching(Duration.ofSeconds(20))
+        .withOrder(WalkOptions.Order.DFS), (Block b, int depth) -> visits.add(b.cid()));
+    assertEquals(4, walk.done().get(60, TimeUnit.SECONDS).blocks());
+    assertEquals(List.of(root.cid(), empty, leaf.cid(), inline), visits);
+    List<Cid> wanted = heard.stream().flatMap(m -> m.wantlist().stream()).map(e -> e.cid()).toList();
+    assertTrue(wanted.contains(root.cid()) && wanted.contains(leaf.cid()), wanted.toString());
+    assertTrue(wanted.stream().noneMatch(c -> c.multihash().code() == Multicodec.IDENTITY.code()), wanted.toString());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.cairn.dag.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -301,15 +302,30 @@ class WalkTest {
   void identityCidsAreDecodedNeverStored() throws Exception {
     byte[] inline = "inline data".getBytes(StandardCharsets.UTF_8);
     Cid identity = Cid.v1(Multicodec.RAW, Multihash.of(Multicodec.IDENTITY.code(), inline));
-    Block root = store.pb(List.of(identity), "root");
-    Map<Cid, byte[]> seen = new HashMap<>();
-    finish(store.dag(Map.of()).walk(List.of(root.cid()), dfs(), (b, d) -> {
-      seen.put(b.cid(), b.data());
-      return true;
-    }));
-    assertEquals(Set.of(root.cid(), identity), seen.keySet());
-    assertEquals("inline data", new String(seen.get(identity), StandardCharsets.UTF_8));
-    assertFalse(store.store.has(identity).get());
+    Block stored = store.raw("stored leaf");
+    // A dag-pb node inlined in its CID, linking a stored block and an identity leaf.
+    Block inlineNode = Store.pbBlock(List.of(stored.cid(), identity), "inline node");
+    Cid inlineNodeCid = Cid.v1(Multicodec.DAG_PB, Multihash.of(Multicodec.IDENTITY.code(), inlineNode.data()));
+    Block root = store.pb(List.of(identity, inlineNodeCid), "root");
+    for (List<Cid> roots : List.of(List.of(root.cid()), List.of(inlineNodeCid))) {
+      List<Cid> order = new ArrayList<>();
+      Map<Cid, byte[]> seen = new HashMap<>();
+      finish(store.dag(Map.of()).walk(roots, dfs(), (b, d) -> {
+        order.add(b.cid());
+        seen.put(b.cid(), b.data());
+        return true;
+      }));
+      List<Cid> expected = roots.get(0).equals(root.cid())
+          ? List.of(root.cid(), identity, inlineNodeCid, stored.cid())
+          : List.of(inlineNodeCid, stored.cid(), identity);
+      assertEquals(expected, order);
+      assertEquals("inline data", new String(seen.get(identity), StandardCharsets.UTF_8));
+      assertArrayEquals(inlineNode.data(), seen.get(inlineNodeCid));
+    }
+    try (Stream<Cid> keys = store.store.keys()) {
+      assertEquals(Set.of(root.cid(), stored.cid()), keys.collect(java.util.stream.Collectors.toSet()),
+          "identity blocks are never stored");
+    }
   }
 
   @Test

@@ -149,4 +149,53 @@ class RealWalkerTest {
       d.cids().forEach(c -> assertTrue(n.has(c), "pinned during the sweep: " + c));
     }
   }
+
+  private static Cid identity(Multicodec codec, byte[] data) {
+    return Cid.v1(codec, Multihash.of(Multicodec.IDENTITY.code(), data));
+  }
+
+  /**
+   * A DAG with identity links (a raw leaf, and an inline dag-pb node linking a stored block) pins without a
+   * network, as do identity CIDs themselves; the collector keeps what they reach, never lists or removes an
+   * identity CID, and fails nothing; verify passes.
+   */
+  @Test
+  void identityCidsPinAndCollectWithoutTheNetwork() throws PinException {
+    try (Node n = Node.withRealWalker(home)) {
+      Cid leaf = identity(Multicodec.RAW, "inline leaf".getBytes(StandardCharsets.UTF_8));
+      Block stored = raw("stored under an inline node");
+      byte[] inlineNode = DagPb.encode(new PbNode(List.of(new PbLink(stored.cid(), "", (long) stored.size())),
+          "inline node".getBytes(StandardCharsets.UTF_8)));
+      Cid node = identity(Multicodec.DAG_PB, inlineNode);
+      Block root = pb(List.of(new PbLink(leaf, "leaf", 11L), new PbLink(node, "node", 40L)), "root");
+      Block garbage = raw("garbage");
+      n.put(root, stored, garbage);
+
+      n.pinner.pin(root.cid(), PinType.RECURSIVE, -1, "", null).join();
+      Cid empty = Cid.parse("bafkqaaa");
+      n.pinner.pin(empty, PinType.RECURSIVE, -1, "empty", null).join();
+      n.pinner.pin(node, PinType.DIRECT, -1, "", null).join();
+      assertEquals(Set.of(root.cid(), empty), listed(n.pinner, PinType.RECURSIVE));
+      assertEquals(Set.of(node), listed(n.pinner, PinType.DIRECT));
+      assertEquals(Set.of(leaf, node, stored.cid()), listed(n.pinner, PinType.INDIRECT));
+
+      List<Cid> candidates = new CopyOnWriteArrayList<>();
+      n.gc.hooks = new GarbageCollectorComponent.Hooks() {
+        @Override
+        public void candidate(Cid cid) {
+          candidates.add(cid);
+        }
+      };
+      GarbageCollector.Result r = n.gc.collect(null).join();
+      assertEquals(0, r.errors());
+      assertEquals(1, r.removed());
+      assertFalse(n.has(garbage.cid()));
+      assertTrue(n.has(root.cid()) && n.has(stored.cid()));
+      assertTrue(candidates.stream().noneMatch(c -> c.multihash().code() == Multicodec.IDENTITY.code()),
+          candidates.toString());
+      try (Stream<Pinner.Verification> v = n.pinner.verify()) {
+        assertTrue(v.allMatch(Pinner.Verification::ok));
+      }
+    }
+  }
 }

@@ -4,7 +4,6 @@ import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockNotFoundException;
 import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.multiformats.Cid;
-import io.cairn.multiformats.Multicodec;
 import io.cairn.unixfs.UnixFsException;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
@@ -17,7 +16,7 @@ import java.util.function.Supplier;
 
 /**
  * Where UnixFS reads blocks: the blockstore, then bitswap (when a client is bound) for what is missing.
- * Identity CIDs are answered from their own digest.
+ * The blockstore answers identity CIDs from their own digest.
  */
 final class BlockSource {
   /** The bitswap client fails its future at the timeout; this much more guards against one that does not. */
@@ -38,9 +37,6 @@ final class BlockSource {
 
   /** The block, arriving later; a block nobody has fails with {@link BlockNotFoundException} or bitswap's timeout. */
   CompletableFuture<Block> get(Cid cid) {
-    if (cid.multihash().code() == Multicodec.IDENTITY.code()) {
-      return CompletableFuture.completedFuture(new Block(cid, cid.multihash().digest()));
-    }
     return store.get(cid).exceptionallyCompose(e -> {
       Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
       Object client = bitswap.get();

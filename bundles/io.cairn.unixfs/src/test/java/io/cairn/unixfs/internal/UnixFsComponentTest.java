@@ -395,4 +395,38 @@ class UnixFsComponentTest {
     UnixFsException e = assertThrows(UnixFsException.class, () -> fx.unixfs.stat(absent));
     assertTrue(e.getMessage().contains("not found locally"), e.getMessage());
   }
+
+  private static Cid identityCid(io.cairn.multiformats.Multicodec codec, byte[] data) {
+    return Cid.v1(codec, io.cairn.multiformats.Multihash.of(io.cairn.multiformats.Multicodec.IDENTITY.code(), data));
+  }
+
+  /**
+   * UnixFS files whose blocks ride in their CIDs (ipfs add --inline, or --raw-leaves with an identity hash):
+   * a raw leaf, a dag-pb leaf, and a dag-pb node joining an identity leaf and a stored one, read back whole.
+   */
+  @Test
+  void filesInIdentityCidsAreReadFromTheirCids() throws Exception {
+    byte[] hello = "hello, ".getBytes(StandardCharsets.UTF_8);
+    byte[] world = "inline world".getBytes(StandardCharsets.UTF_8);
+    Cid rawLeaf = identityCid(io.cairn.multiformats.Multicodec.RAW, hello);
+    assertArrayEquals(hello, readAll(rawLeaf, 0, -1));
+    assertEquals(hello.length, fx.unixfs.stat(rawLeaf).size());
+
+    byte[] pbLeaf = DagPb.encode(new PbNode(List.of(), UnixFsData.fileLeaf(world).encode()));
+    Cid pbLeafCid = identityCid(io.cairn.multiformats.Multicodec.DAG_PB, pbLeaf);
+    assertArrayEquals(world, readAll(pbLeafCid, 0, -1));
+
+    Block stored = Block.raw(world);
+    fx.store.put(stored).get();
+    byte[] node = DagPb.encode(new PbNode(List.of(new PbLink(rawLeaf, "", (long) hello.length),
+        new PbLink(stored.cid(), "", (long) world.length)), UnixFsData.fileNode(new long[] {hello.length, world.length})
+        .encode()));
+    Cid nodeCid = identityCid(io.cairn.multiformats.Multicodec.DAG_PB, node);
+    byte[] both = (new String(hello, StandardCharsets.UTF_8) + new String(world, StandardCharsets.UTF_8))
+        .getBytes(StandardCharsets.UTF_8);
+    assertEquals(UnixFsType.FILE, fx.unixfs.stat(nodeCid).type());
+    assertEquals(both.length, fx.unixfs.stat(nodeCid).size());
+    assertArrayEquals(both, readAll(nodeCid, 0, -1));
+    assertArrayEquals(Arrays.copyOfRange(both, 3, 10), readAll(nodeCid, 3, 7));
+  }
 }

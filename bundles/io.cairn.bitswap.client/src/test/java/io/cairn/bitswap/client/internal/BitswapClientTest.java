@@ -14,6 +14,15 @@ import io.cairn.bitswap.BitswapTimeoutException;
 import io.cairn.bitswap.message.BitswapMessage;
 import io.cairn.bitswap.message.BlockPayload;
 import io.cairn.bitswap.message.CidPrefix;
+import io.cairn.bitswap.message.BitswapProtocol;
+import io.cairn.bitswap.message.PresenceType;
+import io.cairn.bitswap.message.WantlistEntry;
+import io.cairn.bitswap.spi.BitswapReceiver;
+import io.cairn.multiformats.Cid;
+import io.cairn.multiformats.Multicodec;
+import io.cairn.multiformats.Multihash;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CopyOnWriteArrayList;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockTier;
 import io.cairn.blockstore.Blockstore;
@@ -233,5 +242,86 @@ class BitswapClientTest {
     await("both counted", () -> node.client.stats().unwantedBlocks() == 1 && node.client.stats().invalidBlocks() == 1);
     assertFalse(node.blockstore.has(unwanted.cid()).get(5, TimeUnit.SECONDS));
     assertEquals(0, node.client.stats().blocksReceived());
+  }
+
+  /** A receiver that keeps every message it is handed. */
+  private static BitswapReceiver keeping(List<BitswapMessage> messages) {
+    return new BitswapReceiver() {
+      @Override
+      public void receive(PeerId from, BitswapMessage message) {
+        messages.add(message);
+      }
+
+      @Override
+      public void peerConnected(PeerId peer, BitswapProtocol protocol) {}
+
+      @Override
+      public void peerDisconnected(PeerId peer) {}
+    };
+  }
+
+  private static boolean isIdentity(Cid cid) {
+    return cid.multihash().code() == Multicodec.IDENTITY.code();
+  }
+
+  /** Identity CIDs carry their block: the client answers them from the CID and never asks a peer (as Kubo). */
+  @Test
+  void identityCidsAreAnsweredFromTheCidAndNeverWanted() throws Exception {
+    Node holder = new Node();
+    Node fetcher = new Node();
+    List<BitswapMessage> heard = new CopyOnWriteArrayList<>();
+    holder.network.receivers.add(keeping(heard));
+    net.link(fetcher.network, holder.network);
+    Cid empty = Cid.parse("bafkqaaa");
+    byte[] inline = "inline bytes".getBytes(StandardCharsets.UTF_8);
+    Cid small = Cid.v1(Multicodec.RAW, Multihash.of(Multicodec.IDENTITY.code(), inline));
+
+    assertArrayEquals(new byte[0], fetcher.client.get(empty, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).data());
+    List<CompletableFuture<Block>> many = fetcher.client.getMany(List.of(small, empty), Duration.ofSeconds(5));
+    assertArrayEquals(inline, many.get(0).get(10, TimeUnit.SECONDS).data());
+    assertArrayEquals(new byte[0], many.get(1).get(10, TimeUnit.SECONDS).data());
+    try (BitswapSession session = fetcher.client.newSession()) {
+      assertEquals(new Block(small, inline), session.get(small, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS));
+    }
+
+    // A real want after them: the network delivers in order, so a want for an identity CID would come first.
+    Block b = blocks(10, 1, 100).get(0);
+    holder.blockstore.put(b).get();
+    fetcher.client.get(b.cid(), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+    List<WantlistEntry> wants = heard.stream().flatMap(m -> m.wantlist().stream()).toList();
+    assertTrue(wants.stream().anyMatch(e -> e.cid().equals(b.cid())), wants.toString());
+    assertTrue(wants.stream().noneMatch(e -> isIdentity(e.cid())), wants.toString());
+    assertEquals(1, fetcher.client.stats().blocksReceived());
+  }
+
+  /**
+   * The engine skips identity CIDs in a peer's wantlist (LIMITS.md; boxo's TestIgnoresIdentityCid): no block,
+   * no presence, no want kept, while the other wants of the same message are served.
+   */
+  @Test
+  void theEngineIgnoresWantsForIdentityCids() throws Exception {
+    Node holder = new Node();
+    VirtualNetwork.Node peer = net.node();
+    List<BitswapMessage> answers = new CopyOnWriteArrayList<>();
+    peer.receivers.add(keeping(answers));
+    net.link(peer, holder.network);
+    await("linked", () -> peer.links.contains(holder.network.peer));
+    Block had = blocks(11, 1, 100).get(0);
+    Block lacked = blocks(12, 1, 100).get(0);
+    holder.blockstore.put(had).get();
+    Cid empty = Cid.parse("bafkqaaa");
+    Cid small = Cid.v1(Multicodec.RAW, Multihash.of(Multicodec.IDENTITY.code(), "inline".getBytes(StandardCharsets.UTF_8)));
+    peer.send(holder.network.peer, new BitswapMessage(List.of(
+        WantlistEntry.wantBlock(empty, 100, true), WantlistEntry.wantHave(small, 99, true),
+        WantlistEntry.wantBlock(had.cid(), 1, true), WantlistEntry.wantHave(lacked.cid(), 1, true)),
+        false, List.of(), List.of(), 0)).get(10, TimeUnit.SECONDS);
+
+    await("the block and the DONT_HAVE", () -> answers.stream().anyMatch(m -> m.blocks().stream()
+        .anyMatch(p -> p.cid().equals(had.cid()))) && answers.stream().anyMatch(m -> m.presences().stream()
+        .anyMatch(p -> p.cid().equals(lacked.cid()) && p.type() == PresenceType.DONT_HAVE)));
+    assertTrue(answers.stream().flatMap(m -> m.blocks().stream()).noneMatch(p -> isIdentity(p.cid())), answers.toString());
+    assertTrue(answers.stream().flatMap(m -> m.presences().stream()).noneMatch(p -> isIdentity(p.cid())),
+        answers.toString());
+    assertTrue(holder.engine.wantlist(peer.peer).stream().noneMatch(w -> isIdentity(w.cid())));
   }
 }

@@ -100,6 +100,25 @@ class BlockCommandsTest {
     }
   }
 
+  /** ipfs-cluster may put an identity block with pin=true: it is pinned directly, and not stored (as Kubo). */
+  @Test
+  void anIdentityBlockPutWithPinIsPinnedAndNotStored(@org.junit.jupiter.api.io.TempDir java.nio.file.Path home)
+      throws Exception {
+    try (RealStore s = new RealStore(Map.of())) {
+      BlockCommands.Put put = new BlockCommands.Put(s.store);
+      Pinner pinner = realPinner(s, home);
+      put.pinner = pinner;
+      TestRpc.Response response = new TestRpc.Response();
+      assertNull(run(put, put(multipart(new byte[0])).option("mhtype", "identity").option("pin", "true"), response));
+      assertEquals(List.of(Map.of("Key", "bafkqaaa", "Size", 0L)), response.lines);
+      try (java.util.stream.Stream<Pinner.Pin> pins = pinner.list(PinType.DIRECT)) {
+        assertEquals(List.of(Cid.parse("bafkqaaa")), pins.map(Pinner.Pin::cid).toList());
+      }
+      assertEquals(0, s.storedBlocks());
+      Components.deactivate(pinner);
+    }
+  }
+
   @Test
   void putWithPinFailsWithoutAPinner() throws Exception {
     try (RealStore s = new RealStore(Map.of())) {

@@ -163,4 +163,92 @@ class BlockGetOverBitswapTest {
       assertArrayEquals(b.data(), Files.readAllBytes(out));
     }
   }
+
+  /** The text of a raw CIDv1 whose identity multihash carries {@code length} bytes, made by hand (no Cid holds over 128), for 128 to 16383 bytes. */
+  private static String identityCidText(int length) {
+    java.io.ByteArrayOutputStream cid = new java.io.ByteArrayOutputStream();
+    // CIDv1, raw, identity, then the digest length as a two-byte varint (128 to 16383).
+    cid.writeBytes(new byte[] {0x01, 0x55, 0x00, (byte) (0x80 | (length & 0x7F)), (byte) (length >> 7)});
+    cid.writeBytes(new byte[length]);
+    return io.cairn.multiformats.Multibase.encode(io.cairn.multiformats.Multibase.Encoding.BASE32, cid.toByteArray());
+  }
+
+  /**
+   * Identity CIDs carry their block: block/get and block/stat answer from the CID with the bitswap client
+   * bound and no peer asked (before, block/get bafkqaaa waited on bitswap until its timeout and failed).
+   */
+  @Test
+  void identityCidsAreAnsweredFromTheCidWithoutAskingPeers() throws Exception {
+    try (Node n = new Node()) {
+      BlockCommands.Get get = n.get(Map.of());
+      TestRpc.Response empty = new TestRpc.Response();
+      // The timeout only ends the test should the block be asked of peers: it is answered at once.
+      assertNull(run(get, new TestRpc.Request().arg("bafkqaaa").timeout(Duration.ofSeconds(5)), empty));
+      assertTrue(empty.started());
+      assertArrayEquals(new byte[0], empty.stream.toByteArray());
+
+      byte[] inline = "small enough to ride in its CID".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      io.cairn.multiformats.Cid small = io.cairn.multiformats.Cid.v1(io.cairn.multiformats.Multicodec.RAW,
+          io.cairn.multiformats.Multihash.of(io.cairn.multiformats.Multicodec.IDENTITY.code(), inline));
+      TestRpc.Response got = new TestRpc.Response();
+      assertNull(run(get, new TestRpc.Request().arg("/ipfs/" + small).timeout(Duration.ofSeconds(5)), got));
+      assertArrayEquals(inline, got.stream.toByteArray());
+
+      BlockCommands.Stat stat = new BlockCommands.Stat(n.s.store);
+      assertEquals(Map.of("Key", "bafkqaaa", "Size", 0L), TestRpc.json(stat, new TestRpc.Request().arg("bafkqaaa")));
+      assertEquals(Map.of("Key", small.toString(), "Size", (long) inline.length),
+          TestRpc.json(stat, new TestRpc.Request().arg(small.toString())));
+
+      assertEquals(List.of(), n.peer.received, "no peer was asked");
+      assertTrue(n.client.wantlist().isEmpty());
+      assertEquals(0, n.s.storedBlocks(), "nothing was stored");
+    }
+  }
+
+  /** Kubo's block put --mhtype=identity: the block is answered, and not stored; rm leaves it answered. */
+  @Test
+  void anIdentityBlockPutIsAnsweredAndNotStored() throws Exception {
+    try (RealStore s = new RealStore(Map.of())) {
+      byte[] data = "inline".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      TestRpc.Response put = new TestRpc.Response();
+      assertNull(run(new BlockCommands.Put(s.store), new TestRpc.Request().body(TestRpc.multipart(data, new byte[0]))
+          .option("mhtype", "identity"), put));
+      io.cairn.multiformats.Cid cid = io.cairn.multiformats.Cid.v1(io.cairn.multiformats.Multicodec.RAW,
+          io.cairn.multiformats.Multihash.of(io.cairn.multiformats.Multicodec.IDENTITY.code(), data));
+      assertEquals(List.of(Map.of("Key", cid.toString(), "Size", 6L), Map.of("Key", "bafkqaaa", "Size", 0L)), put.lines);
+      assertEquals(0, s.storedBlocks(), "identity blocks are not stored");
+
+      TestRpc.Response rm = new TestRpc.Response();
+      assertNull(run(new BlockCommands.Rm(s.store), new TestRpc.Request().arg(cid.toString()), rm));
+      assertEquals(List.of(Map.of("Hash", cid.toString())), rm.lines);
+      TestRpc.Response again = new TestRpc.Response();
+      assertNull(run(s.get(), new TestRpc.Request().arg(cid.toString()), again));
+      assertArrayEquals(data, again.stream.toByteArray());
+    }
+  }
+
+  /**
+   * Identity digests are bounded at 128 bytes (Kubo's verifcid.DefaultMaxIdentityDigestSize): a longer one is
+   * a client error naming the limit, never a lookup, a fetch or a stored block.
+   */
+  @Test
+  void identityCidsOverTheDigestLimitAreRefusedClearly() throws Exception {
+    try (Node n = new Node()) {
+      TestRpc.Response fits = new TestRpc.Response();
+      assertNull(run(n.get(Map.of()), new TestRpc.Request().arg(identityCidText(128)).timeout(Duration.ofSeconds(5)), fits));
+      assertArrayEquals(new byte[128], fits.stream.toByteArray());
+
+      for (RpcException e : List.of(
+          run(n.get(Map.of()), new TestRpc.Request().arg(identityCidText(129)), new TestRpc.Response()),
+          run(new BlockCommands.Stat(n.s.store), new TestRpc.Request().arg(identityCidText(129)), new TestRpc.Response()),
+          run(new BlockCommands.Put(n.s.store), new TestRpc.Request().body(TestRpc.multipart(new byte[129]))
+              .option("mhtype", "identity"), new TestRpc.Response()))) {
+        assertNotNull(e);
+        assertEquals(RpcException.Code.CLIENT, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("identity digest of 129 bytes is over the limit of 128"), e.getMessage());
+      }
+      assertEquals(List.of(), n.peer.received, "no peer was asked");
+      assertEquals(0, n.s.storedBlocks());
+    }
+  }
 }

@@ -15,6 +15,7 @@ import io.cairn.blockstore.TierStats;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.UnsupportedCodeException;
 import io.cairn.node.config.Configs;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -87,12 +88,18 @@ import org.osgi.service.metatype.annotations.Designate;
  * there, durably, before the unbind returns; with no other persistent tier its blocks simply stay in its
  * files (the truth) and are served again when it returns. A memory tier leaves at once.
  *
- * <p><b>Put observers</b> ({@link #observePuts}, for garbage collection) are told each put's CIDs before
- * anything is checked or written; see {@link PutObservers}.
+ * <p><b>Put observers</b> ({@link #observePuts}, for garbage collection) are told the CIDs of the blocks
+ * each put stores (identity blocks are not stored, so not told) before any is written; see
+ * {@link PutObservers}.
  *
  * <p>{@link #keys()} lists the persistent tiers' keys one tier after another (the memory tier's only when
  * there is no persistent tier): weakly consistent, so a block moving down while the stream runs may
  * appear twice and one moving up may be missed.
+ *
+ * <p><b>Identity CIDs</b> carry their block ({@link IdentityBlocks}): reads answer them from the CID with
+ * no tier asked (with no tier at all, too); writes check their bytes and store nothing; a delete removes
+ * only a copy some tier kept from before and they stay answered; {@link #keys()} never lists them, so
+ * garbage collection never meets them. Kubo answers them the same way, through boxo's idstore.
  */
 @Component(service = {MultiTierBlockstore.class, Blockstore.class}, configurationPid = TieredBlockstore.PID,
     configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -306,6 +313,9 @@ public class TieredBlockstore implements MultiTierBlockstore {
 
   @Override
   public CompletableFuture<Boolean> has(Cid cid) {
+    if (IdentityBlocks.is(cid)) {
+      return CompletableFuture.completedFuture(true);
+    }
     return hasFrom(layout.tiers(), 0, cid);
   }
 
@@ -319,6 +329,9 @@ public class TieredBlockstore implements MultiTierBlockstore {
 
   @Override
   public CompletableFuture<Block> get(Cid cid) {
+    if (IdentityBlocks.is(cid)) {
+      return CompletableFuture.completedFuture(IdentityBlocks.of(cid));
+    }
     long start = System.nanoTime();
     Layout l = layout;
     TieredSettings s = settings;
@@ -345,11 +358,17 @@ public class TieredBlockstore implements MultiTierBlockstore {
 
   @Override
   public CompletableFuture<Integer> getSize(Cid cid) {
+    if (IdentityBlocks.is(cid)) {
+      return CompletableFuture.completedFuture(cid.multihash().digestLength());
+    }
     return firstFound(layout, cid, t -> t.store.getSize(cid)).thenApply(Found::value);
   }
 
   @Override
   public CompletableFuture<InputStream> getStream(Cid cid) {
+    if (IdentityBlocks.is(cid)) {
+      return CompletableFuture.completedFuture(new ByteArrayInputStream(cid.multihash().digest()));
+    }
     long start = System.nanoTime();
     TieredSettings s = settings;
     return firstFound(layout, cid, t -> t.store.getStream(cid))
@@ -522,14 +541,20 @@ public class TieredBlockstore implements MultiTierBlockstore {
     return put(new Block(cid, length == buffer.length ? buffer : Arrays.copyOf(buffer, length)));
   }
 
-  private CompletableFuture<Void> store(List<Block> blocks, boolean explicitBatch) {
+  private CompletableFuture<Void> store(List<Block> given, boolean explicitBatch) {
     long start = System.nanoTime();
     TieredSettings s = settings;
-    for (Block b : blocks) {
+    for (Block b : given) {
       if (b.size() > s.maxBlockSize()) {
         return CompletableFuture.failedFuture(new BlockTooLargeException("block " + b.cid() + " has " + b.size()
             + " bytes, over the maximum block size of " + s.maxBlockSize()));
       }
+    }
+    List<Block> blocks;
+    try {
+      blocks = IdentityBlocks.toStore(given);
+    } catch (CorruptBlockException e) {
+      return CompletableFuture.failedFuture(e);
     }
     if (blocks.isEmpty()) {
       return CompletableFuture.completedFuture(null);
@@ -636,6 +661,15 @@ public class TieredBlockstore implements MultiTierBlockstore {
 
   @Override
   public CompletableFuture<Boolean> delete(Cid cid) {
+    if (IdentityBlocks.is(cid)) {
+      // Nothing to remove but a copy stored before identity blocks were answered from their CID: it is
+      // still "there" afterwards, as it was before.
+      return deleteEverywhere(cid).thenApply(removed -> true);
+    }
+    return deleteEverywhere(cid);
+  }
+
+  private CompletableFuture<Boolean> deleteEverywhere(Cid cid) {
     Layout l = layout;
     // Persistent tiers first, the cache last: a promotion racing this delete re-checks its source after
     // caching, so whichever comes second removes the cached copy.
@@ -658,7 +692,7 @@ public class TieredBlockstore implements MultiTierBlockstore {
 
   @Override
   public Stream<Cid> keys() {
-    return layout.holders().stream().flatMap(t -> t.store.keys());
+    return layout.holders().stream().flatMap(t -> t.store.keys()).filter(cid -> !IdentityBlocks.is(cid));
   }
 
   // ---- stats

@@ -262,4 +262,51 @@ class TieredBlockstoreTest {
       assertFalse(f.store.has(block(11, 100).cid()).join());
     }
   }
+
+  private static Block identity(String text) {
+    byte[] data = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return new Block(Cid.v1(Multicodec.RAW, Multihash.of(Multicodec.IDENTITY.code(), data)), data);
+  }
+
+  /** As boxo's idstore: an identity CID carries its block, so it is always here and never stored. */
+  @Test
+  void identityCidsAreAnsweredFromTheCidAndNeverStored() throws IOException {
+    try (Fixture f = new Fixture(Map.of())) {
+      Cid empty = Cid.parse("bafkqaaa");
+      // No tier at all: the CID alone answers.
+      assertTrue(f.store.has(empty).join());
+      assertArrayEquals(new byte[0], f.store.get(empty).join().data());
+
+      BlockTier memory = f.memoryTier(BlockTier.MEMORY, 0, 16 * MIB);
+      Block hello = identity("hello, inline world");
+      assertTrue(f.store.has(hello.cid()).join());
+      assertEquals(hello, f.store.get(hello.cid()).join());
+      assertEquals(0, f.store.getSize(empty).join());
+      assertEquals(hello.size(), f.store.getSize(hello.cid()).join());
+      try (InputStream in = f.store.getStream(hello.cid()).join()) {
+        assertArrayEquals(hello.data(), in.readAllBytes());
+      }
+
+      Block stored = block(1, 1000);
+      f.store.put(hello).join();
+      f.store.putBatch(List.of(identity("a"), stored, identity("b"))).join();
+      f.store.putMany(List.of(identity("c"))).join();
+      f.store.putStream(hello.cid(), new ByteArrayInputStream(hello.data())).join();
+      assertEquals(List.of(stored.cid()), memory.keys().toList(), "only the block that is not an identity block is stored");
+      assertEquals(List.of(stored.cid()), f.store.keys().toList());
+
+      // A block whose bytes are not what its identity CID carries is refused, like any block that does not hash.
+      Block lying = new Block(hello.cid(), "something else".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertInstanceOf(CorruptBlockException.class, failure(f.store.put(lying)));
+      assertInstanceOf(CorruptBlockException.class, failure(f.store.putBatch(List.of(stored, lying))));
+
+      // Removing one changes nothing: it is still answered (Kubo's block rm reports it removed).
+      assertTrue(f.store.delete(hello.cid()).join());
+      assertEquals(hello, f.store.get(hello.cid()).join());
+
+      // One a tier holds from before (block/put used to store them) is never listed, so never collected.
+      memory.put(identity("kept before")).join();
+      assertEquals(List.of(stored.cid()), f.store.keys().toList());
+    }
+  }
 }

@@ -207,4 +207,23 @@ class UnixFsCommandsTest {
     RpcException badPath = TestRpc.error(new UnixFsCommands.Ls(unixfs), new TestRpc.Request().arg("/ipfs/nope"));
     assertEquals(RpcException.Code.CLIENT, badPath.code());
   }
+
+  /** cat of files in identity CIDs: the empty raw block (bafkqaaa) and an inline raw leaf, nothing stored. */
+  @Test
+  void catAnswersFilesInIdentityCidsFromTheCid() throws Exception {
+    TestRpc.Response empty = new TestRpc.Response();
+    assertNull(TestRpc.run(new UnixFsCommands.Cat(unixfs), new TestRpc.Request().arg("/ipfs/bafkqaaa"), empty));
+    assertArrayEquals(new byte[0], empty.stream.toByteArray());
+
+    byte[] inline = "a file small enough to ride in its CID".getBytes(StandardCharsets.UTF_8);
+    io.cairn.multiformats.Cid cid = io.cairn.multiformats.Cid.v1(io.cairn.multiformats.Multicodec.RAW,
+        io.cairn.multiformats.Multihash.of(io.cairn.multiformats.Multicodec.IDENTITY.code(), inline));
+    TestRpc.Response cat = new TestRpc.Response();
+    assertNull(TestRpc.run(new UnixFsCommands.Cat(unixfs), new TestRpc.Request().arg(cid.toString())
+        .option("offset", "2").option("length", "4"), cat));
+    assertArrayEquals(Arrays.copyOfRange(inline, 2, 6), cat.stream.toByteArray());
+    try (Stream<io.cairn.multiformats.Cid> keys = store.keys()) {
+      assertEquals(0, keys.count());
+    }
+  }
 }
