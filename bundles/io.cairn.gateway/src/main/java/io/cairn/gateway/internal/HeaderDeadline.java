@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
  * (slowloris) is answered 408 and closed, however steadily it trickles. Sits before the HTTP codec, so it
  * sees the raw bytes; the {@link GatewayHandler} after the codec says when a request's headers have been
  * decoded and when the connection waits for the next request. Waiting for a first byte is the idle timeout's
- * business, so a kept-alive connection is never taken for a slow one. On the event loop only.
+ * business, so a kept-alive connection is never taken for a slow one. (Bytes of a next request pipelined
+ * while one is answered are not timed until more arrive: the codec does not say how much of a request it
+ * holds, and the idle timeout still bounds them.) On the event loop only.
  */
 final class HeaderDeadline extends ChannelInboundHandlerAdapter {
   private static final byte[] TIMEOUT_BODY = "the request's headers did not arrive in time (headerTimeoutMillis)\n"

@@ -112,27 +112,26 @@ final class Responder {
    * Runs UnixFS work (which waits for blocks) on the UnixFS pool; fails with a RejectedExecutionException
    * (503) when the pool and its queue are full.
    */
-  private static <T> CompletableFuture<T> onUnixFs(HttpExchange ex, Step<T> work, Supplier<Executor> pool) {
+  private <T> CompletableFuture<T> onUnixFs(HttpExchange ex, Step<T> work) {
     CompletableFuture<T> out = new CompletableFuture<>();
     try {
-      pool.get().execute(() -> {
+      unixfsPool.get().execute(() -> {
         if (out.isDone()) {
-          return;
+          return; // the client went away while this waited in the queue
         }
         try {
           out.complete(work.run());
-        } catch (Exception | Error e) {
+        } catch (Exception e) {
           out.completeExceptionally(e);
+        } catch (Error e) {
+          out.completeExceptionally(e);
+          throw e;
         }
       });
     } catch (RuntimeException rejected) {
       out.completeExceptionally(rejected);
     }
     return ex.whileOpen(out);
-  }
-
-  private <T> CompletableFuture<T> onUnixFs(HttpExchange ex, Step<T> work) {
-    return onUnixFs(ex, work, unixfsPool);
   }
 
   private CompletableFuture<Void> answer(GatewayRequest r, Plan plan, String ifNoneMatch, HttpExchange ex,
