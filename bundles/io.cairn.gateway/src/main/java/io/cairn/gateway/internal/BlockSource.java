@@ -3,30 +3,48 @@ package io.cairn.gateway.internal;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockNotFoundException;
 import io.cairn.blockstore.MultiTierBlockstore;
+import io.cairn.dag.DagException;
 import io.cairn.dag.DagService;
+import io.cairn.dag.DagWalk;
 import io.cairn.dag.WalkOptions;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.Multicodec;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Blocks for the gateway: from the blockstore, else from peers through a one-block walk of the DAG
- * service (which fetches through bitswap and stores what arrives). Identity CIDs answer their own bytes.
+ * Blocks for the gateway, as futures: from the blockstore, else from peers through a one-block walk of the
+ * DAG service (which fetches through bitswap and stores what arrives). Nothing here waits: a fetch holds no
+ * thread while peers are asked. Identity CIDs answer their own bytes.
  */
 final class BlockSource {
-  /** A block neither the node nor its peers produced in time. */
-  static final class Missing extends Exception {
-    private static final long serialVersionUID = 1L;
+  /** The walk's own bitswap timeout comes this much after the gateway's, so the gateway's is the one that fires. */
+  private static final Duration GRACE = Duration.ofSeconds(1);
 
-    Missing(Cid cid, String why) {
-      super("block " + cid + " could not be had: " + why);
+  /**
+   * A block the node could not have, with the status that says why: 504 when peers did not send it in time
+   * (boxo's gateway answers a retrieval that times out so), 404 when it is not here and the node does not
+   * fetch, 502 when fetching failed otherwise.
+   */
+  static final class Unavailable extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final int status;
+
+    Unavailable(int status, String message, Throwable cause) {
+      super(message, cause);
+      this.status = status;
+    }
+
+    int status() {
+      return status;
     }
   }
 
@@ -43,66 +61,83 @@ final class BlockSource {
   }
 
   /** Whether the block is here without asking peers. */
-  boolean isLocal(Cid cid, Duration timeout) throws IOException {
-    return isIdentity(cid) || await(store.has(cid), timeout, cid);
+  CompletableFuture<Boolean> isLocal(Cid cid) {
+    return isIdentity(cid) ? CompletableFuture.completedFuture(true) : store.has(cid);
   }
 
   /**
-   * The block, local or fetched within {@code timeout}.
+   * The block, local or fetched within {@code timeout}. Fails with {@link Unavailable} if it cannot be had,
+   * or an {@link IOException} if the blockstore fails. Cancelling the future withdraws the fetch.
    *
-   * @throws Missing if it cannot be had
-   * @throws IOException if the blockstore fails
+   * @param timeoutKey the configuration key of {@code timeout}, named in the 504's message
    */
-  Block get(Cid cid, Duration timeout) throws Missing, IOException {
+  CompletableFuture<Block> get(Cid cid, Duration timeout, String timeoutKey) {
     if (isIdentity(cid)) {
-      return new Block(cid, cid.multihash().digest());
+      return CompletableFuture.completedFuture(new Block(cid, cid.multihash().digest()));
     }
-    try {
-      return store.get(cid).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof BlockNotFoundException)) {
-        throw new IOException("reading " + cid + " failed: " + e.getCause().getMessage(), e.getCause());
+    CompletableFuture<Block> out = new CompletableFuture<>();
+    store.get(cid).whenComplete((block, error) -> {
+      Throwable e = unwrap(error);
+      if (e == null) {
+        out.complete(block);
+      } else if (!(e instanceof BlockNotFoundException)) {
+        out.completeExceptionally(new IOException("reading " + cid + " from the blockstore failed: " + message(e), e));
+      } else if (!out.isDone()) {
+        fetch(cid, timeout, timeoutKey, out);
       }
-    } catch (TimeoutException e) {
-      throw new IOException("the blockstore did not answer for " + cid + " within " + timeout.toMillis() + " ms", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-    AtomicReference<Block> found = new AtomicReference<>();
-    var walk = dag.walk(List.of(cid), new WalkOptions(0, true, WalkOptions.Order.ANY, timeout), (b, depth) -> {
-      found.set(b);
-      return false;
     });
-    try {
-      walk.done().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      throw new Missing(cid, c.getMessage() == null ? c.toString() : c.getMessage());
-    } catch (TimeoutException e) {
-      walk.cancel();
-      throw new Missing(cid, "not found within " + timeout.toMillis() + " ms");
-    } catch (InterruptedException e) {
-      walk.cancel();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-    if (found.get() == null) {
-      throw new Missing(cid, "the walk ended without it");
-    }
-    return found.get();
+    return out;
   }
 
-  private static <T> T await(CompletableFuture<T> f, Duration timeout, Cid cid) throws IOException {
-    try {
-      return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new IOException("the blockstore failed for " + cid + ": " + e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new IOException("the blockstore did not answer for " + cid + " within " + timeout.toMillis() + " ms", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
+  private void fetch(Cid cid, Duration timeout, String timeoutKey, CompletableFuture<Block> out) {
+    AtomicReference<Block> found = new AtomicReference<>();
+    DagWalk walk = dag.walk(List.of(cid), new WalkOptions(0, true, WalkOptions.Order.ANY, timeout.plus(GRACE)),
+        (b, depth) -> {
+          found.set(b);
+          return false;
+        });
+    // However the request ends (answered, timed out, its client gone), the walk's wants are withdrawn.
+    out.whenComplete((b, e) -> walk.cancel());
+    walk.done().copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((result, error) -> {
+      if (error == null && found.get() != null) {
+        out.complete(found.get());
+      } else {
+        out.completeExceptionally(unavailable(cid, error, timeout, timeoutKey));
+      }
+    });
+  }
+
+  private static Throwable unavailable(Cid cid, Throwable error, Duration timeout, String timeoutKey) {
+    Throwable e = unwrap(error);
+    if (e == null) {
+      return new Unavailable(502, "the walk for block " + cid + " ended without it", null);
     }
+    if (e instanceof CancellationException) {
+      return e;
+    }
+    if (e instanceof TimeoutException || FetchFailures.isTimeout(e)) {
+      return new Unavailable(504, "retrieving block " + cid + " timed out: no peer sent it within " + timeout.toMillis()
+          + " ms (" + timeoutKey + ")", e);
+    }
+    if (e instanceof DagException d && d.getCause() == null) {
+      // The walk's own finding, not a failed fetch: the block is not here and the node does not fetch it.
+      return new Unavailable(404, d.getMessage(), d);
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return new Unavailable(502, "fetching block " + cid + " from peers failed: " + message(root), e);
+  }
+
+  static Throwable unwrap(Throwable e) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  private static String message(Throwable e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 }

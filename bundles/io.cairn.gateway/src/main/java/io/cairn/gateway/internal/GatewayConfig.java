@@ -14,16 +14,34 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   int port() default 8080;
 
   @AttributeDefinition(name = "Maximum connections", min = "1", max = "1000000",
-      description = "Connections open at once; more are closed as they are accepted.")
+      description = "Connections open at once, from all clients; more are answered 503 and closed as they are accepted.")
   int maxConnections() default 1024;
 
-  @AttributeDefinition(name = "Request threads", min = "1", max = "1024",
-      description = "Requests served at once (each reads blocks and writes its answer on one of these threads).")
-  int requestThreads() default 32;
+  @AttributeDefinition(name = "Maximum connections per address", min = "1", max = "1000000",
+      description = "Connections open at once from one client address (an IPv6 client counted by its /64), so that one "
+          + "client cannot take every connection; more are answered 503 and closed as they are accepted. Behind a "
+          + "reverse proxy every client has the proxy's address: raise this to maxConnections there.")
+  int maxConnectionsPerAddress() default 256;
 
-  @AttributeDefinition(name = "Queued requests", min = "0", max = "1000000",
-      description = "Requests waiting for a thread; beyond this the gateway answers 503.")
-  int maxQueuedRequests() default 1024;
+  @AttributeDefinition(name = "Header timeout (ms)", min = "100", max = "3600000",
+      description = "A request's line and headers must arrive whole within this long of its first byte (a slowloris "
+          + "defence); else the gateway answers 408 and closes the connection. Waiting for a request's first byte is "
+          + "bounded by the idle timeout.")
+  long headerTimeoutMillis() default 20_000;
+
+  @AttributeDefinition(name = "UnixFS threads", min = "1", max = "1024",
+      description = "Requests that need UnixFS (a content path below the CID, dag-scope=entity) served at once: UnixFS "
+          + "reads wait for blocks, so these run on this many threads. Raw blocks and CARs by CID hold no thread while "
+          + "they wait for blocks.")
+  int unixfsThreads() default 16;
+
+  @AttributeDefinition(name = "Queued UnixFS requests", min = "0", max = "1000000",
+      description = "Requests that need UnixFS waiting for one of its threads; beyond this the gateway answers 503.")
+  int maxQueuedUnixfsRequests() default 1024;
+
+  @AttributeDefinition(name = "Blocks fetched ahead", min = "1", max = "256",
+      description = "How many blocks a CAR stream reads or fetches ahead of the one it writes (held in memory until written).")
+  int prefetchBlocks() default 8;
 
   @AttributeDefinition(name = "Maximum request line (bytes)", min = "256", max = "65536",
       description = "The longest request line (method, path and query); longer is answered 414.")
@@ -38,7 +56,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   long idleTimeoutMillis() default 60_000;
 
   @AttributeDefinition(name = "Root timeout (ms)", min = "1", max = "86400000",
-      description = "How long a request waits for the requested block to arrive from peers when it is not local, before answering 404.")
+      description = "How long a request waits for the requested block to arrive from peers when it is not local, before "
+          + "answering 504 Gateway Timeout.")
   long rootTimeoutMillis() default 30_000;
 
   @AttributeDefinition(name = "Block timeout (ms)", min = "1", max = "86400000",

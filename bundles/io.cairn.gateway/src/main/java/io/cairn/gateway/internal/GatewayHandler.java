@@ -1,6 +1,7 @@
 package io.cairn.gateway.internal;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -22,37 +23,41 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.osgi.service.log.Logger;
 
 /**
- * Takes requests off one connection and serves each on a request thread (block reads and CAR writes block;
- * the event loop never does). One request is served at a time: pipelined requests the codec has already
- * decoded wait in a queue (on the event loop), and the connection stops reading meanwhile, so answers go
- * out in request order.
+ * Takes requests off one connection, on its event loop, and answers each through the {@link Responder}'s
+ * chain of futures: nothing here, nor there, waits for a block or a client, so a request waiting for peers
+ * holds no thread and delays no other request. One request is answered at a time, so answers go out in
+ * request order: pipelined requests wait in a queue of at most {@link #MAX_PIPELINED}, past which the
+ * connection stops reading until it drains. Below that it reads on while a request is answered, so a client
+ * that goes away is seen at once and its request's fetches are withdrawn. Every field is touched on the event
+ * loop only.
  */
 final class GatewayHandler extends ChannelInboundHandlerAdapter {
+  /** Requests decoded ahead of their turn, at most; then the connection stops reading. */
+  static final int MAX_PIPELINED = 16;
   private final Supplier<GatewaySettings> settings;
-  private final Supplier<Executor> executor;
   private final Responder responder;
+  private final HeaderDeadline deadline;
   private final Logger log;
-  /** Requests decoded while another was served; touched on the event loop only. */
+  /** Requests decoded while another was answered. */
   private final Deque<HttpRequest> pending = new ArrayDeque<>();
   private boolean busy;
 
-  GatewayHandler(Supplier<GatewaySettings> settings, Supplier<Executor> executor, Responder responder, Logger log) {
+  GatewayHandler(Supplier<GatewaySettings> settings, Responder responder, HeaderDeadline deadline, Logger log) {
     this.settings = settings;
-    this.executor = executor;
     this.responder = responder;
+    this.deadline = deadline;
     this.log = log;
   }
 
@@ -60,8 +65,12 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
       if (msg instanceof HttpRequest request) {
+        deadline.headersReceived();
         if (busy) {
           pending.add(request);
+          if (pending.size() >= MAX_PIPELINED) {
+            ctx.channel().config().setAutoRead(false);
+          }
         } else {
           accept(ctx, request);
         }
@@ -75,7 +84,7 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void accept(ChannelHandlerContext ctx, HttpRequest request) {
-    GatewaySettings s = settings.get();
+    busy = true;
     if (request.decoderResult().isFailure()) {
       Throwable cause = request.decoderResult().cause();
       int status = cause instanceof TooLongHttpLineException ? 414
@@ -86,53 +95,52 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
       respondAndClose(ctx, status, message);
       return;
     }
-    HttpExchange ex = new HttpExchange(ctx.channel(), HttpUtil.isKeepAlive(request),
-        request.method().equals(HttpMethod.HEAD), s.idleTimeout());
-    busy = true;
-    ctx.channel().config().setAutoRead(false);
+    HttpExchange ex = new HttpExchange(ctx.channel(), HttpUtil.isKeepAlive(request), request.method().equals(HttpMethod.HEAD));
+    CompletableFuture<Void> answer;
     try {
-      executor.get().execute(() -> serve(ctx, request, ex, s));
-    } catch (RejectedExecutionException e) {
-      // On the event loop: answered without waiting for the write.
-      FullHttpResponse busyAnswer = plainText(503, "the gateway is busy: every request thread is taken and the queue is full",
-          ex.head());
-      busyAnswer.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
-      ctx.writeAndFlush(busyAnswer).addListener(f -> resume(ctx, ex));
+      answer = responder.serve(parse(request), request.headers().get(HttpHeaderNames.IF_NONE_MATCH), ex, settings.get());
+    } catch (GatewayError | RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
     }
+    answer.whenCompleteAsync((v, failure) -> finish(ctx, request, ex, failure), ctx.executor());
   }
 
-  private void serve(ChannelHandlerContext ctx, HttpRequest request, HttpExchange ex, GatewaySettings s) {
-    try {
-      HttpHeaders headers = request.headers();
-      GatewayRequest r = parse(request);
-      responder.serve(r, headers.get(HttpHeaderNames.IF_NONE_MATCH), ex, s);
-    } catch (GatewayError e) {
-      HttpHeaders extra = new DefaultHttpHeaders();
+  /** After the answer's chain: an error answer if it failed before answering, then the next request. */
+  private void finish(ChannelHandlerContext ctx, HttpRequest request, HttpExchange ex, Throwable failure) {
+    ex.finish();
+    if (failure == null) {
+      resume(ctx, ex);
+      return;
+    }
+    Throwable cause = BlockSource.unwrap(failure);
+    if (ex.answered()) {
+      // The status is sent: what was written goes out, then the connection ends without the last chunk.
+      ex.abort();
+      resume(ctx, ex);
+      return;
+    }
+    HttpHeaders extra = new DefaultHttpHeaders();
+    ChannelFuture written;
+    if (cause instanceof GatewayError e) {
       if (e.status() == 405) {
         extra.set(HttpHeaderNames.ALLOW, "GET, HEAD");
       }
       if (e.status() == 406 || e.status() == 400) {
         extra.set(HttpHeaderNames.VARY, "Accept");
       }
-      try {
-        ex.error(e.status(), e.getMessage(), extra);
-      } catch (IOException io) {
-        ex.abort();
-      }
-    } catch (IOException | RuntimeException e) {
-      if (ex.answered()) {
-        ex.abort();
-      } else {
-        log.warn("gateway request {} failed: {}", request.uri(), e.toString());
-        try {
-          ex.error(500, "the gateway failed: " + e.getMessage(), new DefaultHttpHeaders());
-        } catch (IOException io) {
-          ex.abort();
-        }
-      }
-    } finally {
+      written = ex.error(e.status(), e.getMessage(), extra);
+    } else if (cause instanceof RejectedExecutionException) {
+      extra.set(HttpHeaderNames.RETRY_AFTER, "1");
+      written = ex.error(503, "the gateway is busy: every UnixFS thread is taken and the queue is full", extra);
+    } else if (!ctx.channel().isActive()) {
+      // The client went away (its fetches were cancelled): nobody to answer.
       resume(ctx, ex);
+      return;
+    } else {
+      log.warn("gateway request {} failed: {}", request.uri(), cause.toString());
+      written = ex.error(500, "the gateway failed: " + cause.getMessage(), extra);
     }
+    written.addListener(f -> resume(ctx, ex));
   }
 
   private static GatewayRequest parse(HttpRequest request) throws GatewayError {
@@ -152,41 +160,41 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
         headers.get(HttpHeaderNames.CACHE_CONTROL));
   }
 
-  /** After an answer (from any thread): serve the next request, or read on, or close a connection that does not stay open. */
+  /** After an answer, on the event loop: the next request, or read on, or close a connection that does not stay open. */
   private void resume(ChannelHandlerContext ctx, HttpExchange ex) {
-    ctx.executor().execute(() -> {
-      busy = false;
-      if (!ex.keepsAlive()) {
-        pending.clear();
-        ctx.close();
-        return;
-      }
-      HttpRequest next = pending.poll();
-      if (next != null) {
-        accept(ctx, next);
-      } else {
+    busy = false;
+    if (!ex.keepsAlive()) {
+      pending.clear();
+      ctx.close();
+      return;
+    }
+    HttpRequest next = pending.poll();
+    if (next != null) {
+      accept(ctx, next);
+    } else {
+      deadline.awaitingHeaders();
+      if (!ctx.channel().config().isAutoRead()) {
         ctx.channel().config().setAutoRead(true);
         ctx.read();
       }
-    });
+    }
   }
 
   /** A request the codec could not read: answered on the event loop (nothing blocks), then the connection closes. */
   private void respondAndClose(ChannelHandlerContext ctx, int status, String message) {
-    busy = true;
     pending.clear();
     ctx.channel().config().setAutoRead(false);
-    FullHttpResponse r = plainText(status, message, false);
+    FullHttpResponse r = plainText(status, message);
     r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
   }
 
-  /** A plain-text answer (its body left out for a HEAD, its length kept). */
-  private static FullHttpResponse plainText(int status, String message, boolean head) {
+  private static FullHttpResponse plainText(int status, String message) {
     byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
     FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+        Unpooled.wrappedBuffer(body));
     r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    r.headers().set("X-Content-Type-Options", "nosniff");
     r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     return r;
   }

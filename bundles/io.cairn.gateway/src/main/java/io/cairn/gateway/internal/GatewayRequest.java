@@ -239,40 +239,148 @@ record GatewayRequest(Cid cid, String path, Format format, boolean dups, Scope s
 
   /** One entry of an Accept header: its type and parameters, in the client's order of preference. */
   record MediaRange(String type, Map<String, String> params, double q) {
-    static List<MediaRange> parseAll(String header) {
+    /**
+     * The entries of an Accept header (RFC 9110 12.5.1), most preferred first (equal q keeps the client's
+     * order), leaving out those with q=0. Empty list elements are ignored, as the RFC says.
+     *
+     * @throws GatewayError 400 if the header is not a list of media ranges
+     */
+    static List<MediaRange> parseAll(String header) throws GatewayError {
       List<MediaRange> out = new ArrayList<>();
-      for (String entry : header.split(",")) {
-        String[] parts = entry.split(";");
-        String type = parts[0].trim().toLowerCase(Locale.ROOT);
+      AcceptReader in = new AcceptReader(header);
+      while (true) {
+        in.skipSpaceAnd(',');
+        if (in.atEnd()) {
+          break;
+        }
+        String type = in.token("a media type (type/subtype)");
+        in.expect('/', "'/' between the media type and subtype");
+        String subtype = in.token("a media subtype after '/'");
         Map<String, String> params = new LinkedHashMap<>();
         double q = 1;
-        for (int i = 1; i < parts.length; i++) {
-          int eq = parts[i].indexOf('=');
-          if (eq < 0) {
-            continue;
+        while (true) {
+          in.skipSpace();
+          if (!in.take(';')) {
+            break;
           }
-          String k = parts[i].substring(0, eq).trim().toLowerCase(Locale.ROOT);
-          String v = parts[i].substring(eq + 1).trim();
-          if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
-            v = v.substring(1, v.length() - 1);
+          in.skipSpace();
+          if (in.atEnd() || in.peek() == ';' || in.peek() == ',') {
+            continue; // an empty parameter, which the RFC allows
           }
-          if (k.equals("q")) {
-            try {
-              q = Double.parseDouble(v);
-            } catch (NumberFormatException e) {
-              q = 0;
-            }
+          String name = in.token("a parameter name").toLowerCase(Locale.ROOT);
+          in.expect('=', "'=' after the parameter name " + name);
+          String value = in.tokenOrQuoted("the value of " + name);
+          if (name.equals("q")) {
+            q = qvalue(value);
           } else {
-            params.put(k, v);
+            params.put(name, value);
           }
         }
-        if (q > 0 && !type.isEmpty()) {
-          out.add(new MediaRange(type, params, q));
+        in.skipSpace();
+        if (!in.atEnd() && in.peek() != ',') {
+          throw in.malformed("',' or the end after a media range");
+        }
+        if (q > 0) {
+          out.add(new MediaRange((type + "/" + subtype).toLowerCase(Locale.ROOT), params, q));
         }
       }
       // Stable: equal q keeps the client's order.
       out.sort(Comparator.comparingDouble((MediaRange r) -> r.q).reversed());
       return out;
+    }
+
+    /** RFC 9110 12.4.2: {@code 0[.ddd]} or {@code 1[.000]}. */
+    private static double qvalue(String v) throws GatewayError {
+      if (!v.matches("0(\\.[0-9]{0,3})?|1(\\.0{0,3})?")) {
+        throw new GatewayError(400, "malformed Accept header: q must be a number from 0 to 1 with at most three "
+            + "decimals, not \"" + (v.length() > 16 ? v.substring(0, 16) + "…" : v) + "\"");
+      }
+      return Double.parseDouble(v);
+    }
+  }
+
+  /** Reads an Accept header's grammar (RFC 9110 5.6: tokens, quoted strings, optional whitespace). */
+  private static final class AcceptReader {
+    private static final String TCHAR_SYMBOLS = "!#$%&'*+-.^_`|~";
+    private final String s;
+    private int i;
+
+    AcceptReader(String s) {
+      this.s = s;
+    }
+
+    boolean atEnd() {
+      return i >= s.length();
+    }
+
+    char peek() {
+      return s.charAt(i);
+    }
+
+    boolean take(char c) {
+      if (!atEnd() && s.charAt(i) == c) {
+        i++;
+        return true;
+      }
+      return false;
+    }
+
+    void skipSpace() {
+      while (!atEnd() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+        i++;
+      }
+    }
+
+    void skipSpaceAnd(char separator) {
+      while (!atEnd() && (s.charAt(i) == ' ' || s.charAt(i) == '\t' || s.charAt(i) == separator)) {
+        i++;
+      }
+    }
+
+    void expect(char c, String what) throws GatewayError {
+      if (!take(c)) {
+        throw malformed(what);
+      }
+    }
+
+    String token(String what) throws GatewayError {
+      int start = i;
+      while (!atEnd() && isTchar(s.charAt(i))) {
+        i++;
+      }
+      if (i == start) {
+        throw malformed(what);
+      }
+      return s.substring(start, i);
+    }
+
+    String tokenOrQuoted(String what) throws GatewayError {
+      if (!take('"')) {
+        return token(what);
+      }
+      StringBuilder sb = new StringBuilder();
+      while (!atEnd()) {
+        char c = s.charAt(i++);
+        if (c == '"') {
+          return sb.toString();
+        }
+        if (c == '\\') {
+          if (atEnd()) {
+            break;
+          }
+          c = s.charAt(i++);
+        }
+        sb.append(c);
+      }
+      throw malformed("a closing '\"' for " + what);
+    }
+
+    GatewayError malformed(String expected) {
+      return new GatewayError(400, "malformed Accept header: expected " + expected + " at character " + (i + 1));
+    }
+
+    private static boolean isTchar(char c) {
+      return c < 128 && (Character.isLetterOrDigit(c) || TCHAR_SYMBOLS.indexOf(c) >= 0);
     }
   }
 }

@@ -6,9 +6,6 @@ import io.cairn.node.config.Configs;
 import io.cairn.unixfs.UnixFs;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -24,7 +21,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -41,10 +37,16 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The trustless gateway's HTTP server: an embedded Netty HTTP/1.1 server of its own (the RPC's Jetty stays
- * on its port, untouched), listening on {@code host:port} from {@value #PID}. Every setting applies while
- * it runs: limits and timeouts to the next connection or request, request threads to the next request,
- * and a new host or port rebinds (the new socket is opened before the old one closes; if it cannot be, the
- * old one keeps serving and the failure is logged).
+ * on its port, untouched), listening on {@code host:port} from {@value #PID}. Requests are answered on the
+ * event loops through chains of futures ({@link GatewayHandler}, {@link Responder}): a request waiting for
+ * peers holds no thread. Only UnixFS work, whose reads wait, runs on a bounded pool of its own.
+ *
+ * <p>Each connection's pipeline: {@link ConnectionLimits} (a share of the connections per client address),
+ * the idle timeout, {@link HeaderDeadline} (headers within a deadline), the HTTP codec, {@link GatewayHandler}.
+ *
+ * <p>Every setting applies while it runs: limits and timeouts to the next connection or request, the UnixFS
+ * pool to the next request, and a new host or port rebinds (the new socket is opened before the old one
+ * closes; if it cannot be, the old one keeps serving and the failure is logged).
  */
 @Component(service = GatewayServer.class, immediate = true, configurationPid = GatewayServer.PID,
     configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -58,10 +60,10 @@ public final class GatewayServer {
   private final EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("cairn-gateway-accept", true));
   private final EventLoopGroup io = new NioEventLoopGroup(0, new DefaultThreadFactory("cairn-gateway-io", true));
   private final Responder responder;
-  private final ConnectionLimit connections = new ConnectionLimit();
+  private final ConnectionLimits connections;
   private final String addressOverride;
   private volatile GatewaySettings settings;
-  private volatile ThreadPoolExecutor executor;
+  private volatile ThreadPoolExecutor unixfsPool;
   private Channel server;
   /**
    * The UnixFS service, when it runs: content paths and dag-scope=entity need it. Typed {@code Object} so
@@ -79,8 +81,9 @@ public final class GatewayServer {
     this.addressOverride = context == null ? null : context.getProperty(ADDRESS_PROPERTY);
     this.settings = Configs.validate(PID, config, c -> GatewaySettings.of(c, addressOverride), log)
         .orElseGet(() -> GatewaySettings.of(Configs.defaults(GatewayConfig.class), null));
-    this.executor = executor(settings);
-    this.responder = new Responder(new BlockSource(store, dag), dag, () -> unixfs);
+    this.unixfsPool = unixfsPool(settings);
+    this.connections = new ConnectionLimits(() -> settings, log);
+    this.responder = new Responder(new BlockSource(store, dag), dag, () -> unixfs, () -> unixfsPool);
     try {
       server = bind(settings);
     } catch (InterruptedException | RuntimeException e) {
@@ -110,9 +113,9 @@ public final class GatewayServer {
       server = rebound;
       log.info("trustless gateway listening on http://{}:{}", next.host(), port());
     }
-    if (previous.requestThreads() != next.requestThreads() || previous.maxQueuedRequests() != next.maxQueuedRequests()) {
-      ThreadPoolExecutor old = executor;
-      executor = executor(next);
+    if (previous.needsNewPool(next)) {
+      ThreadPoolExecutor old = unixfsPool;
+      unixfsPool = unixfsPool(next);
       old.shutdown();
     }
     settings = next;
@@ -130,7 +133,7 @@ public final class GatewayServer {
   }
 
   private void shutdown() {
-    executor.shutdownNow();
+    unixfsPool.shutdownNow();
     acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     io.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
@@ -142,42 +145,24 @@ public final class GatewayServer {
           @Override
           protected void initChannel(SocketChannel ch) {
             GatewaySettings now = settings;
+            HeaderDeadline deadline = new HeaderDeadline(now.headerTimeout());
             ch.pipeline().addLast(connections)
                 .addLast(new IdleStateHandler(0, 0, now.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                .addLast(deadline)
                 .addLast(new HttpServerCodec(now.maxRequestLineBytes(), now.maxHeaderBytes(), 64 * 1024))
-                .addLast(new GatewayHandler(() -> settings, () -> executor, responder, log));
+                .addLast(new GatewayHandler(() -> settings, responder, deadline, log));
           }
         });
     return b.bind(s.host(), s.port()).sync().channel();
   }
 
-  private static ThreadPoolExecutor executor(GatewaySettings s) {
-    BlockingQueue<Runnable> queue = s.maxQueuedRequests() == 0 ? new SynchronousQueue<>()
-        : new ArrayBlockingQueue<>(s.maxQueuedRequests());
-    ThreadPoolExecutor e = new ThreadPoolExecutor(s.requestThreads(), s.requestThreads(), 60, TimeUnit.SECONDS, queue,
-        new DefaultThreadFactory("cairn-gateway-request", true));
+  /** The threads UnixFS work runs on (its reads wait for blocks): bounded, with a bounded queue. */
+  private static ThreadPoolExecutor unixfsPool(GatewaySettings s) {
+    BlockingQueue<Runnable> queue = s.maxQueuedUnixfsRequests() == 0 ? new SynchronousQueue<>()
+        : new ArrayBlockingQueue<>(s.maxQueuedUnixfsRequests());
+    ThreadPoolExecutor e = new ThreadPoolExecutor(s.unixfsThreads(), s.unixfsThreads(), 60, TimeUnit.SECONDS, queue,
+        new DefaultThreadFactory("cairn-gateway-unixfs", true));
     e.allowCoreThreadTimeOut(true);
     return e;
-  }
-
-  /** Closes connections accepted beyond {@code maxConnections}. */
-  @ChannelHandler.Sharable
-  private final class ConnectionLimit extends ChannelInboundHandlerAdapter {
-    private final AtomicInteger open = new AtomicInteger();
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-      if (open.incrementAndGet() > settings.maxConnections()) {
-        ctx.close();
-        return;
-      }
-      super.channelActive(ctx);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-      open.decrementAndGet();
-      super.channelInactive(ctx);
-    }
   }
 }

@@ -5,8 +5,9 @@ import io.cairn.node.config.InvalidConfigException;
 import java.time.Duration;
 
 /** The validated form of {@link GatewayConfig}. */
-record GatewaySettings(String host, int port, int maxConnections, int requestThreads, int maxQueuedRequests,
-    int maxRequestLineBytes, int maxHeaderBytes, Duration idleTimeout, Duration rootTimeout, Duration blockTimeout) {
+record GatewaySettings(String host, int port, int maxConnections, int maxConnectionsPerAddress, Duration headerTimeout,
+    int unixfsThreads, int maxQueuedUnixfsRequests, int prefetchBlocks, int maxRequestLineBytes, int maxHeaderBytes,
+    Duration idleTimeout, Duration rootTimeout, Duration blockTimeout) {
   /**
    * @param addressOverride the framework property {@value GatewayServer#ADDRESS_PROPERTY} ({@code HOST:PORT},
    *     from {@code --gateway-address} or {@code CAIRN_GATEWAY_ADDRESS}), which wins over host and port for
@@ -29,8 +30,11 @@ record GatewaySettings(String host, int port, int maxConnections, int requestThr
     }
     return new GatewaySettings(host, (int) Configs.inRange("port", port, 0, 65_535),
         (int) Configs.inRange("maxConnections", c.maxConnections(), 1, 1_000_000),
-        (int) Configs.inRange("requestThreads", c.requestThreads(), 1, 1024),
-        (int) Configs.inRange("maxQueuedRequests", c.maxQueuedRequests(), 0, 1_000_000),
+        (int) Configs.inRange("maxConnectionsPerAddress", c.maxConnectionsPerAddress(), 1, 1_000_000),
+        Duration.ofMillis(Configs.inRange("headerTimeoutMillis", c.headerTimeoutMillis(), 100, 3_600_000)),
+        (int) Configs.inRange("unixfsThreads", c.unixfsThreads(), 1, 1024),
+        (int) Configs.inRange("maxQueuedUnixfsRequests", c.maxQueuedUnixfsRequests(), 0, 1_000_000),
+        (int) Configs.inRange("prefetchBlocks", c.prefetchBlocks(), 1, 256),
         (int) Configs.inRange("maxRequestLineBytes", c.maxRequestLineBytes(), 256, 65_536),
         (int) Configs.inRange("maxHeaderBytes", c.maxHeaderBytes(), 256, 1 << 20),
         Duration.ofMillis(Configs.inRange("idleTimeoutMillis", c.idleTimeoutMillis(), 1000, 86_400_000)),
@@ -41,5 +45,10 @@ record GatewaySettings(String host, int port, int maxConnections, int requestThr
   /** Whether the listening socket must be opened anew to apply {@code next}. */
   boolean needsRebind(GatewaySettings next) {
     return !host.equals(next.host) || port != next.port;
+  }
+
+  /** Whether the UnixFS pool must be made anew to apply {@code next}. */
+  boolean needsNewPool(GatewaySettings next) {
+    return unixfsThreads != next.unixfsThreads || maxQueuedUnixfsRequests != next.maxQueuedUnixfsRequests;
   }
 }

@@ -74,6 +74,44 @@ class GatewayRequestTest {
     }
   }
 
+  @Test
+  void aMalformedAcceptIs400SayingWhatIsWrong() {
+    for (String accept : List.of(";;;,,,;q=abc", ";", "application/vnd.ipld.raw;q=abc", "application/vnd.ipld.raw;q=2",
+        "vnd.ipld.raw", "application/vnd.ipld.car;=y", "/raw", "application/", ";q=1")) {
+      GatewayError e = assertThrows(GatewayError.class, () -> parse("/ipfs/" + CID, Map.of(), accept), accept);
+      assertEquals(400, e.status(), accept);
+      assertTrue(e.getMessage().startsWith("malformed Accept header"), e.getMessage());
+    }
+  }
+
+  @Test
+  void anAcceptWithEmptyEntriesAndSpacesIsStillRead() throws GatewayError {
+    // RFC 9110 5.6.1: empty list elements are ignored; parameters may have spaces around the ';'.
+    assertEquals(GatewayRequest.Format.RAW, parse("/ipfs/" + CID, Map.of(), ",, application/vnd.ipld.raw ;q=0.9 ,").format());
+    assertEquals(GatewayRequest.Format.CAR, parse("/ipfs/" + CID, Map.of(),
+        "text/html;q=0.1, application/vnd.ipld.car; version=\"1\"; q=0.5").format());
+    assertEquals(GatewayRequest.Format.RAW, parse("/ipfs/" + CID, Map.of(), "*/*;q=0.1, application/vnd.ipld.raw").format());
+  }
+
+  @Test
+  void anyAcceptIsARequestOr400() {
+    Random random = new Random(12);
+    String alphabet = ";,=q/ \t\"*.0123456789abcdefghijklmnopqrstuvwxyz-+\u00ff";
+    List<String> parts = List.of("application/vnd.ipld.raw", "application/vnd.ipld.car", ";q=", ";version=1", ";dups=y",
+        ",", ";", "=", "\"");
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder accept = new StringBuilder();
+      for (int n = random.nextInt(8); n > 0; n--) {
+        accept.append(random.nextBoolean() ? parts.get(random.nextInt(parts.size())) : text(random, alphabet, 6));
+      }
+      try {
+        parse("/ipfs/" + CID, Map.of(), accept.toString());
+      } catch (GatewayError e) {
+        assertTrue(e.status() == 400 || e.status() == 406, e.status() + " for " + accept + ": " + e.getMessage());
+      }
+    }
+  }
+
   private static String text(Random random, String alphabet, int max) {
     StringBuilder sb = new StringBuilder();
     for (int i = random.nextInt(max); i > 0; i--) {

@@ -155,6 +155,32 @@ class GatewayUnixFsTest {
   }
 
   @Test
+  void unixFsWorkBeyondItsThreadsAndQueueIs503AndOtherRequestsGoOn() throws Exception {
+    server.modified((GatewayConfig) Components.config(GatewayConfig.class,
+        Map.of("port", 0, "unixfsThreads", 1, "maxQueuedUnixfsRequests", 0)));
+    // The one UnixFS thread waits for a leaf that silent peers never send...
+    Cid leaf = leaves().get(1);
+    local.peers.hold(List.of(block(leaf)));
+    local.peers.silent = true;
+    assertTrue(local.store.delete(leaf).join());
+    // As DS binds UnixFS's optional bitswap reference (a field).
+    var bitswap = fs.getClass().getDeclaredField("bitswap");
+    bitswap.setAccessible(true);
+    bitswap.set(fs, local.peers);
+    var first = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/ipfs/" + bigFile
+        + "?entity-bytes=0:*")).timeout(Duration.ofSeconds(30)).header("Accept", "application/vnd.ipld.car").build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    GatewayAdmissionTest.eventually("UnixFS asks peers for the leaf", () -> local.peers.asks.get() > 0);
+    // ...so more UnixFS work finds no thread and no queue,
+    HttpResponse<byte[]> busy = get("/ipfs/" + dir + "/small.txt");
+    assertEquals(503, busy.statusCode());
+    assertEquals("1", busy.headers().firstValue("Retry-After").orElse(null));
+    // while what needs no UnixFS is served.
+    assertEquals(200, get("/ipfs/" + small + "?dag-scope=all").statusCode());
+    assertTrue(!first.isDone(), "the first request still waits");
+  }
+
+  @Test
   void withoutUnixFsPathsAndEntitiesAre501() throws Exception {
     server.unixfs = null;
     assertEquals(501, get("/ipfs/" + dir + "/big.bin").statusCode());
