@@ -8,7 +8,6 @@ import io.cairn.dag.DagService;
 import io.cairn.dag.DagWalk;
 import io.cairn.dag.WalkOptions;
 import io.cairn.multiformats.Cid;
-import io.cairn.multiformats.Multicodec;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Blocks for the gateway, as futures: from the blockstore, else from peers through a one-block walk of the
  * DAG service (which fetches through bitswap and stores what arrives). Nothing here waits: a fetch holds no
- * thread while peers are asked. Identity CIDs answer their own bytes.
+ * thread while peers are asked. Identity CIDs are answered by the blockstore itself.
  */
 final class BlockSource {
   /** The walk's own bitswap timeout comes this much after the gateway's, so the gateway's is the one that fires. */
@@ -56,13 +55,9 @@ final class BlockSource {
     this.dag = dag;
   }
 
-  static boolean isIdentity(Cid cid) {
-    return cid.multihash().code() == Multicodec.IDENTITY.code();
-  }
-
   /** Whether the block is here without asking peers. */
   CompletableFuture<Boolean> isLocal(Cid cid) {
-    return isIdentity(cid) ? CompletableFuture.completedFuture(true) : store.has(cid);
+    return store.has(cid);
   }
 
   /**
@@ -72,9 +67,6 @@ final class BlockSource {
    * @param timeoutKey the configuration key of {@code timeout}, named in the 504's message
    */
   CompletableFuture<Block> get(Cid cid, Duration timeout, String timeoutKey) {
-    if (isIdentity(cid)) {
-      return CompletableFuture.completedFuture(new Block(cid, cid.multihash().digest()));
-    }
     CompletableFuture<Block> out = new CompletableFuture<>();
     store.get(cid).whenComplete((block, error) -> {
       Throwable e = unwrap(error);
