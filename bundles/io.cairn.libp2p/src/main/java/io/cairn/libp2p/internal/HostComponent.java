@@ -80,7 +80,7 @@ public class HostComponent implements Host, NodeNetwork {
   final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
   private volatile HostSettings settings;
   private volatile List<Channel> serverChannels = List.of();
-  private volatile List<Multiaddr> boundAddresses = List.of();
+  private volatile ListenAddresses listening = ListenAddresses.NONE;
   private final IdentifyProtocol identify;
 
   @Activate
@@ -96,7 +96,7 @@ public class HostComponent implements Host, NodeNetwork {
     this.identify = new IdentifyProtocol(this, node, log);
     handlers.add(identify, Map.of(StreamHandler.PROTOCOL, List.of(IdentifyProtocol.ID, IdentifyProtocol.PUSH)));
     bind(initial.listen());
-    log.info("libp2p host {} on {} ({})", identity.peerId(), boundAddresses, transport.kind);
+    log.info("libp2p host {} on {} ({})", identity.peerId(), listening.get(), transport.kind);
   }
 
   @Modified
@@ -107,7 +107,7 @@ public class HostComponent implements Host, NodeNetwork {
       if (!next.listen().equals(previous.listen())) {
         closeListeners();
         bind(next.listen());
-        log.info("libp2p host now listens on {}", boundAddresses);
+        log.info("libp2p host now listens on {}", listening.get());
       }
       if (next.ioThreads() != previous.ioThreads()) {
         log.warn("ioThreads changes take effect when the host restarts");
@@ -165,12 +165,16 @@ public class HostComponent implements Host, NodeNetwork {
 
   private void bind(List<Multiaddr> addresses) {
     List<Channel> bound = new ArrayList<>();
-    List<Multiaddr> boundAddrs = new ArrayList<>();
+    List<InetSocketAddress> local = new ArrayList<>();
     for (Multiaddr address : addresses) {
+      if (Addresses.servedByDualStack(address, addresses)) {
+        log.info("{} is served by the dual-stack IPv6 listener on the same port", address);
+        continue;
+      }
       InetSocketAddress socket = Addresses.socketAddress(address);
       ChannelFuture f = new ServerBootstrap()
           .group(transport.acceptor, transport.workers)
-          .channel(transport.serverChannel)
+          .channelFactory(transport.serverChannel(Addresses.listenFamily(address)))
           .option(ChannelOption.SO_BACKLOG, 1024)
           .option(ChannelOption.SO_REUSEADDR, true)
           .childOption(ChannelOption.TCP_NODELAY, true)
@@ -188,16 +192,16 @@ public class HostComponent implements Host, NodeNetwork {
         continue;
       }
       bound.add(f.channel());
-      boundAddrs.addAll(Addresses.expand((InetSocketAddress) f.channel().localAddress()));
+      local.add((InetSocketAddress) f.channel().localAddress());
     }
     serverChannels = List.copyOf(bound);
-    boundAddresses = List.copyOf(boundAddrs);
+    listening = new ListenAddresses(local, log);
   }
 
   private void closeListeners() {
     serverChannels.forEach(c -> c.close().awaitUninterruptibly());
     serverChannels = List.of();
-    boundAddresses = List.of();
+    listening = ListenAddresses.NONE;
   }
 
   /** A new inbound TCP connection: accounted before any byte is read (limits first), then upgraded. */
@@ -336,13 +340,13 @@ public class HostComponent implements Host, NodeNetwork {
 
   @Override
   public List<Multiaddr> listenAddresses() {
-    return boundAddresses;
+    return listening.get();
   }
 
   /** What identify and /api/v0/id announce: the configured announce addresses, else what we bound. */
   List<Multiaddr> announced() {
     List<Multiaddr> announce = settings.announce();
-    return announce.isEmpty() ? boundAddresses : announce;
+    return announce.isEmpty() ? listening.get() : announce;
   }
 
   @Override

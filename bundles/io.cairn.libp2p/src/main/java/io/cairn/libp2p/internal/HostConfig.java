@@ -8,11 +8,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     description = "Listeners, dialing and connection limits of the libp2p host (TCP, multistream-select, the upgrade to Noise and yamux). Limits apply to connections opened after a change; a changed listen address rebinds at once.")
 @interface HostConfig {
   @AttributeDefinition(name = "Listen addresses",
-      description = "Multiaddrs to listen on (/ip4|ip6/<addr>/tcp/<port>; port 0 takes a free port). The framework property cairn.swarm.address (CAIRN_SWARM_ADDRESS, --swarm-address) overrides this for one run.")
+      description = "Multiaddrs to listen on (/ip4|ip6/<addr>/tcp/<port>; port 0 takes a free port). /ip4/0.0.0.0 listens on IPv4 only; /ip6/:: on both families (dual-stack), so beside it an /ip4/0.0.0.0 on the same port is served by it. The framework property cairn.swarm.address (CAIRN_SWARM_ADDRESS, --swarm-address) overrides this for one run.")
   String[] listenAddresses() default {"/ip4/0.0.0.0/tcp/4001"};
 
   @AttributeDefinition(name = "Announced addresses",
-      description = "Multiaddrs announced in identify and /api/v0/id instead of the listen addresses (for NAT or a proxy). Empty: the listen addresses, wildcards expanded to the interfaces' addresses.")
+      description = "Multiaddrs announced in identify and /api/v0/id instead of the listen addresses (for NAT or a proxy). Empty: the listen addresses, a wildcard expanded to the addresses of its families on every interface that is up, loopback included and IPv6 link-local left out (unreachable without a zone), looked up again every 5 s.")
   String[] announceAddresses() default {};
 
   @AttributeDefinition(name = "I/O threads", description = "Netty event loop threads for connections; 0 means one per core.", min = "0", max = "256")
