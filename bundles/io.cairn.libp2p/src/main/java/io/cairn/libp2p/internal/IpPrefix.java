@@ -13,7 +13,11 @@ import java.util.regex.Pattern;
  * form of the exempt networks. IPv4 addresses are held in the low 32 bits of {@code low}.
  */
 record IpPrefix(boolean ipv6, int length, long high, long low) {
-  private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
+  /**
+   * A dotted quad, or hex digits with colons (and a dotted tail): what InetAddress reads as a literal. A word
+   * of hex letters only ("cafe") is a host name to it, which it would look up.
+   */
+  private static final Pattern LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*");
 
   /** The network of {@code length} bits that holds {@code address}. */
   static IpPrefix of(InetAddress address, int length) {
