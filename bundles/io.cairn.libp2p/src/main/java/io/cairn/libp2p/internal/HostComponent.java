@@ -249,7 +249,11 @@ public class HostComponent implements Host, NodeNetwork {
    */
   private void accepted(Channel ch) {
     HostSettings s = settings;
-    InetAddress source = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+    if (!(ch.remoteAddress() instanceof InetSocketAddress remote)) {
+      ch.close(); // gone between accept and here: nothing to admit
+      return;
+    }
+    InetAddress source = remote.getAddress();
     if (connectionCount.get() >= s.maxConnections()) {
       refuse(ch, source, new Admission.Refusal(Admission.Limit.MAX_CONNECTIONS, connectionCount.get() + " connections"), s);
       return;
