@@ -13,6 +13,11 @@ import java.util.Map;
  * connections and lock every peer out; here each IP and each subnet also has its share of that pool, so a
  * source that floods the port only ever waits on its own share.
  *
+ * <p>Loopback: go-libp2p exempts it from everything. Here it is exempt (by default; the networks are a key)
+ * only from the connection limits, so several nodes on one machine still connect freely; its pending
+ * shares apply like anyone's, because an idle flood from a local process takes the pool just as well, and
+ * 8 handshakes at once from one address is plenty for a peer that completes them.
+ *
  * <p>Thread-safe: connections are admitted and released on several event loops.
  */
 final class Admission {
