@@ -107,6 +107,9 @@ start_cairn() {
   mkdir -p "$home/conf"
   cp "$dist"/conf/* "$home/conf/"
   [ "$store" = file ] || rm -f "$home/conf"/io.cairn.blockstore.file-*.cfg
+  # The load tool's peers all dial from 127.0.0.1 at once: more than one address's share (8) of the
+  # pending upgrades when PEERS is raised.
+  printf 'maxPendingUpgradesPerIp=4096\nmaxPendingUpgradesPerSubnet=4096\n' > "$home/conf/io.cairn.libp2p.host.cfg"
   CAIRN_PATH=$home/home "$dist/bin/cairn" daemon --conf "$home/conf" --api-address 127.0.0.1:0 \
     --swarm-address /ip4/127.0.0.1/tcp/0 >"$3" 2>&1 &
   server_pid=$!; started+=("$server_pid")   # bin/cairn execs the JVM: this is the node's pid

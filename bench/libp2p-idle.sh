@@ -15,7 +15,9 @@ work=$(mktemp -d); trap 'kill $daemon 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/conf"
 cp "$dist"/conf/*.properties "$dist"/conf/*.cfg "$work/conf/" 2>/dev/null || true
 # The load tool is one peer identity: allow it every connection.
-printf 'maxConnectionsPerPeer=%d\nmaxConnections=%d\nmaxPendingUpgrades=4096\n' $((count + 100)) $((count + 100)) > "$work/conf/io.cairn.libp2p.host.cfg"
+# It dials 256 at a time from 127.0.0.1: lift that address's share of the pending upgrades too.
+printf 'maxConnectionsPerPeer=%d\nmaxConnections=%d\nmaxPendingUpgrades=4096\nmaxPendingUpgradesPerIp=4096\nmaxPendingUpgradesPerSubnet=4096\n' \
+  $((count + 100)) $((count + 100)) > "$work/conf/io.cairn.libp2p.host.cfg"
 port=$(( 20000 + RANDOM % 20000 ))
 CAIRN_PATH=$work/home "$dist/bin/cairn" daemon --conf "$work/conf" --api-address 127.0.0.1:0 \
   --swarm-address "/ip4/127.0.0.1/tcp/$port" >"$work/daemon.log" 2>&1 &

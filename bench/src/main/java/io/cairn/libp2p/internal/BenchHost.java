@@ -39,7 +39,9 @@ public final class BenchHost implements AutoCloseable {
         new Class<?>[] {BundleContext.class}, (p, m, a) -> m.getName().equals("getProperty")
             ? ("cairn.swarm.address".equals(a[0]) ? listen : null) : null);
     HostConfig config = withOverrides(Configs.defaults(HostConfig.class),
-        Map.of("ioThreads", ioThreads, "maxConnectionsPerPeer", maxConnectionsPerPeer, "maxPendingUpgrades", 100_000));
+        // Load tools dial from one address, many at once: no per-source shares in the way.
+        Map.of("ioThreads", ioThreads, "maxConnectionsPerPeer", maxConnectionsPerPeer, "maxPendingUpgrades", 100_000,
+            "maxPendingUpgradesPerIp", 100_000, "maxPendingUpgradesPerSubnet", 100_000));
     NodeInfo info = new NodeInfo() {
       @Override public Path home() { return Path.of("."); }
       @Override public String version() { return "0.1.0"; }

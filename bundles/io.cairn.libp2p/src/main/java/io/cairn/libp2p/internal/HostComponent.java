@@ -22,10 +22,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,12 +77,18 @@ public class HostComponent implements Host, NodeNetwork {
   private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
   private final List<Runnable> protocolChangeListeners = new CopyOnWriteArrayList<>();
   private final AtomicInteger connectionCount = new AtomicInteger();
-  private final AtomicInteger pendingUpgrades = new AtomicInteger();
-  /** Why connections were refused or dropped, for operators (the metrics bundle will export them). */
-  final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
+  /** Our own dials mid-upgrade; inbound ones are counted by {@link #admission}. */
+  private final AtomicInteger pendingOutbound = new AtomicInteger();
+  private final Admission admission = new Admission();
+  /** Inbound connections refused, by the limit that refused them (libp2p_rcmgr_blocked_resources). */
+  final Map<Admission.Limit, LongAdder> blocked = new EnumMap<>(Admission.Limit.class);
+  /** Connections whose upgrade failed, either direction (cairn_libp2p_upgrade_failures). */
+  final LongAdder upgradeFailures = new LongAdder();
+  private final RefusalLog refusalLog;
+  private volatile AdmissionMetrics metrics;
   private volatile HostSettings settings;
   private volatile List<Channel> serverChannels = List.of();
-  private volatile List<Multiaddr> boundAddresses = List.of();
+  private volatile ListenAddresses listening = ListenAddresses.NONE;
   private final IdentifyProtocol identify;
 
   @Activate
@@ -88,6 +96,10 @@ public class HostComponent implements Host, NodeNetwork {
       @Reference(service = LoggerFactory.class) Logger log, HostConfig config) {
     this.identity = identity;
     this.log = log;
+    this.refusalLog = new RefusalLog(log);
+    for (Admission.Limit limit : Admission.Limit.values()) {
+      blocked.put(limit, new LongAdder());
+    }
     this.swarmOverride = context.getProperty(SWARM_ADDRESS_PROPERTY);
     HostSettings initial = Configs.validate(PID, config, c -> HostSettings.of(c, swarmOverride), log)
         .orElseGet(() -> HostSettings.of(Configs.defaults(HostConfig.class), swarmOverride));
@@ -96,7 +108,7 @@ public class HostComponent implements Host, NodeNetwork {
     this.identify = new IdentifyProtocol(this, node, log);
     handlers.add(identify, Map.of(StreamHandler.PROTOCOL, List.of(IdentifyProtocol.ID, IdentifyProtocol.PUSH)));
     bind(initial.listen());
-    log.info("libp2p host {} on {} ({})", identity.peerId(), boundAddresses, transport.kind);
+    log.info("libp2p host {} on {} ({})", identity.peerId(), listening.get(), transport.kind);
   }
 
   @Modified
@@ -107,7 +119,7 @@ public class HostComponent implements Host, NodeNetwork {
       if (!next.listen().equals(previous.listen())) {
         closeListeners();
         bind(next.listen());
-        log.info("libp2p host now listens on {}", boundAddresses);
+        log.info("libp2p host now listens on {}", listening.get());
       }
       if (next.ioThreads() != previous.ioThreads()) {
         log.warn("ioThreads changes take effect when the host restarts");
@@ -117,6 +129,10 @@ public class HostComponent implements Host, NodeNetwork {
 
   @Deactivate
   void deactivate() {
+    AdmissionMetrics m = metrics;
+    if (m != null) {
+      m.close();
+    }
     identify.close();
     closeListeners();
     for (List<Libp2pConnection> list : connections.values()) {
@@ -161,16 +177,43 @@ public class HostComponent implements Host, NodeNetwork {
     }
   }
 
+  /**
+   * The node's metric registry, when the monitoring bundle runs: refusals and pending upgrades are counted
+   * there. Typed {@code Object} so that this class loads without the metrics packages (optional imports):
+   * only {@link AdmissionMetrics} touches them.
+   */
+  @Reference(service = com.codahale.metrics.MetricRegistry.class, cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+  void bindMetrics(Object registry) {
+    AdmissionMetrics previous = metrics;
+    metrics = new AdmissionMetrics(registry, blocked, upgradeFailures, admission::pending, pendingOutbound::get);
+    if (previous != null) {
+      previous.close();
+    }
+  }
+
+  void unbindMetrics(Object registry) {
+    AdmissionMetrics current = metrics;
+    if (current != null && current.registry() == registry) {
+      metrics = null;
+      current.close();
+    }
+  }
+
   // --- listening and dialing ---
 
   private void bind(List<Multiaddr> addresses) {
     List<Channel> bound = new ArrayList<>();
-    List<Multiaddr> boundAddrs = new ArrayList<>();
+    List<InetSocketAddress> local = new ArrayList<>();
     for (Multiaddr address : addresses) {
+      if (Addresses.servedByDualStack(address, addresses)) {
+        log.info("{} is served by the dual-stack IPv6 listener on the same port", address);
+        continue;
+      }
       InetSocketAddress socket = Addresses.socketAddress(address);
       ChannelFuture f = new ServerBootstrap()
           .group(transport.acceptor, transport.workers)
-          .channel(transport.serverChannel)
+          .channelFactory(transport.serverChannel(Addresses.listenFamily(address)))
           .option(ChannelOption.SO_BACKLOG, 1024)
           .option(ChannelOption.SO_REUSEADDR, true)
           .childOption(ChannelOption.TCP_NODELAY, true)
@@ -188,45 +231,56 @@ public class HostComponent implements Host, NodeNetwork {
         continue;
       }
       bound.add(f.channel());
-      boundAddrs.addAll(Addresses.expand((InetSocketAddress) f.channel().localAddress()));
+      local.add((InetSocketAddress) f.channel().localAddress());
     }
     serverChannels = List.copyOf(bound);
-    boundAddresses = List.copyOf(boundAddrs);
+    listening = new ListenAddresses(local, log);
   }
 
   private void closeListeners() {
     serverChannels.forEach(c -> c.close().awaitUninterruptibly());
     serverChannels = List.of();
-    boundAddresses = List.of();
+    listening = ListenAddresses.NONE;
   }
 
-  /** A new inbound TCP connection: accounted before any byte is read (limits first), then upgraded. */
+  /**
+   * A new inbound TCP connection: admitted by the limits before any byte is read (the connection count,
+   * then {@link Admission}'s pending and per-source limits), then upgraded; refused ones are closed at once.
+   */
   private void accepted(Channel ch) {
     HostSettings s = settings;
+    if (!(ch.remoteAddress() instanceof InetSocketAddress remote)) {
+      ch.close(); // gone between accept and here: nothing to admit
+      return;
+    }
+    InetAddress source = remote.getAddress();
     if (connectionCount.get() >= s.maxConnections()) {
-      refuse(ch, "max-connections");
+      refuse(ch, source, new Admission.Refusal(Admission.Limit.MAX_CONNECTIONS, connectionCount.get() + " connections"), s);
       return;
     }
-    if (pendingUpgrades.incrementAndGet() > s.maxPendingUpgrades()) {
-      pendingUpgrades.decrementAndGet();
-      refuse(ch, "max-pending-upgrades");
-      return;
+    switch (admission.admit(source, s.admission())) {
+      case Admission.Refusal refusal -> refuse(ch, source, refusal, s);
+      case Admission.Ticket ticket -> {
+        ch.closeFuture().addListener(f -> ticket.closed());
+        upgrade(ch, Direction.INBOUND, Optional.empty(), s, ticket::upgradeEnded);
+      }
     }
-    upgrade(ch, Direction.INBOUND, Optional.empty(), s);
   }
 
-  private void refuse(Channel ch, String reason) {
-    refusals.computeIfAbsent(reason, r -> new LongAdder()).increment();
-    log.debug("refused connection from {}: {}", ch.remoteAddress(), reason);
+  private void refuse(Channel ch, InetAddress source, Admission.Refusal refusal, HostSettings s) {
+    blocked.get(refusal.limit()).increment();
+    refusalLog.refused(source, refusal, s.admission().refusalLogInterval());
     ch.close();
   }
 
-  private CompletableFuture<Connection> upgrade(Channel ch, Direction direction, Optional<PeerId> expected, HostSettings s) {
+  /** Upgrades {@code ch}; {@code upgradeEnded} runs once the upgrade is over, however it ends. */
+  private CompletableFuture<Connection> upgrade(Channel ch, Direction direction, Optional<PeerId> expected, HostSettings s,
+      Runnable upgradeEnded) {
     CompletableFuture<Connection> registered = new CompletableFuture<>();
     Runnable start = () -> upgrader.upgrade(ch, direction, expected, s, handlers).whenComplete((connection, error) -> {
-      pendingUpgrades.decrementAndGet();
+      upgradeEnded.run();
       if (error != null) {
-        refusals.computeIfAbsent("upgrade-failed", r -> new LongAdder()).increment();
+        upgradeFailures.increment();
         log.debug("{} connection {} failed to upgrade: {}", direction, ch.remoteAddress(), error.getMessage());
         registered.completeExceptionally(error);
         return;
@@ -250,7 +304,10 @@ public class HostComponent implements Host, NodeNetwork {
     }
     List<Libp2pConnection> list = connections.computeIfAbsent(peer, p -> new CopyOnWriteArrayList<>());
     if (list.size() >= s.maxConnectionsPerPeer()) {
-      refusals.computeIfAbsent("max-connections-per-peer", r -> new LongAdder()).increment();
+      if (connection.direction() == Direction.INBOUND) {
+        refuse(connection.channel(), ((InetSocketAddress) connection.channel().remoteAddress()).getAddress(),
+            new Admission.Refusal(Admission.Limit.MAX_CONNECTIONS_PER_PEER, list.size() + " connections of " + peer), s);
+      }
       connection.channel().close();
       registered.completeExceptionally(new Libp2pException("already " + list.size() + " connections to " + peer));
       return;
@@ -308,8 +365,8 @@ public class HostComponent implements Host, NodeNetwork {
             // multistream header at once, and a read before this would drop it. Counted here,
             // where it starts, because the upgrade uncounts it however it ends (a failed connect
             // included); a channel that never registers never counted.
-            pendingUpgrades.incrementAndGet();
-            upgrade(ch, Direction.OUTBOUND, expected, s).whenComplete((c, e) -> {
+            pendingOutbound.incrementAndGet();
+            upgrade(ch, Direction.OUTBOUND, expected, s, pendingOutbound::decrementAndGet).whenComplete((c, e) -> {
               if (e != null) {
                 result.completeExceptionally(e);
               } else {
@@ -336,13 +393,13 @@ public class HostComponent implements Host, NodeNetwork {
 
   @Override
   public List<Multiaddr> listenAddresses() {
-    return boundAddresses;
+    return listening.get();
   }
 
   /** What identify and /api/v0/id announce: the configured announce addresses, else what we bound. */
   List<Multiaddr> announced() {
     List<Multiaddr> announce = settings.announce();
-    return announce.isEmpty() ? boundAddresses : announce;
+    return announce.isEmpty() ? listening.get() : announce;
   }
 
   @Override
@@ -397,6 +454,10 @@ public class HostComponent implements Host, NodeNetwork {
 
   HostSettings settings() {
     return settings;
+  }
+
+  Admission admission() {
+    return admission;
   }
 
   /** Told when the set of served protocols changes (identify push). */

@@ -8,11 +8,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     description = "Listeners, dialing and connection limits of the libp2p host (TCP, multistream-select, the upgrade to Noise and yamux). Limits apply to connections opened after a change; a changed listen address rebinds at once.")
 @interface HostConfig {
   @AttributeDefinition(name = "Listen addresses",
-      description = "Multiaddrs to listen on (/ip4|ip6/<addr>/tcp/<port>; port 0 takes a free port). The framework property cairn.swarm.address (CAIRN_SWARM_ADDRESS, --swarm-address) overrides this for one run.")
+      description = "Multiaddrs to listen on (/ip4|ip6/<addr>/tcp/<port>; port 0 takes a free port). /ip4/0.0.0.0 listens on IPv4 only; /ip6/:: on both families (dual-stack), so beside it an /ip4/0.0.0.0 on the same port is served by it. The framework property cairn.swarm.address (CAIRN_SWARM_ADDRESS, --swarm-address) overrides this for one run.")
   String[] listenAddresses() default {"/ip4/0.0.0.0/tcp/4001"};
 
   @AttributeDefinition(name = "Announced addresses",
-      description = "Multiaddrs announced in identify and /api/v0/id instead of the listen addresses (for NAT or a proxy). Empty: the listen addresses, wildcards expanded to the interfaces' addresses.")
+      description = "Multiaddrs announced in identify and /api/v0/id instead of the listen addresses (for NAT or a proxy). Empty: the listen addresses, a wildcard expanded to the addresses of its families on every interface that is up, loopback included and IPv6 link-local left out (unreachable without a zone), looked up again every 5 s.")
   String[] announceAddresses() default {};
 
   @AttributeDefinition(name = "I/O threads", description = "Netty event loop threads for connections; 0 means one per core.", min = "0", max = "256")
@@ -24,8 +24,50 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   @AttributeDefinition(name = "Max connections per peer", description = "Connections to one peer id at once; another one is closed once the peer is known.", min = "1", max = "1000000")
   int maxConnectionsPerPeer() default 8;
 
-  @AttributeDefinition(name = "Max pending upgrades", description = "Connections being secured and muxed at once (before the peer is known); more inbound ones are closed at accept.", min = "1", max = "100000")
-  int maxPendingUpgrades() default 256;
+  @AttributeDefinition(name = "Max pending upgrades",
+      description = "Inbound connections being secured and muxed at once (before the peer is known), from all sources together; more are closed at accept. 0: scaled to memory as go-libp2p scales its transient scope, 32 plus 16 per GiB of the JVM's maximum heap.",
+      min = "0", max = "100000")
+  int maxPendingUpgrades() default 0;
+
+  @AttributeDefinition(name = "Max pending upgrades per IP",
+      description = "Inbound connections mid-upgrade at once from one IP (an IPv4 address, the ipv6PrefixLength of an IPv6 one), so that one source cannot take the shared pool; more from it are closed at accept. Applies to loopback too: a local process flooding the port gets no more than anyone else.",
+      min = "1", max = "100000")
+  int maxPendingUpgradesPerIp() default 8;
+
+  @AttributeDefinition(name = "Max pending upgrades per subnet",
+      description = "Inbound connections mid-upgrade at once from one subnet (ipv4SubnetPrefixLength, ipv6SubnetPrefixLength); more from it are closed at accept.",
+      min = "1", max = "100000")
+  int maxPendingUpgradesPerSubnet() default 32;
+
+  @AttributeDefinition(name = "Max connections per IP",
+      description = "Inbound connections held at once from one IP, upgraded or not (go-libp2p's ConnLimitPerSubnet: 8 per IPv4 /32 and IPv6 /56); more are closed at accept. Sources in connectionLimitExemptNetworks are not counted.",
+      min = "1", max = "1000000")
+  int maxConnectionsPerIp() default 8;
+
+  @AttributeDefinition(name = "Max connections per IPv6 subnet",
+      description = "Inbound connections held at once from one IPv6 subnet (ipv6SubnetPrefixLength; go-libp2p: 64 per /48); more are closed at accept. IPv4 has no such limit, as in go-libp2p: many honest nodes share a hosting provider's /24.",
+      min = "1", max = "1000000")
+  int maxConnectionsPerIpv6Subnet() default 64;
+
+  @AttributeDefinition(name = "IPv4 subnet prefix length", description = "The IPv4 subnet of the per-subnet pending-upgrade limit, in bits.", min = "8", max = "32")
+  int ipv4SubnetPrefixLength() default 24;
+
+  @AttributeDefinition(name = "IPv6 prefix length",
+      description = "How much of an IPv6 address is one IP for the per-IP limits, in bits (go-libp2p: /56; a single host often holds a whole /64).",
+      min = "32", max = "64")
+  int ipv6PrefixLength() default 56;
+
+  @AttributeDefinition(name = "IPv6 subnet prefix length", description = "The IPv6 subnet of the per-subnet limits, in bits (go-libp2p: /48); at most ipv6PrefixLength.", min = "16", max = "64")
+  int ipv6SubnetPrefixLength() default 48;
+
+  @AttributeDefinition(name = "Connection limit exempt networks",
+      description = "Networks (a.b.c.d/n, x::y/n) whose sources the per-IP and per-subnet connection limits do not count, so that nodes on one machine connect freely (go-libp2p's default: loopback). Their pending upgrades are still limited per IP and subnet.")
+  String[] connectionLimitExemptNetworks() default {"127.0.0.0/8", "::1/128"};
+
+  @AttributeDefinition(name = "Refusal log interval (s)",
+      description = "A connection refused by a limit is logged at WARN at most once per source per interval, with the count of those refused since; every refusal is counted in libp2p_rcmgr_blocked_resources.",
+      min = "1", max = "3600")
+  int refusalLogIntervalSeconds() default 10;
 
   @AttributeDefinition(name = "Dial timeout (ms)", description = "TCP connect timeout.", min = "100", max = "600000")
   int dialTimeoutMillis() default 10000;

@@ -10,7 +10,7 @@ import java.util.List;
 
 /** The validated, immutable form of {@link HostConfig}. */
 record HostSettings(List<Multiaddr> listen, List<Multiaddr> announce, int ioThreads, int maxConnections,
-    int maxConnectionsPerPeer, int maxPendingUpgrades, Duration dialTimeout, Duration upgradeTimeout,
+    int maxConnectionsPerPeer, AdmissionLimits admission, Duration dialTimeout, Duration upgradeTimeout,
     MultistreamLimits connectionNegotiation, MultistreamLimits streamNegotiation, int maxIdentifyMessage) {
 
   /** {@code swarmOverride}: the framework property cairn.swarm.address, which wins over the config for one run. */
@@ -29,7 +29,7 @@ record HostSettings(List<Multiaddr> listen, List<Multiaddr> announce, int ioThre
         (int) Configs.inRange("ioThreads", c.ioThreads(), 0, 256),
         (int) Configs.inRange("maxConnections", c.maxConnections(), 1, 1_000_000),
         (int) Configs.inRange("maxConnectionsPerPeer", c.maxConnectionsPerPeer(), 1, 1_000_000),
-        (int) Configs.inRange("maxPendingUpgrades", c.maxPendingUpgrades(), 1, 100_000),
+        AdmissionLimits.of(c),
         Duration.ofMillis(Configs.inRange("dialTimeoutMillis", c.dialTimeoutMillis(), 100, 600_000)),
         upgrade,
         new MultistreamLimits(maxMessage, maxProposals, upgrade),

@@ -1,11 +1,14 @@
 package io.cairn.libp2p.internal;
 
+import io.cairn.libp2p.Libp2pException;
 import io.cairn.libp2p.ProtocolNotSupportedException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -94,9 +97,26 @@ final class Multistream {
       super.channelInactive(ctx);
     }
 
+    /**
+     * A broken rule ({@link MultistreamException}, also inside the decoder's {@link DecoderException}) or the
+     * socket failing ({@link IOException}) fails the negotiation quietly: the peer's doing, reported
+     * through {@link #result}. Anything else is a bug of ours: it fails the negotiation too, and goes on down
+     * the pipeline so that it is seen (Netty logs what reaches the tail; a test's EmbeddedChannel throws it).
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       fail(ctx, cause);
+      if (!isPeerFailure(unwrap(cause))) {
+        ctx.fireExceptionCaught(cause);
+      }
+    }
+
+    static boolean isPeerFailure(Throwable t) {
+      return t instanceof Libp2pException || t instanceof IOException;
+    }
+
+    private static Throwable unwrap(Throwable cause) {
+      return cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     }
 
     /** Called once when the channel is active with this handler in place. */
@@ -179,8 +199,7 @@ final class Multistream {
     }
 
     void fail(ChannelHandlerContext ctx, Throwable cause) {
-      Throwable reason = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-      if (result.completeExceptionally(reason)) {
+      if (result.completeExceptionally(unwrap(cause))) {
         ctx.close();
       }
     }

@@ -140,16 +140,76 @@ class MultistreamTest {
     ch.finishAndReleaseAll();
   }
 
+  /**
+   * Random bytes, alone or after a valid header and framed as messages of random length, fed in random
+   * pieces. Each run ends one of three ways: still waiting for bytes (open, undecided), chose a protocol
+   * (open, the listener gone from the pipeline), or failed with a {@link MultistreamException} and closed.
+   * Any other exception is a bug: it reaches the pipeline's tail, which {@code checkException} throws here.
+   */
   @Test
   void randomInputOnlyEverFailsCleanly() {
     java.util.Random random = new java.util.Random(7);
+    int failed = 0;
+    int waiting = 0;
+    int chosen = 0;
     for (int i = 0; i < 2000; i++) {
-      byte[] junk = new byte[random.nextInt(64)];
-      random.nextBytes(junk);
-      Multistream.Listener l = new Multistream.Listener(LIMITS, p -> true, p -> {});
+      ByteBuf input = Unpooled.buffer();
+      if (random.nextBoolean()) {
+        ByteBuf header = Multistream.encode(ByteBufAllocator.DEFAULT, Multistream.PROTOCOL_ID);
+        input.writeBytes(header);
+        header.release();
+        for (int m = random.nextInt(12); m > 0; m--) {
+          byte[] body = new byte[random.nextInt(40)];
+          random.nextBytes(body);
+          if (random.nextInt(4) > 0) {
+            input.writeByte(body.length + 1).writeBytes(body).writeByte('\n'); // well framed, any text
+          } else {
+            input.writeByte(random.nextInt(48)).writeBytes(body);
+          }
+        }
+      } else {
+        byte[] junk = new byte[random.nextInt(64)];
+        random.nextBytes(junk);
+        input.writeBytes(junk);
+      }
+      Multistream.Listener l = new Multistream.Listener(LIMITS, p -> p.hashCode() % 5 == 0, p -> {});
       EmbeddedChannel ch = new EmbeddedChannel(l);
-      ch.writeInbound(Unpooled.wrappedBuffer(junk));
+      while (input.isReadable() && ch.isOpen()) {
+        ch.writeInbound(input.readRetainedSlice(Math.min(input.readableBytes(), 1 + random.nextInt(16))));
+        ch.checkException();
+      }
+      input.release();
+      if (!l.result.isDone()) {
+        assertTrue(ch.isOpen(), "undecided yet closed");
+        waiting++;
+      } else if (l.result.isCompletedExceptionally()) {
+        Throwable t = l.result.handle((v, e) -> e).join();
+        assertInstanceOf(MultistreamException.class, t, "only a broken rule fails a negotiation: " + t);
+        assertFalse(ch.isOpen(), "a failed negotiation closes the channel: " + t.getMessage());
+        failed++;
+      } else {
+        assertTrue(ch.isOpen());
+        assertTrue(ch.pipeline().names().stream().noneMatch(n -> n.contains("Listener")), "a chosen listener leaves");
+        chosen++;
+      }
       ch.finishAndReleaseAll();
     }
+    // The input is meant to reach every outcome, and with them the proposal and "na" paths.
+    assertTrue(failed > 500 && waiting > 10 && chosen > 10, failed + " failed, " + waiting + " waiting, " + chosen + " chose");
+  }
+
+  @Test
+  void anUnexpectedExceptionFailsTheNegotiationAndIsNotSwallowed() {
+    Multistream.Listener l = new Multistream.Listener(LIMITS, p -> {
+      throw new NullPointerException("a bug");
+    }, p -> {});
+    EmbeddedChannel ch = new EmbeddedChannel(l);
+    ByteBuf proposal = Multistream.encode(ByteBufAllocator.DEFAULT, Multistream.PROTOCOL_ID, "/a");
+    // EmbeddedChannel rethrows what reached the pipeline's tail.
+    Throwable surfaced = org.junit.jupiter.api.Assertions.assertThrows(Throwable.class, () -> ch.writeInbound(proposal));
+    assertInstanceOf(NullPointerException.class, surfaced.getCause() == null ? surfaced : surfaced.getCause());
+    assertFalse(ch.isOpen());
+    assertInstanceOf(NullPointerException.class, l.result.handle((v, e) -> e).join());
+    ch.finishAndReleaseAll();
   }
 }

@@ -17,8 +17,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * The libp2p host's gauges, counted over {@link Host#connections()} at each scrape. The resource
  * manager's names and labels where they mean the same: {@code libp2p_rcmgr_connections{dir,scope="system"}}
  * and {@code libp2p_rcmgr_streams{scope="system"}} (the host counts a connection's streams, not their
- * direction, so streams carry no {@code dir}); the host has no resource limits, so no
- * {@code libp2p_rcmgr_limit}.
+ * direction, so streams carry no {@code dir}). What only the host sees, it registers itself when it has
+ * the registry: connections refused by its admission limits ({@code libp2p_rcmgr_blocked_resources}) and
+ * those mid-upgrade ({@code libp2p_rcmgr_connections{scope="transient"}}).
  */
 @Component(service = {}, immediate = true)
 public class Libp2pMetrics {

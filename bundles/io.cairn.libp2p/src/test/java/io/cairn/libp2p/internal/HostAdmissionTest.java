@@ -1,0 +1,191 @@
+package io.cairn.libp2p.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import io.cairn.libp2p.Connection;
+import io.cairn.multiformats.Multiaddr;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One address holds 2,000 idle TCP connections to the host, opening a new one whenever one is closed, while
+ * real peers dial from another address. Before per-source admission the flood took the whole shared pool
+ * of pending upgrades and every real dial failed.
+ */
+class HostAdmissionTest {
+  private static final int FLOOD = 2000;
+  private static final int DIALS = 20;
+
+  /** Idle connections from {@code source} to {@code target}, each closed one replaced by a new one. */
+  private static final class IdleFlood implements AutoCloseable {
+    final AtomicLong opened = new AtomicLong();
+    final AtomicLong closedByServer = new AtomicLong();
+    final AtomicInteger open = new AtomicInteger();
+    private final EventLoopGroup group = new NioEventLoopGroup(1);
+    private final InetSocketAddress source;
+    private final InetSocketAddress target;
+    private volatile boolean running = true;
+
+    IdleFlood(InetSocketAddress source, InetSocketAddress target) {
+      this.source = source;
+      this.target = target;
+    }
+
+    void start(int count) {
+      for (int i = 0; i < count; i++) {
+        connect();
+      }
+    }
+
+    private void connect() {
+      if (!running) {
+        return;
+      }
+      new Bootstrap().group(group).channel(NioSocketChannel.class)
+          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+          .handler(new Idle())
+          .localAddress(source)
+          .connect(target)
+          .addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+              opened.incrementAndGet();
+              open.incrementAndGet();
+            } else if (running) {
+              // A refused or timed-out connect (the backlog overflowed): try again shortly, not in a spin.
+              group.schedule(this::connect, 10, TimeUnit.MILLISECONDS);
+            }
+          });
+    }
+
+    /** Reads and drops what the host sends (its multistream header); sends nothing; reopens when closed. */
+    @ChannelHandler.Sharable
+    private final class Idle extends SimpleChannelInboundHandler<ByteBuf> {
+      @Override
+      protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {}
+
+      @Override
+      public void channelInactive(ChannelHandlerContext ctx) {
+        open.decrementAndGet();
+        if (running) {
+          closedByServer.incrementAndGet();
+          connect();
+        }
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close(); // a reset by the host: counted and replaced as a close
+      }
+    }
+
+    @Override
+    public void close() {
+      running = false;
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  private static boolean canBind(String address) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void await(String what, Duration limit, java.util.function.BooleanSupplier done) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!done.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void twoThousandIdleConnectionsFromOneAddressLockNoOtherPeerOut() throws Exception {
+    assumeTrue(canBind("127.0.0.2"), "this machine does not route 127.0.0.2 to loopback");
+    Map<String, Object> loopback = Map.of("listenAddresses", new String[] {"/ip4/127.0.0.1/tcp/0"});
+    try (TestHost server = TestHost.peer(loopback); TestHost client = TestHost.peer(loopback)) {
+      MetricRegistry registry = new MetricRegistry();
+      server.host.bindMetrics(registry);
+      Multiaddr serverAddress = server.host.listenAddresses().get(0);
+      InetSocketAddress target = new InetSocketAddress("127.0.0.1", serverAddress.tcpPort().orElseThrow());
+      long started = System.nanoTime();
+      try (IdleFlood flood = new IdleFlood(new InetSocketAddress("127.0.0.2", 0), target)) {
+        flood.start(FLOOD);
+        await("the flood to open " + FLOOD + " connections", Duration.ofSeconds(60), () -> flood.opened.get() >= FLOOD);
+
+        for (int i = 0; i < DIALS; i++) {
+          Connection c = client.host.connect(serverAddress).get(30, TimeUnit.SECONDS);
+          assertEquals(server.host.peerId(), c.remotePeer());
+          client.host.ping(server.host.peerId()).get(30, TimeUnit.SECONDS);
+          c.close().get(30, TimeUnit.SECONDS);
+        }
+        assertTrue(flood.closedByServer.get() > 0, "the flood was refused and kept coming back");
+      }
+      long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+
+      long refusedPerIp = server.host.blocked.get(Admission.Limit.MAX_PENDING_UPGRADES_PER_IP).sum();
+      assertTrue(refusedPerIp > 0, "the flood met its per-IP share");
+      Gauge<?> counted = registry.getGauges().get(AdmissionMetrics.blockedName(Admission.Limit.MAX_PENDING_UPGRADES_PER_IP));
+      assertTrue(((Number) counted.getValue()).longValue() >= refusedPerIp, "and Prometheus counts it");
+      List<String> warned = server.log.stream().filter(l -> l.startsWith("WARN refused") && l.contains("127.0.0.2")).toList();
+      assertTrue(!warned.isEmpty() && warned.size() <= 2 + seconds / 10,
+          warned.size() + " WARN lines in " + seconds + " s for " + refusedPerIp + " refusals: " + warned);
+      assertTrue(warned.get(0).contains("maxPendingUpgradesPerIp"), warned.get(0));
+    }
+  }
+
+  /** The per-IP share applies to loopback too, yet leaves a local peer its own few dials at once. */
+  @Test
+  void aLocalPeerStillGetsItsShareOfPendingUpgrades() throws Exception {
+    try (TestHost server = TestHost.peer(Map.of("listenAddresses", new String[] {"/ip4/127.0.0.1/tcp/0"}))) {
+      int port = server.host.listenAddresses().get(0).tcpPort().orElseThrow();
+      Socket[] idle = new Socket[8];
+      try {
+        for (int i = 0; i < idle.length; i++) {
+          idle[i] = new Socket("127.0.0.1", port);
+        }
+        await("8 pending upgrades", Duration.ofSeconds(10), () -> server.host.admission().pending() == 8);
+        try (Socket ninth = new Socket("127.0.0.1", port)) {
+          ninth.setSoTimeout(10_000);
+          // The host closes it before sending its multistream header: end of stream, nothing read.
+          assertEquals(-1, ninth.getInputStream().read());
+        }
+        assertEquals(1, server.host.blocked.get(Admission.Limit.MAX_PENDING_UPGRADES_PER_IP).sum());
+      } finally {
+        for (Socket s : idle) {
+          if (s != null) {
+            s.close();
+          }
+        }
+      }
+      await("the pending places back", Duration.ofSeconds(10), () -> server.host.admission().pending() == 0);
+    }
+  }
+}
