@@ -159,8 +159,15 @@ final class CommandRun {
     }
   }
 
-  /** The command's thread, at its end: answers what the command left unsaid, if the answer is still its own. */
+  /**
+   * The command's thread, at its end: answers what the command left unsaid, if the answer is still its own.
+   * A command that failed once its deadline had passed failed because its time ran out (its own wait gave up
+   * at the same moment): that is answered in Kubo's words, as go-ipfs-cmds reports its context's error.
+   */
   private void settle(RpcException failure) {
+    if (failure != null && request.deadline().map(d -> !Instant.now().isBefore(d)).orElse(false)) {
+      failure = RpcException.normal(DEADLINE_EXCEEDED);
+    }
     if (state.compareAndSet(RUNNING, DONE)) {
       try {
         if (failure != null) {

@@ -65,7 +65,14 @@ public class RpcServlet extends HttpServlet {
 
   private final transient ObjectMapper json = new ObjectMapper();
   private final transient CommandRoutes routes = new CommandRoutes();
-  private final transient Logger log;
+  /**
+   * The log service's logger. Optional: this servlet must be registered before the HTTP server opens its
+   * port, and the launcher starts the log service after Felix HTTP; a servlet that waited for it would leave
+   * Felix answering 404 on /api/v0 for a while. Until it is bound, warnings and errors go to standard error.
+   */
+  @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  transient volatile Logger logger;
   private final String serverHeader;
   /** Every command's thread: virtual, so a command waiting on the network costs no platform thread. */
   private final transient ThreadFactory threads = Thread.ofVirtual().name("cairn-rpc-", 0).factory();
@@ -107,8 +114,7 @@ public class RpcServlet extends HttpServlet {
   }
 
   @Activate
-  public RpcServlet(@Reference NodeInfo node, @Reference(service = LoggerFactory.class) Logger log, RpcServerConfig config) {
-    this.log = log;
+  public RpcServlet(@Reference NodeInfo node, RpcServerConfig config) {
     this.serverHeader = node.agentVersion();
     this.settings = Settings.of(Configs.defaults(RpcServerConfig.class));
     this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
@@ -137,7 +143,7 @@ public class RpcServlet extends HttpServlet {
 
   /** Validates the whole configuration first; on any invalid key nothing changes. */
   private void apply(RpcServerConfig config) {
-    Configs.validate(PID, config, Settings::of, log).ifPresent(s -> settings = s);
+    Configs.validate(PID, config, Settings::of, log()).ifPresent(s -> settings = s);
   }
 
   @Reference(service = RpcCommand.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -225,7 +231,7 @@ public class RpcServlet extends HttpServlet {
       return false;
     }
     CommandRun[] self = new CommandRun[1];
-    CommandRun run = new CommandRun(command.get(), request, req, resp, json, serverHeader, s.bodyReadAheadBytes(), log,
+    CommandRun run = new CommandRun(command.get(), request, req, resp, json, serverHeader, s.bodyReadAheadBytes(), log(),
         () -> {
           inFlight.remove(self[0]);
           inFlightCount.decrementAndGet();
@@ -235,6 +241,12 @@ public class RpcServlet extends HttpServlet {
     inFlight.add(run);
     run.start(threads, deadlines);
     return true;
+  }
+
+  /** The log service's logger, or standard error before it runs. */
+  Logger log() {
+    Logger l = logger;
+    return l != null ? l : StandardErrorLogger.INSTANCE;
   }
 
   /** How many commands run now. */

@@ -402,6 +402,23 @@ class RpcServletHttpTest {
   }
 
   @Test
+  void aCommandWhoseOwnWaitEndsAtTheDeadlineAnswersInKubosWords() throws Exception {
+    try (TestServer server = new TestServer().ready()) {
+      server.command("block/get", (request, response) -> {
+        // Its own wait, sized by the deadline, gives up when the deadline passes (as a bitswap fetch does).
+        java.time.Instant deadline = request.deadline().orElseThrow();
+        while (java.time.Instant.now().isBefore(deadline)) {
+          Thread.onSpinWait();
+        }
+        throw RpcException.normal("block x is not local and no peer sent it within 200 ms");
+      });
+      RawHttp.Response r = RawHttp.post(server.port(), "block/get?arg=x&timeout=200ms");
+      assertEquals(500, r.status());
+      assertEquals("context deadline exceeded", json(r.body()).get("Message"));
+    }
+  }
+
+  @Test
   void aCommandThatEndsInTimeIsNotTouched() throws Exception {
     try (TestServer server = new TestServer().ready()) {
       Parked get = new Parked();

@@ -33,7 +33,8 @@ final class TestServer implements AutoCloseable {
   private final AtomicLong serviceIds = new AtomicLong(1);
 
   TestServer(Map<String, Object> config) throws Exception {
-    servlet = new RpcServlet(node(), logger(log), config(config));
+    servlet = new RpcServlet(node(), config(config));
+    servlet.logger = logger(log);
     QueuedThreadPool pool = new QueuedThreadPool(JETTY_THREADS, 2);
     pool.setName("jetty-test");
     jetty = new Server(pool);
