@@ -10,6 +10,7 @@ import java.util.function.Predicate;
 import org.osgi.framework.Bundle;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.dto.ReferenceDTO;
 import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
 
 /**
@@ -108,7 +109,7 @@ final class Readiness {
             }
           }
           case ComponentConfigurationDTO.UNSATISFIED_REFERENCE ->
-              blockers.add("component " + d.name + " of " + b.label() + " lacks " + unsatisfied(c));
+              blockers.add("component " + d.name + " of " + b.label() + " lacks " + unsatisfied(d, c));
           case ComponentConfigurationDTO.FAILED_ACTIVATION -> blockers.add("component " + d.name + " of " + b.label()
               + " failed to activate" + (c.failure == null ? "" : ": " + firstLine(c.failure)));
           case ComponentConfigurationDTO.SATISFIED -> {
@@ -124,15 +125,22 @@ final class Readiness {
     }
   }
 
-  private static String unsatisfied(ComponentConfigurationDTO c) {
+  /** The services a configuration lacks, by interface (a constructor's references are named $000, $001...). */
+  private static String unsatisfied(ComponentDescriptionDTO d, ComponentConfigurationDTO c) {
     if (c.unsatisfiedReferences == null || c.unsatisfiedReferences.length == 0) {
       return "a reference";
     }
     List<String> names = new ArrayList<>();
     for (UnsatisfiedReferenceDTO r : c.unsatisfiedReferences) {
-      names.add(r.name + (r.target == null ? "" : " " + r.target));
+      String service = r.name;
+      for (ReferenceDTO declared : d.references == null ? new ReferenceDTO[0] : d.references) {
+        if (declared.name.equals(r.name)) {
+          service = declared.interfaceName;
+        }
+      }
+      names.add(service + (r.target == null ? "" : " " + r.target));
     }
-    return "its reference" + (names.size() == 1 ? " " : "s ") + String.join(", ", names);
+    return String.join(", ", names);
   }
 
   private static String firstLine(String text) {

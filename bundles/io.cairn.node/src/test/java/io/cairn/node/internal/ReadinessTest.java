@@ -15,6 +15,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.dto.BundleDTO;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.dto.ReferenceDTO;
 import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
 
 class ReadinessTest {
@@ -67,10 +68,15 @@ class ReadinessTest {
   void aMissingMandatoryReferenceHoldsTheNodeBackAndIsNamed() {
     BundleView b = bundle(7, "io.cairn.blockstore.commands", Bundle.ACTIVE, true, true);
     ComponentDescriptionDTO put = component(b, "BlockCommands$Put", false, "optional", ComponentConfigurationDTO.UNSATISFIED_REFERENCE);
+    ReferenceDTO declared = new ReferenceDTO();
+    declared.name = "$000";
+    declared.interfaceName = "io.cairn.blockstore.MultiTierBlockstore";
+    put.references = new ReferenceDTO[] {declared};
     UnsatisfiedReferenceDTO store = new UnsatisfiedReferenceDTO();
-    store.name = "store";
+    store.name = "$000";
     configurations.get(put).get(0).unsatisfiedReferences = new UnsatisfiedReferenceDTO[] {store};
-    assertEquals(List.of("component BlockCommands$Put of io.cairn.blockstore.commands (7) lacks its reference store"), blockers());
+    assertEquals(List.of("component BlockCommands$Put of io.cairn.blockstore.commands (7) lacks io.cairn.blockstore.MultiTierBlockstore"),
+        blockers());
   }
 
   @Test
