@@ -8,8 +8,6 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -110,14 +108,14 @@ final class CommandRun {
     }
     Thread t = threads.newThread(this::run);
     thread = t;
-    request.deadline().ifPresent(d -> {
-      long delay = Math.max(0, Duration.between(Instant.now(), d).toNanos());
+    long left = request.nanosLeft();
+    if (left != Long.MAX_VALUE) {
       try {
-        deadlineTask = timer.schedule(() -> end(DEADLINE_EXCEEDED), delay, TimeUnit.NANOSECONDS);
+        deadlineTask = timer.schedule(() -> end(DEADLINE_EXCEEDED), Math.max(0, left), TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException stopping) {
         end("the RPC server is stopping");
       }
-    });
+    }
     t.start();
     if (async == null) {
       finished.join();
@@ -165,7 +163,7 @@ final class CommandRun {
    * at the same moment): that is answered in Kubo's words, as go-ipfs-cmds reports its context's error.
    */
   private void settle(RpcException failure) {
-    if (failure != null && request.deadline().map(d -> !Instant.now().isBefore(d)).orElse(false)) {
+    if (failure != null && request.nanosLeft() <= 0) {
       failure = RpcException.normal(DEADLINE_EXCEEDED);
     }
     if (state.compareAndSet(RUNNING, DONE)) {

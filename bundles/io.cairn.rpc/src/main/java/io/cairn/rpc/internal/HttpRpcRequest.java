@@ -26,6 +26,8 @@ final class HttpRpcRequest implements RpcRequest {
   private final MultipartReader.Limits multipart;
   private final Optional<Duration> timeout;
   private final Optional<Instant> deadline;
+  /** The deadline on {@link System#nanoTime()}'s clock, which the wall clock's jumps do not move. */
+  private final long deadlineNanos;
   /** What {@link #bind} tied to the request and has not completed yet (completed work leaves at once). */
   private final Set<CompletableFuture<?>> bound = ConcurrentHashMap.newKeySet();
   private volatile boolean ended;
@@ -40,6 +42,13 @@ final class HttpRpcRequest implements RpcRequest {
     this.multipart = multipart;
     this.timeout = parseTimeout(parameters);
     this.deadline = timeout.map(arrived::plus);
+    long now = System.nanoTime();
+    this.deadlineNanos = timeout.map(t -> now + Math.min(t.toNanos(), Long.MAX_VALUE / 4)).orElse(Long.MAX_VALUE);
+  }
+
+  /** Nanoseconds until the deadline (negative once passed); {@link Long#MAX_VALUE} without one. */
+  long nanosLeft() {
+    return deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
   }
 
   /** The body the command reads, once read ahead. */
