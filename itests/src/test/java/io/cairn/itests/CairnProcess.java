@@ -36,10 +36,13 @@ public final class CairnProcess implements AutoCloseable {
     reader.start();
   }
 
-  /** Starts {@code bin/cairn daemon} with the given home and extra arguments; the API on a free port. */
+  /**
+   * Starts {@code bin/cairn daemon} with the given home and extra arguments (which win); the API and the
+   * gateway on free ports (a node whose gateway cannot listen is never ready).
+   */
   public static CairnProcess daemon(Path home, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(CairnOptions.dist().resolve("bin/cairn").toString(), "daemon",
-        "--api-address", "127.0.0.1:0"));
+        "--api-address", "127.0.0.1:0", "--gateway-address", "127.0.0.1:0"));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     Map<String, String> env = pb.environment();
@@ -75,6 +78,10 @@ public final class CairnProcess implements AutoCloseable {
 
   public String output() {
     return String.join("\n", output);
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   public long pid() {

@@ -98,13 +98,16 @@ public final class Rpc {
     return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
-  /** Retries until the server answers at all (it starts asynchronously). */
+  /**
+   * Retries until the server answers at all (it starts asynchronously) and the node is ready: the RPC answers
+   * 503 until then, and Felix HTTP answers 404 for a moment after it opens its port.
+   */
   public HttpResponse<String> postWhenUp(String pathAndQuery, Duration within) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {
       try {
         HttpResponse<String> r = post(pathAndQuery);
-        if (r.statusCode() != 404 || System.nanoTime() > deadline) {
+        if ((r.statusCode() != 404 && r.statusCode() != 503) || System.nanoTime() > deadline) {
           return r;
         }
       } catch (IOException e) {

@@ -249,18 +249,32 @@ public final class Main {
 
   private record Ready(String peerId, String endpoint, String missing) {}
 
-  /** Ready means: the identity is loaded and the HTTP server answers (its runtime lists an endpoint). */
+  /**
+   * The service io.cairn.node registers once every started bundle's components are satisfied and active
+   * (io.cairn.node.NodeReady); named by its filter, since the launcher imports none of the node's packages.
+   */
+  static final String NODE_READY = "(objectClass=io.cairn.node.NodeReady)";
+
+  /**
+   * Ready means: the identity is loaded, the HTTP server answers (its runtime lists an endpoint), and the
+   * node says it is ready ({@link #NODE_READY}): every command is registered, so the {@code api} file and
+   * the banner never announce an API that still answers 503 or 404.
+   */
   private static Ready awaitReady(BundleContext context, long deadline) throws InterruptedException {
     String peerId = null;
     String endpoint = null;
+    boolean nodeReady = false;
     while (true) {
       peerId = peerId != null ? peerId : firstProperty(context, "(cairn.peer.id=*)", "cairn.peer.id");
       endpoint = endpoint != null ? endpoint : firstProperty(context, "(osgi.http.endpoint=*)", "osgi.http.endpoint");
-      if (peerId != null && endpoint != null) {
+      nodeReady = nodeReady || firstProperty(context, NODE_READY, Constants.OBJECTCLASS) != null;
+      if (peerId != null && endpoint != null && nodeReady) {
         return new Ready(peerId, endpoint, null);
       }
       if (System.nanoTime() > deadline) {
-        return new Ready(peerId, endpoint, peerId == null ? "no node identity" : "no HTTP server endpoint");
+        return new Ready(peerId, endpoint, peerId == null ? "no node identity"
+            : endpoint == null ? "no HTTP server endpoint"
+            : "its components are not all active (io.cairn.node.NodeReady was not registered)");
       }
       if ((context.getBundle().getState() & (Bundle.STARTING | Bundle.ACTIVE)) == 0) {
         return new Ready(peerId, endpoint, "the framework was stopped while starting");

@@ -5,8 +5,10 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * One RPC endpoint, {@code POST /api/v0/<path>}. Implementations are services carrying {@link #PATH}.
- * They run on the HTTP server's threads: a command that waits on the network takes its deadline
- * from {@link RpcRequest#timeout()}.
+ * Each request runs on a thread of its own, never one of the HTTP server's: a command may block while it
+ * waits (for the network, the disk), and other requests are answered meanwhile. The request's
+ * {@link RpcRequest#deadline() deadline} bounds it: at the deadline the thread is interrupted and the
+ * futures the command {@link RpcRequest#bind bound} are cancelled, so a wait should give up on either.
  */
 @ConsumerType
 public interface RpcCommand {

@@ -3,8 +3,11 @@ package io.cairn.rpc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.osgi.annotation.versioning.ProviderType;
 
 /** A parsed RPC request: positional {@code arg} values and named options from the query string, and the body. */
@@ -36,6 +39,43 @@ public interface RpcRequest {
 
   /** The {@code timeout} option (Go duration syntax: {@code 300ms}, {@code 10s}, {@code 1m30s}), if given. */
   Optional<Duration> timeout() throws RpcException;
+
+  /**
+   * When the request's time is up: when it arrived plus its {@code timeout} option; empty without one.
+   * The RPC server bounds every command by it, as go-ipfs-cmds bounds a command by its context: at the
+   * deadline it cancels what {@link #bind} tied to the request, interrupts the thread running the command,
+   * and answers Kubo's {@code context deadline exceeded} (500), or puts it in the {@code X-Stream-Error}
+   * trailer once the answer has started. A command only needs this to size its own waits.
+   *
+   * <p>This default (for requests made outside the server, as in tests) counts from the call.
+   *
+   * @since 1.2
+   */
+  default Optional<Instant> deadline() throws RpcException {
+    return timeout().map(t -> Instant.now().plus(t));
+  }
+
+  /**
+   * Ties {@code work} to this request and returns it: it is cancelled if the request ends before it
+   * completes, that is when its {@link #deadline} passes or the command returns (as go-ipfs-cmds cancels a
+   * command's context when it returns). A command that waits on a future binds it, so that the work stops
+   * (a want is withdrawn, a walk records nothing) rather than running on for nobody.
+   *
+   * <p>This default (for requests made outside the server) cancels {@code work} at its timeout.
+   *
+   * @since 1.2
+   */
+  default <T> CompletableFuture<T> bind(CompletableFuture<T> work) {
+    Optional<Duration> timeout;
+    try {
+      timeout = timeout();
+    } catch (RpcException malformed) {
+      return work;
+    }
+    timeout.ifPresent(t -> CompletableFuture.delayedExecutor(t.toNanos(), TimeUnit.NANOSECONDS)
+        .execute(() -> work.cancel(true)));
+    return work;
+  }
 
   /** The request's {@code Content-Type}, or an empty string. */
   String contentType();

@@ -2,9 +2,9 @@ package io.cairn.rpc.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.node.NodeInfo;
+import io.cairn.node.NodeReady;
 import io.cairn.node.config.Configs;
 import io.cairn.node.config.InvalidConfigException;
-import io.cairn.rpc.MalformedBodyException;
 import io.cairn.rpc.MultipartReader;
 import io.cairn.rpc.RpcCommand;
 import io.cairn.rpc.RpcException;
@@ -15,15 +15,22 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -38,6 +45,11 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 /**
  * {@code /api/v0/*}: Kubo's HTTP conventions (POST only, Origin check, error shape) in front of
  * whichever {@link RpcCommand} services are registered.
+ *
+ * <p>Until the node is ready ({@link NodeReady}) every path answers {@code 503} with Kubo's error body:
+ * commands register one by one as their bundles start, and a client must not take a {@code 404} from that
+ * moment for a command the node lacks. Each admitted request then runs on a thread of its own
+ * ({@link CommandRun}), at most {@code maxCommandsInFlight} at once, bounded by its {@code timeout}.
  */
 @Component(service = Servlet.class, configurationPid = RpcServlet.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = RpcServerConfig.class)
@@ -48,14 +60,36 @@ public class RpcServlet extends HttpServlet {
   public static final String PID = "io.cairn.rpc";
   static final String PREFIX = "/api/v0";
 
+  private static final Map<String, String> RETRY_SOON = Map.of("Retry-After", "1");
+  static final String STARTING = "the node is starting: its commands are not all registered yet; try again in a moment";
+
   private final transient ObjectMapper json = new ObjectMapper();
   private final transient CommandRoutes routes = new CommandRoutes();
-  private final transient Logger log;
+  /**
+   * The log service's logger. Optional: this servlet must be registered before the HTTP server opens its
+   * port, and the launcher starts the log service after Felix HTTP; a servlet that waited for it would leave
+   * Felix answering 404 on /api/v0 for a while. Until it is bound, warnings and errors go to standard error.
+   */
+  @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  transient volatile Logger logger;
   private final String serverHeader;
+  /** Every command's thread: virtual, so a command waiting on the network costs no platform thread. */
+  private final transient ThreadFactory threads = Thread.ofVirtual().name("cairn-rpc-", 0).factory();
+  /** Ends requests at their deadline. */
+  private final transient ScheduledThreadPoolExecutor deadlines;
+  /** The commands running now (at most {@code maxCommandsInFlight}). */
+  private final transient Set<CommandRun> inFlight = ConcurrentHashMap.newKeySet();
+  private final transient AtomicInteger inFlightCount = new AtomicInteger();
   private volatile transient Settings settings;
 
+  /** The node says it is ready; until then every request is answered 503. */
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  transient volatile NodeReady ready;
+
   /** The validated, immutable form of {@link RpcServerConfig}. */
-  record Settings(OriginPolicy origins, int maxArguments, MultipartReader.Limits multipart) {
+  record Settings(OriginPolicy origins, int maxArguments, MultipartReader.Limits multipart, int maxCommandsInFlight,
+      int bodyReadAheadBytes) {
     static Settings of(RpcServerConfig config) {
       List<String> origins = new ArrayList<>();
       for (String o : Arrays.stream(config.allowedOrigins()).flatMap(v -> Arrays.stream(v.split(","))).toList()) {
@@ -73,15 +107,23 @@ public class RpcServlet extends HttpServlet {
           (int) Configs.inRange("multipartMaxHeaderBytes", config.multipartMaxHeaderBytes(), 256,
               MultipartReader.Limits.MAX_HEADER_BYTES),
           (int) Configs.inRange("multipartMaxParts", config.multipartMaxParts(), 1, 100_000_000));
-      return new Settings(new OriginPolicy(origins), maxArguments, multipart);
+      int maxInFlight = (int) Configs.inRange("maxCommandsInFlight", config.maxCommandsInFlight(), 1, 1_000_000);
+      int readAhead = (int) Configs.inRange("bodyReadAheadBytes", config.bodyReadAheadBytes(), 0, 16 * 1024 * 1024);
+      return new Settings(new OriginPolicy(origins), maxArguments, multipart, maxInFlight, readAhead);
     }
   }
 
   @Activate
-  public RpcServlet(@Reference NodeInfo node, @Reference(service = LoggerFactory.class) Logger log, RpcServerConfig config) {
-    this.log = log;
+  public RpcServlet(@Reference NodeInfo node, RpcServerConfig config) {
     this.serverHeader = node.agentVersion();
     this.settings = Settings.of(Configs.defaults(RpcServerConfig.class));
+    this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "cairn-rpc-deadlines");
+      t.setDaemon(true);
+      return t;
+    });
+    // A request that ends first takes its deadline off the queue (a long timeout must not linger).
+    deadlines.setRemoveOnCancelPolicy(true);
     apply(config);
   }
 
@@ -90,9 +132,18 @@ public class RpcServlet extends HttpServlet {
     apply(config);
   }
 
+  /** Ends the commands still running (as their deadline would) and stops the deadline timer. */
+  @Deactivate
+  void deactivate() {
+    deadlines.shutdownNow();
+    for (CommandRun run : inFlight) {
+      run.end("the RPC server is stopping");
+    }
+  }
+
   /** Validates the whole configuration first; on any invalid key nothing changes. */
   private void apply(RpcServerConfig config) {
-    Configs.validate(PID, config, Settings::of, log).ifPresent(s -> settings = s);
+    Configs.validate(PID, config, Settings::of, log()).ifPresent(s -> settings = s);
   }
 
   @Reference(service = RpcCommand.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -121,80 +172,86 @@ public class RpcServlet extends HttpServlet {
   @Override
   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     long start = System.nanoTime();
-    try {
-      answer(req, resp);
-    } finally {
-      Object registry = metrics;
-      if (registry != null) {
-        HttpMetrics.count(registry, req.getMethod(), resp.getStatus(), System.nanoTime() - start);
-      }
+    if (!answer(req, resp, start)) {
+      count(req.getMethod(), resp.getStatus(), start);
     }
   }
 
-  private void answer(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+  private void count(String method, int status, long start) {
+    Object registry = metrics;
+    if (registry != null) {
+      HttpMetrics.count(registry, method, status, System.nanoTime() - start);
+    }
+  }
+
+  /** Answers here, or hands the request to a {@link CommandRun} (then true: the run counts it when answered). */
+  private boolean answer(HttpServletRequest req, HttpServletResponse resp, long start) throws IOException {
+    Instant arrived = Instant.now();
     String method = req.getMethod();
     Settings s = settings;
     if (!s.origins().permits(req.getHeader("Origin"), req.getHeader("Referer"), serverOrigin(req))) {
       plain(resp, 403, "403 - Forbidden");
-      return;
+      return false;
+    }
+    if (ready == null) {
+      ErrorAnswer.write(resp, json, serverHeader, 503, RpcException.Code.NORMAL, STARTING, RETRY_SOON);
+      return false;
     }
     if ("OPTIONS".equals(method)) {
       resp.setStatus(204);
-      return;
+      return false;
     }
     String path = CommandRoutes.normalise(req.getPathInfo());
     Optional<RpcCommand> command = path == null ? Optional.empty() : routes.find(path);
     if (command.isEmpty()) {
       plain(resp, 404, "404 page not found");
-      return;
+      return false;
     }
     if (!"POST".equals(method)) {
       resp.setHeader("Allow", "POST");
       plain(resp, 405, "405 - Method Not Allowed");
-      return;
+      return false;
     }
-    HttpRpcResponse answer = new HttpRpcResponse(resp, json, serverHeader);
+    HttpRpcRequest request;
     try {
       Map<String, String[]> parameters = parseQuery(req.getQueryString());
       List<String> args = Arrays.asList(parameters.getOrDefault("arg", new String[0]));
       if (args.size() > s.maxArguments()) {
         throw RpcException.client("too many arguments: " + args.size() + " (at most " + s.maxArguments() + ")");
       }
-      HttpRpcRequest request = new HttpRpcRequest(path, args, parameters, req, s.multipart());
-      request.timeout(); // a global option, as in Kubo: malformed is a client error for every command
-      command.get().execute(request, answer);
+      request = new HttpRpcRequest(path, args, parameters, req.getContentType(), s.multipart(), arrived);
     } catch (RpcException e) {
-      fail(resp, answer, e);
-    } catch (MalformedBodyException e) {
-      fail(resp, answer, e.error());
-    } catch (IOException e) {
-      // The client went away or the body broke off: nothing more can be said to it.
-      log.debug("RPC {}: {}", path, e.toString());
-    } catch (RuntimeException e) {
-      log.error("RPC " + path + " failed", e);
-      fail(resp, answer, new RpcException(RpcException.Code.NORMAL, e.toString(), e));
+      ErrorAnswer.write(resp, json, serverHeader, e);
+      return false;
     }
+    if (inFlightCount.incrementAndGet() > s.maxCommandsInFlight()) {
+      inFlightCount.decrementAndGet();
+      ErrorAnswer.write(resp, json, serverHeader, 503, RpcException.Code.RATE_LIMITED, "too many requests in flight: "
+          + s.maxCommandsInFlight() + " commands are running (maxCommandsInFlight of " + PID + ")", RETRY_SOON);
+      return false;
+    }
+    CommandRun[] self = new CommandRun[1];
+    CommandRun run = new CommandRun(command.get(), request, req, resp, json, serverHeader, s.bodyReadAheadBytes(), log(),
+        () -> {
+          inFlight.remove(self[0]);
+          inFlightCount.decrementAndGet();
+        },
+        status -> count(method, status, start));
+    self[0] = run;
+    inFlight.add(run);
+    run.start(threads, deadlines);
+    return true;
   }
 
-  private void fail(HttpServletResponse resp, HttpRpcResponse answer, RpcException e) throws IOException {
-    if (answer.started()) {
-      answer.failStream(e.getMessage());
-      return;
-    }
-    if (resp.isCommitted()) {
-      return;
-    }
-    resp.reset();
-    resp.setStatus(e.code().httpStatus());
-    resp.setHeader("Server", serverHeader);
-    resp.setContentType("application/json");
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("Message", e.getMessage());
-    body.put("Code", e.code().value());
-    body.put("Type", "error");
-    byte[] bytes = json.writeValueAsBytes(body);
-    resp.getOutputStream().write(bytes);
-    resp.getOutputStream().write('\n');
+  /** The log service's logger, or standard error before it runs. */
+  Logger log() {
+    Logger l = logger;
+    return l != null ? l : StandardErrorLogger.INSTANCE;
+  }
+
+  /** How many commands run now. */
+  int inFlight() {
+    return inFlightCount.get();
   }
 
   private static void plain(HttpServletResponse resp, int status, String text) throws IOException {
