@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The distribution as an operator uses it: bin/cairn daemon, the banner, the api file, SIGTERM, restarts. */
 class DaemonTest {
@@ -66,6 +70,38 @@ class DaemonTest {
       assertTrue(node.output().contains("identity key file") && node.output().contains("corrupt"), node.output());
     }
     assertEquals(new String(garbage), Files.readString(home.resolve("identity.key")));
+  }
+
+  @Test
+  void withoutATerminalTheNodeRunsAsDaemonDoes() throws Exception {
+    try (CairnProcess node = CairnProcess.withoutTerminal(home)) {
+      String base = node.awaitRpcBase(60);
+      assertFalse(base.isEmpty(), "no banner:\n" + node.output());
+      Rpc rpc = new Rpc(base);
+      // Before: Gogo read end-of-file from stdin right after the banner and stopped the whole node.
+      for (int i = 0; i < 10; i++) {
+        assertEquals(200, rpc.post("/api/v0/id").statusCode(), node.output());
+        Thread.sleep(200);
+      }
+      assertTrue(node.isAlive(), node.output());
+      assertTrue(node.output().contains("standard input is not a terminal"), node.output());
+      assertEquals(143, node.terminate(30), node.output());
+    }
+  }
+
+  /** One line naming the address and the option that moves it, and at once: not the readiness time-out. */
+  @ParameterizedTest
+  @ValueSource(strings = {"--api-address", "--swarm-address", "--gateway-address"})
+  void aPortInUseStopsTheNodeAtOnceWithOneLine(String option) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String address = option.equals("--swarm-address") ? "/ip4/127.0.0.1/tcp/" + taken.getLocalPort()
+          : "127.0.0.1:" + taken.getLocalPort();
+      String variable = "CAIRN_" + option.substring(2).toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+      try (CairnProcess node = CairnProcess.daemon(home, "--start-timeout", "120", option, address)) {
+        assertEquals(1, node.awaitExit(60), node.output());
+        assertEquals("cairn: " + address + " is in use: set " + option + " (" + variable + ") to another port", node.output());
+      }
+    }
   }
 
   @Test
