@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +37,8 @@ class DaemonTest {
       assertEquals(200, id.statusCode());
       assertTrue(id.body().startsWith("{\"ID\":\"" + firstPeer + "\""), id.body());
       assertEquals(405, rpc.send("GET", "/api/v0/id").statusCode());
-      assertEquals(200, rpc.send("GET", "/system/console/bundles", "Authorization", "Basic YWRtaW46YWRtaW4=").statusCode());
+      String password = Files.readString(home.resolve("console.password")).strip();
+      assertEquals(200, rpc.send("GET", "/system/console/bundles", "Authorization", basic("admin", password)).statusCode());
 
       String apiFile = Files.readString(home.resolve("api")).trim();
       assertEquals("/ip4/127.0.0.1/tcp/" + base.substring(base.lastIndexOf(':') + 1), apiFile);
@@ -46,6 +51,67 @@ class DaemonTest {
     try (CairnProcess again = CairnProcess.daemon(home)) {
       assertFalse(again.awaitRpcBase(60).isEmpty(), again.output());
       assertEquals(firstPeer, again.peerId(), "the identity is reused after a restart");
+    }
+  }
+
+  /**
+   * The Web Console: no shipped password (a random one in the home, owner-only, named in the banner),
+   * a wait after a failed login, and neither a rebinding Host nor another site's page gets in.
+   */
+  @Test
+  void theWebConsoleHasItsOwnPasswordAndRefusesRebindingAndCrossSiteRequests() throws Exception {
+    String password;
+    try (CairnProcess node = CairnProcess.daemon(home)) {
+      String base = node.awaitRpcBase(60);
+      assertFalse(base.isEmpty(), "no banner:\n" + node.output());
+      Path file = home.resolve("console.password");
+      assertTrue(node.output().contains("password in " + file), node.output());
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+      password = Files.readString(file).strip();
+      assertTrue(password.matches("[A-Za-z0-9_-]{24}"), password);
+
+      Rpc rpc = new Rpc(base);
+      String console = "/system/console/bundles";
+      assertEquals(401, rpc.send("GET", console).statusCode(), "no credentials");
+      assertEquals(200, rpc.send("GET", console, "Authorization", basic("admin", password)).statusCode());
+      HttpResponse<String> wrong = rpc.send("GET", console, "Authorization", basic("admin", "admin"));
+      assertEquals(401, wrong.statusCode(), "the old default password");
+      HttpResponse<String> held = rpc.send("GET", console, "Authorization", basic("admin", password));
+      assertEquals(429, held.statusCode(), "right after a failed login even the right password waits");
+      assertTrue(held.headers().firstValue("Retry-After").isPresent(), held.headers().map().toString());
+      Thread.sleep(1100);
+      assertEquals(200, rpc.send("GET", console, "Authorization", basic("admin", password)).statusCode());
+
+      assertEquals(403, rpc.send("GET", console, "Authorization", basic("admin", password), "Origin", "http://evil.example")
+          .statusCode(), "another site's page");
+      int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
+      assertTrue(rawGet(port, console, "evil.example:" + port, basic("admin", password)).startsWith("HTTP/1.1 403"),
+          "a DNS-rebound name");
+      assertTrue(rawGet(port, console, "localhost:" + port, basic("admin", password)).startsWith("HTTP/1.1 200"));
+      assertTrue(node.output().contains("failed login for user 'admin'"), node.output());
+    }
+    try (CairnProcess again = CairnProcess.daemon(home)) {
+      assertFalse(again.awaitRpcBase(60).isEmpty(), again.output());
+      assertEquals(password, Files.readString(home.resolve("console.password")).strip(), "kept across restarts");
+    }
+    Path other = home.resolve("other-node");
+    try (CairnProcess node = CairnProcess.daemon(other)) {
+      assertFalse(node.awaitRpcBase(60).isEmpty(), node.output());
+      assertNotEquals(password, Files.readString(other.resolve("console.password")).strip(), "each home its own password");
+    }
+  }
+
+  private static String basic(String user, String password) {
+    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A GET with a Host header of our choosing (java.net.http will not send one), as a rebinding page's browser would. */
+  private static String rawGet(int port, String path, String host, String authorization) throws Exception {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: " + authorization
+          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
     }
   }
 

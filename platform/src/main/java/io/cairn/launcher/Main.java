@@ -191,7 +191,7 @@ public final class Main {
       out.println("Cairn " + framework.getBundleContext().getProperty("cairn.version") + " ready in " + millis + " ms");
       out.println("Peer ID      " + ready.peerId());
       out.println("RPC API      " + endpoint + "api/v0");
-      out.println("Web Console  " + endpoint + "system/console");
+      out.println("Web Console  " + endpoint + "system/console " + consoleLogin(framework.getBundleContext(), home));
       out.println("Home         " + home);
       if (noTerminal) {
         out.println("Shell        none: standard input is not a terminal, so the node runs as `cairn daemon` (SIGTERM stops it)");
@@ -306,6 +306,18 @@ public final class Main {
       }
       Thread.sleep(10);
     }
+  }
+
+  /**
+   * Where the console's password is: io.cairn.console's {@code passwordFile} when configured (relative to
+   * the home), else {@code console.password} in the home, which it generates on first start.
+   */
+  static String consoleLogin(BundleContext context, Path home) {
+    String filter = "(webconsole.security.provider.id=cairn)";
+    String file = firstProperty(context, filter, "passwordFile");
+    String user = firstProperty(context, filter, "username");
+    Path password = home.resolve(file == null || file.isBlank() ? "console.password" : file.strip());
+    return "(user " + (user == null || user.isBlank() ? "admin" : user.strip()) + ", password in " + password + ")";
   }
 
   private static String firstProperty(BundleContext context, String filter, String key) {
