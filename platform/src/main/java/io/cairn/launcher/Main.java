@@ -167,6 +167,7 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(stopper);
     try {
       framework.init();
+      WeavingScope.install(framework.getBundleContext(), props.get(WeavingScope.PROPERTY));
       List<Bundle> installed = installBundles(framework.getBundleContext(), Path.of(props.get("cairn.dist"), "bundle"));
       cache.installed();
       framework.start();
