@@ -9,16 +9,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.LongSupplier;
 import org.apache.felix.webconsole.spi.SecurityProvider;
 import org.osgi.framework.BundleContext;
@@ -53,8 +48,6 @@ public final class ConsoleSecurity implements SecurityProvider {
   /** The password file's name in the node home when {@code passwordFile} is empty. */
   public static final String DEFAULT_PASSWORD_FILE = "console.password";
   static final String REALM = "Cairn Web Console";
-  /** How many verified Authorization headers are remembered, so PBKDF2 runs once per login, not per request. */
-  private static final int VERIFIED_HEADERS = 16;
 
   private record Settings(String username, Path passwordFile, HostAllowList hosts, OriginPolicy origins,
       LoginBackoff backoff, RefusalLog refusals) {}
@@ -65,7 +58,6 @@ public final class ConsoleSecurity implements SecurityProvider {
   private final LongSupplier clock;
   private volatile Settings settings;
   private volatile ConsolePassword password;
-  private final Set<String> verified = Collections.synchronizedSet(new LinkedHashSet<>());
 
   @Activate
   public ConsoleSecurity(BundleContext context, @Reference(service = LoggerFactory.class) Logger log,
@@ -95,7 +87,6 @@ public final class ConsoleSecurity implements SecurityProvider {
       password = loadPassword(next.passwordFile());
     }
     settings = next;
-    verified.clear();
   }
 
   private Settings settings(ConsoleSecurityConfig c) {
@@ -189,7 +180,7 @@ public final class ConsoleSecurity implements SecurityProvider {
         challenge(response);
         return null;
       }
-      if (credentials[0].equals(s.username()) && passwordMatches(authorization, credentials[1])) {
+      if (credentials[0].equals(s.username()) && passwordMatches(credentials[1])) {
         s.backoff().succeeded(client);
         return s.username();
       }
@@ -203,31 +194,18 @@ public final class ConsoleSecurity implements SecurityProvider {
     }
   }
 
-  private boolean passwordMatches(String authorization, String candidate) {
-    String digest = sha256(authorization);
+  private boolean passwordMatches(String candidate) {
     ConsolePassword current = password;
     if (current.stale()) {
       try {
         current = loadPassword(current.file());
         password = current;
-        verified.clear();
       } catch (IOException e) {
         log.error("Web Console: cannot read the password file {} ({}); logins fail until it is fixed", current.file(), e.getMessage());
         return false;
       }
-    } else if (verified.contains(digest)) {
-      return true;
     }
-    if (!current.matches(candidate)) {
-      return false;
-    }
-    synchronized (verified) {
-      if (verified.size() >= VERIFIED_HEADERS) {
-        verified.remove(verified.iterator().next());
-      }
-      verified.add(digest);
-    }
-    return true;
+    return current.matches(candidate);
   }
 
   /** {@code [user, password]} from {@code Authorization: Basic ...}; null when absent or malformed. */
@@ -267,14 +245,6 @@ public final class ConsoleSecurity implements SecurityProvider {
     }
     String v = value.length() > 100 ? value.substring(0, 100) + "…" : value;
     return "'" + v.replaceAll("\\p{Cntrl}", "?") + "'";
-  }
-
-  private static String sha256(String s) {
-    try {
-      return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override
