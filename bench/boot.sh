@@ -37,6 +37,7 @@ declare -A first ready cpu heap
 boot_cairn() { # variant, extra args...
   local variant=$1; shift
   local t0 t1 t2 pid c answered all
+  rm -f "$work/cairn.log"
   t0=$(now_ms)
   CAIRN_PATH=$work/home "$dist/bin/cairn" daemon --api-address "127.0.0.1:$port" --swarm-address /ip4/127.0.0.1/tcp/0 \
     --gateway-address 127.0.0.1:0 "$@" >"$work/cairn.log" 2>&1 </dev/null &
@@ -65,6 +66,7 @@ for i in $(seq "$runs"); do
   boot_cairn cairn
   CAIRN_CDS=off boot_cairn old -Dorg.osgi.framework.storage.clean=onFirstInit -Dcairn.spifly.unwoven=
 
+  rm -f "$work/felix.out"
   t0=$(now_ms)
   "$java" -cp "$work/cls:$dist/lib/*" BareFelix "$work/felix-cache" >"$work/felix.out" 2>&1 &
   pid=$!
