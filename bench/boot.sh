@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Boot time and heap after boot of `bin/cairn daemon`, median of N runs (default 5), in three variants
 # interleaved run by run (so that a machine whose load changes treats them alike):
-#   cairn        the distribution as shipped (CDS archive, kept bundle cache, Jetty not woven by SPI Fly)
-#   cairn, old   the same build with those three off: CAIRN_CDS=off, -Dorg.osgi.framework.storage.clean=onFirstInit,
-#                -Dcairn.spifly.unwoven= (how every boot ran before issue 12)
+#   cairn        the distribution as shipped (CDS archive, kept bundle cache, Jetty not woven by SPI Fly,
+#                C2 thresholds raised)
+#   cairn, old   the same build with those four off: CAIRN_CDS=off, -Dorg.osgi.framework.storage.clean=onFirstInit,
+#                -Dcairn.spifly.unwoven=, the JDK's C2 thresholds (how every boot ran before issue 12)
 #   bare Felix   the Felix framework alone (no bundles), started the same way (the baseline)
 # For each: from process spawn to
 #   first answer  the first 200 from POST /api/v0/version
@@ -22,6 +23,8 @@ java=$CAIRN_JAVA_HOME/bin/java; jcmd=$CAIRN_JAVA_HOME/bin/jcmd
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 "$CAIRN_JAVA_HOME/bin/javac" -d "$work/cls" -cp "$dist/lib/*" "$root/bench/boot/BareFelix.java"
 port=$(( 20000 + RANDOM % 20000 ))
+# The JDK's own C2 thresholds, which bin/cairn raises tenfold.
+default_jit="-XX:Tier4InvocationThreshold=5000 -XX:Tier4MinInvocationThreshold=600 -XX:Tier4CompileThreshold=15000 -XX:Tier4BackEdgeThreshold=40000"
 commands=(version id block/put pin/add add dag/import refs cat)
 
 now_ms() { date +%s%3N; }
@@ -64,7 +67,7 @@ boot_cairn() { # variant, extra args...
 
 for i in $(seq "$runs"); do
   boot_cairn cairn
-  CAIRN_CDS=off boot_cairn old -Dorg.osgi.framework.storage.clean=onFirstInit -Dcairn.spifly.unwoven=
+  CAIRN_CDS=off CAIRN_JAVA_OPTS="$default_jit" boot_cairn old -Dorg.osgi.framework.storage.clean=onFirstInit -Dcairn.spifly.unwoven=
 
   rm -f "$work/felix.out"
   t0=$(now_ms)
