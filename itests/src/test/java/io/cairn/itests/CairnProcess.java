@@ -37,17 +37,40 @@ public final class CairnProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code bin/cairn daemon} with the given home and extra arguments (which win); the API and the
-   * gateway on free ports (a node whose gateway cannot listen is never ready).
+   * Starts {@code bin/cairn daemon} with the given home and extra arguments; the API, swarm and gateway on
+   * free ports (a later argument wins), so that nodes of parallel runs never collide on 4001 or 8080.
    */
   public static CairnProcess daemon(Path home, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(CairnOptions.dist().resolve("bin/cairn").toString(), "daemon",
-        "--api-address", "127.0.0.1:0", "--gateway-address", "127.0.0.1:0"));
+    return start(home, true, false, args);
+  }
+
+  /**
+   * Starts {@code bin/cairn} without {@code daemon}, as {@code ./cairnw run} does, with standard input from
+   * {@code /dev/null} (no terminal: a service, nohup, CI).
+   */
+  public static CairnProcess withoutTerminal(Path home, String... args) throws IOException {
+    return start(home, false, true, args);
+  }
+
+  private static CairnProcess start(Path home, boolean daemon, boolean devNull, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(CairnOptions.dist().resolve("bin/cairn").toString()));
+    if (daemon) {
+      command.add("daemon");
+    }
+    command.addAll(List.of("--api-address", "127.0.0.1:0", "--swarm-address", "/ip4/127.0.0.1/tcp/0",
+        "--gateway-address", "127.0.0.1:0"));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    if (devNull) {
+      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    }
     Map<String, String> env = pb.environment();
     env.put("CAIRN_PATH", home.toString());
     return new CairnProcess(pb.start());
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   /** Waits for the banner's RPC line; empty if the process ended first or the time ran out. */

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.Bundle;
@@ -35,20 +36,32 @@ import org.osgi.framework.launch.FrameworkFactory;
  * <pre>
  * bin/cairn [daemon] [--api-address HOST:PORT] [--path DIR] [--conf DIR] [-Dkey=value ...]
  * </pre>
+ *
+ * <p>Without a terminal on standard input (a service, {@code nohup}, CI, {@code < /dev/null}) there is
+ * no one to type into the shell, and Gogo would read end-of-file and stop the node: the node then runs
+ * as {@code daemon} does. {@code bin/cairn} tells the launcher with {@value #INTERACTIVE_PROPERTY}.
  */
 public final class Main {
   static final String USAGE = """
       usage: cairn [daemon] [options]
         (no command)   run the node in the foreground with the Gogo shell
+                       (without a terminal on stdin, as daemon)
         daemon         run the node without a shell; SIGTERM stops it cleanly
       options (each is also a property in conf/cairn.properties and an environment variable):
-        --api-address HOST:PORT   HTTP RPC and Web Console   (cairn.api.address, CAIRN_API_ADDRESS)
-        --swarm-address MULTIADDR libp2p listen address(es)  (cairn.swarm.address, CAIRN_SWARM_ADDRESS)
-        --path DIR                node home                  (cairn.path, CAIRN_PATH)
-        --conf DIR                configuration folder       (cairn.conf, CAIRN_CONF)
-        --deploy DIR              hot-deploy folder          (cairn.deploy, CAIRN_DEPLOY)
-        -Dkey=value               any framework property
+        --api-address HOST:PORT     HTTP RPC and Web Console   (cairn.api.address, CAIRN_API_ADDRESS)
+        --swarm-address MULTIADDR   libp2p listen address(es)  (cairn.swarm.address, CAIRN_SWARM_ADDRESS)
+        --gateway-address HOST:PORT trustless gateway          (cairn.gateway.address, CAIRN_GATEWAY_ADDRESS)
+        --path DIR                  node home                  (cairn.path, CAIRN_PATH)
+        --conf DIR                  configuration folder       (cairn.conf, CAIRN_CONF)
+        --deploy DIR                hot-deploy folder          (cairn.deploy, CAIRN_DEPLOY)
+        -Dkey=value                 any framework property
       """;
+
+  /**
+   * System property set by {@code bin/cairn}: {@code true} when standard input is a terminal. Without it
+   * (the launcher started some other way) the JVM's own test decides: {@code System.console() != null}.
+   */
+  static final String INTERACTIVE_PROPERTY = "cairn.interactive";
 
   private final PrintStream out;
   private final PrintStream err;
@@ -66,7 +79,8 @@ public final class Main {
   int run(List<String> args, Map<String, String> env) {
     long launched = System.nanoTime();
     Map<String, String> props;
-    boolean daemon;
+    boolean interactive;
+    boolean noTerminal;
     try {
       Path dist = Path.of(System.getProperty("cairn.dist", ".")).toAbsolutePath().normalize();
       props = LauncherProperties.load(dist.resolve("conf/cairn.properties"));
@@ -81,7 +95,8 @@ public final class Main {
         err.print("cairn: unknown command " + rest + "\n" + USAGE);
         return 2;
       }
-      daemon = rest.size() == 1;
+      interactive = runsShell(rest, isInteractive());
+      noTerminal = rest.isEmpty() && !interactive;
       props.put("cairn.path", expandHome(props.getOrDefault("cairn.path", "~/.cairn")));
       props = LauncherProperties.substitute(props);
       NodeAddresses.applyApiAddress(props);
@@ -89,11 +104,21 @@ public final class Main {
       err.println("cairn: " + e.getMessage());
       return 2;
     }
-    props.put("gosh.args", daemon ? "--nointeractive" : "");
-    return boot(props, launched);
+    props.put("gosh.args", interactive ? "" : "--nointeractive");
+    return boot(props, launched, noTerminal);
   }
 
-  private int boot(Map<String, String> props, long launched) {
+  /** Whether the node runs the Gogo shell: asked for (no {@code daemon}) and someone at a terminal to use it. */
+  static boolean runsShell(List<String> commands, boolean interactive) {
+    return commands.isEmpty() && interactive;
+  }
+
+  private static boolean isInteractive() {
+    String told = System.getProperty(INTERACTIVE_PROPERTY);
+    return told != null ? Boolean.parseBoolean(told) : System.console() != null;
+  }
+
+  private int boot(Map<String, String> props, long launched, boolean noTerminal) {
     Path home = Path.of(props.get("cairn.path"));
     try {
       if (!Files.isDirectory(home)) {
@@ -112,7 +137,12 @@ public final class Main {
         err.println("cairn: another node is running with the home " + home + " (its repo.lock is held)");
         return 1;
       }
-      return runFramework(props, home, launched);
+      Optional<String> unavailable = PortCheck.firstUnavailable(PortCheck.listeners(props));
+      if (unavailable.isPresent()) {
+        err.println("cairn: " + unavailable.get());
+        return 1;
+      }
+      return runFramework(props, home, launched, noTerminal);
     } catch (IOException e) {
       err.println("cairn: cannot lock the node home " + home + ": " + e.getMessage());
       return 1;
@@ -127,7 +157,8 @@ public final class Main {
     }
   }
 
-  private int runFramework(Map<String, String> props, Path home, long launched) {
+  private int runFramework(Map<String, String> props, Path home, long launched, boolean noTerminal) {
+    BundleCache cache = BundleCache.of(props);
     Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
         .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path (lib/ is incomplete)"))
         .newFramework(props);
@@ -136,7 +167,9 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(stopper);
     try {
       framework.init();
+      WeavingScope.install(framework.getBundleContext(), props.get(WeavingScope.PROPERTY));
       List<Bundle> installed = installBundles(framework.getBundleContext(), Path.of(props.get("cairn.dist"), "bundle"));
+      cache.installed();
       framework.start();
       List<String> afterReady = Arrays.asList(props.getOrDefault("cairn.start.after.ready", "").split("\\s*,\\s*"));
       List<Bundle> late = new ArrayList<>();
@@ -159,8 +192,11 @@ public final class Main {
       out.println("Cairn " + framework.getBundleContext().getProperty("cairn.version") + " ready in " + millis + " ms");
       out.println("Peer ID      " + ready.peerId());
       out.println("RPC API      " + endpoint + "api/v0");
-      out.println("Web Console  " + endpoint + "system/console");
+      out.println("Web Console  " + endpoint + "system/console " + consoleLogin(framework.getBundleContext(), home));
       out.println("Home         " + home);
+      if (noTerminal) {
+        out.println("Shell        none: standard input is not a terminal, so the node runs as `cairn daemon` (SIGTERM stops it)");
+      }
       out.flush();
       late.forEach(this::start);
       FrameworkEvent stopped = framework.waitForStop(0);
@@ -186,7 +222,9 @@ public final class Main {
       return;
     }
     try {
-      b.start();
+      // Transient: the cache keeps no "started" mark, so the next launch starts nothing before this
+      // launcher has, in its order (extenders first, the shell after ready).
+      b.start(Bundle.START_TRANSIENT);
     } catch (BundleException e) {
       err.println("cairn: bundle " + b.getSymbolicName() + " did not start: " + e.getMessage());
     }
@@ -199,7 +237,9 @@ public final class Main {
     }
     List<Bundle> installed = new ArrayList<>();
     for (Path jar : jars) {
-      installed.add(context.installBundle(jar.toUri().toString()));
+      String location = jar.toUri().toString();
+      Bundle cached = context.getBundle(location);
+      installed.add(cached != null ? cached : context.installBundle(location));
     }
     return installed;
   }
@@ -281,6 +321,18 @@ public final class Main {
       }
       Thread.sleep(10);
     }
+  }
+
+  /**
+   * Where the console's password is: io.cairn.console's {@code passwordFile} when configured (relative to
+   * the home), else {@code console.password} in the home, which it generates on first start.
+   */
+  static String consoleLogin(BundleContext context, Path home) {
+    String filter = "(webconsole.security.provider.id=cairn)";
+    String file = firstProperty(context, filter, "passwordFile");
+    String user = firstProperty(context, filter, "username");
+    Path password = home.resolve(file == null || file.isBlank() ? "console.password" : file.strip());
+    return "(user " + (user == null || user.isBlank() ? "admin" : user.strip()) + ", password in " + password + ")";
   }
 
   private static String firstProperty(BundleContext context, String filter, String key) {

@@ -8,6 +8,7 @@ import io.cairn.node.config.InvalidConfigException;
 import io.cairn.rpc.MultipartReader;
 import io.cairn.rpc.RpcCommand;
 import io.cairn.rpc.RpcException;
+import io.cairn.rpc.http.OriginPolicy;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,4 +1,4 @@
-package io.cairn.rpc.internal;
+package io.cairn.rpc.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.cairn.rpc.internal;
+package io.cairn.rpc.http;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -8,17 +8,19 @@ import java.util.Locale;
 /**
  * Kubo's API rule against cross-site requests: a browser's {@code Origin} (or, without it, the
  * {@code Referer}'s origin) must be the API's own origin or one the operator allowed; requests
- * without either (curl, kubo-rpc-client in Node, ipfs-cluster) pass.
+ * without either (curl, kubo-rpc-client in Node, ipfs-cluster) pass. The RPC and the Web Console
+ * (io.cairn.console) apply the same rule.
  */
-final class OriginPolicy {
+public final class OriginPolicy {
   private final List<String> allowed;
 
-  OriginPolicy(List<String> allowed) {
+  /** {@code allowed}: origins already checked with {@link #validate}. */
+  public OriginPolicy(List<String> allowed) {
     this.allowed = List.copyOf(allowed);
   }
 
   /** Normalises and checks one configured origin; {@code *} allows every origin. */
-  static String validate(String origin) {
+  public static String validate(String origin) {
     if (origin.equals("*")) {
       return origin;
     }
@@ -30,7 +32,7 @@ final class OriginPolicy {
   }
 
   /** {@code serverOrigin} is the origin the request reached, e.g. {@code http://127.0.0.1:5001}. */
-  boolean permits(String originHeader, String refererHeader, String serverOrigin) {
+  public boolean permits(String originHeader, String refererHeader, String serverOrigin) {
     String origin;
     if (originHeader != null && !originHeader.isEmpty()) {
       origin = originHeader.equals("null") ? "null" : originOf(originHeader);
@@ -53,7 +55,8 @@ final class OriginPolicy {
     return false;
   }
 
-  static String originOf(String url) {
+  /** {@code scheme://host[:port]} of a URL, lower-cased; null when it has no scheme or host. */
+  public static String originOf(String url) {
     try {
       URI uri = new URI(url);
       if (uri.getScheme() == null || uri.getHost() == null) {
