@@ -103,10 +103,6 @@ public final class CairnProcess implements AutoCloseable {
     return String.join("\n", output);
   }
 
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
   public long pid() {
     return process.pid();
   }
