@@ -29,7 +29,7 @@ import org.osgi.annotation.versioning.ConsumerType;
  * </ul>
  *
  * <p>Besides arrays, {@link ByteBuffer}s and streams, a varint can be read from any {@link ByteSource} and
- * written to any {@link IntConsumer} (a Netty {@code ByteBuf}'s {@code readUnsignedByte}/{@code writeByte},
+ * written to any {@link IntConsumer} (a Netty {@code ByteBuf}'s {@code readByte}/{@code writeByte},
  * a cursor over part of an array), so that a bundle never needs a loop of its own. A stream's length
  * prefix, which may arrive in pieces and is checked against a limit as its bytes arrive, is read with
  * {@link #decode(ByteSource, int, boolean, long)}.
@@ -106,7 +106,7 @@ public final class Varint {
      * @throws IndexOutOfBoundsException if {@code dest} has no room for the encoding
      */
     public static int encode(long value, byte[] dest, int offset) {
-        requireNonNegative(value);
+        Objects.checkFromIndexSize(offset, encodedLength(value), dest.length);
         return encodeProtobuf(value, dest, offset);
     }
 
@@ -294,19 +294,19 @@ public final class Varint {
      * {@code offset}.
      *
      * @return the number of bytes written, {@link #protobufLength(long)} of the value
-     * @throws IndexOutOfBoundsException if {@code dest} has no room for the encoding
+     * @throws IndexOutOfBoundsException if {@code dest} has no room for the encoding (part of it may have
+     *     been written)
      */
     public static int encodeProtobuf(long value, byte[] dest, int offset) {
-        int length = protobufLength(value);
-        Objects.checkFromIndexSize(offset, length, dest.length);
+        // No length computed first: the array's own bounds checks are the check (measured in VarintBench).
         long rest = value;
         int i = offset;
         while ((rest & ~0x7fL) != 0) {
             dest[i++] = (byte) (rest | 0x80);
             rest >>>= 7;
         }
-        dest[i] = (byte) rest;
-        return length;
+        dest[i++] = (byte) rest;
+        return i - offset;
     }
 
     /**
@@ -331,21 +331,28 @@ public final class Varint {
      * @throws X if the source fails
      */
     public static <X extends Exception> long decodeProtobuf(ByteSource<X> source) throws X {
+        // Nine bytes in the loop, the tenth (bit 63 alone) apart: measured faster than one loop of ten
+        // that checks for the tenth on every byte (VarintBench).
         long value = 0;
-        for (int i = 0; i < MAX_PROTOBUF_LENGTH; i++) {
+        for (int shift = 0; shift < 63; shift += 7) {
             int b = source.next();
             if (b < 0) {
                 throw new InvalidVarintException("truncated varint");
             }
+            value |= (long) (b & 0x7f) << shift;
             if (b < 0x80) {
-                if (i == MAX_PROTOBUF_LENGTH - 1 && b > 1) {
-                    throw new InvalidVarintException("varint overflows 64 bits");
-                }
-                return value | (long) b << (7 * i);
+                return value;
             }
-            value |= (long) (b & 0x7f) << (7 * i);
         }
-        throw new InvalidVarintException("varint longer than " + MAX_PROTOBUF_LENGTH + " bytes");
+        int b = source.next();
+        if (b < 0) {
+            throw new InvalidVarintException("truncated varint");
+        }
+        if (b > 1) {
+            throw new InvalidVarintException(b < 0x80 ? "varint overflows 64 bits"
+                    : "varint longer than " + MAX_PROTOBUF_LENGTH + " bytes");
+        }
+        return value | (long) b << 63;
     }
 
     private static long accumulate(long value, byte b, int index) {

@@ -67,7 +67,7 @@ public final class BitswapFrameDecoder extends ByteToMessageDecoder {
     long length;
     try {
       // Not required minimal: go-msgio and js's length-prefixed read the prefix as protobuf does.
-      length = Varint.decode(() -> in.isReadable() ? in.readUnsignedByte() : -1, MAX_LENGTH_BYTES, false,
+      length = Varint.decode(() -> in.isReadable() ? in.readByte() & 0xff : -1, MAX_LENGTH_BYTES, false,
           maxMessageBytes);
     } catch (InvalidVarintException e) {
       throw fail(in, new MalformedMessageException("message length " + e.getMessage()));

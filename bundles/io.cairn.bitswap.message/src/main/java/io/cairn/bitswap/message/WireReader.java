@@ -37,7 +37,7 @@ final class WireReader {
   /** Reads a protobuf varint ({@link Varint#decodeProtobuf}: up to 10 bytes, 64 bits, minimal or not). */
   long varint(int end) {
     try {
-      return Varint.decodeProtobuf(() -> pos < end ? buf.getUnsignedByte(pos++) : -1);
+      return Varint.decodeProtobuf(() -> pos < end ? buf.getByte(pos++) & 0xff : -1);
     } catch (InvalidVarintException e) {
       throw malformed(e.getMessage());
     }
@@ -50,7 +50,7 @@ final class WireReader {
     int start = pos;
     long value;
     try {
-      value = Varint.decode(() -> pos < end ? buf.getUnsignedByte(pos++) : -1, Varint.MAX_LENGTH, true, Long.MAX_VALUE);
+      value = Varint.decode(() -> pos < end ? buf.getByte(pos++) & 0xff : -1, Varint.MAX_LENGTH, true, Long.MAX_VALUE);
     } catch (InvalidVarintException e) {
       pos = start;
       throw malformed("unsigned " + e.getMessage());

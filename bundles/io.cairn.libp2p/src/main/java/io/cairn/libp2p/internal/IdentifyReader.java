@@ -62,7 +62,7 @@ final class IdentifyReader extends ChannelInboundHandlerAdapter {
       long length;
       try {
         // Not required minimal: go-msgio reads the prefix as protobuf does.
-        length = Varint.decode(() -> pending.isReadable() ? pending.readUnsignedByte() : -1, Varint.MAX_LENGTH, false,
+        length = Varint.decode(() -> pending.isReadable() ? pending.readByte() & 0xff : -1, Varint.MAX_LENGTH, false,
             Long.MAX_VALUE);
       } catch (InvalidVarintException e) {
         throw new IllegalArgumentException("message length " + e.getMessage(), e);

@@ -127,7 +127,7 @@ final class Multistream {
       long length;
       try {
         // An unsigned-varint (multiformats): at most 9 bytes, minimal, as go-multistream reads it.
-        length = Varint.decode(() -> in.isReadable() ? in.readUnsignedByte() : -1, Varint.MAX_LENGTH, true,
+        length = Varint.decode(() -> in.isReadable() ? in.readByte() & 0xff : -1, Varint.MAX_LENGTH, true,
             Long.MAX_VALUE);
       } catch (InvalidVarintException e) {
         throw new MultistreamException("message length " + e.getMessage());

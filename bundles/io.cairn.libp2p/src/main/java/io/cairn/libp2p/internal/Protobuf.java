@@ -32,7 +32,7 @@ final class Protobuf {
   /** Reads a varint of at most 10 bytes; throws on truncation or overflow. */
   static long readVarint(ByteBuf in) {
     try {
-      return Varint.decodeProtobuf(() -> in.isReadable() ? in.readUnsignedByte() : -1);
+      return Varint.decodeProtobuf(() -> in.isReadable() ? in.readByte() & 0xff : -1);
     } catch (InvalidVarintException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
