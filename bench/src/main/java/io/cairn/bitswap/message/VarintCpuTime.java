@@ -9,16 +9,16 @@ import java.util.function.LongSupplier;
 /**
  * {@link VarintBench}'s pairs timed by the thread's CPU time instead of the wall clock, for a machine that
  * other work keeps busy (JMH's wall-clock times there count the time the benchmark waited for a core).
- * Each side of a pair runs in its own JVM (as JMH forks), five JVMs a side, old and new alternating: in
+ * Each side of a pair runs in its own JVM (as JMH forks), nine JVMs a side, old and new alternating: in
  * each, rounds of 2,000 calls (2,048,000 varints), the fastest of the last 40 of 60 rounds; the figure is
- * the median of the five. Run: {@code java -cp bench/target/benchmarks.jar
+ * the median of the nine. Run: {@code java -cp bench/target/benchmarks.jar
  * io.cairn.bitswap.message.VarintCpuTime SMALL} (or {@code WIDE}); one side alone: add its method name.
  */
 public final class VarintCpuTime {
   private static final int CALLS = 2000;
   private static final int ROUNDS = 60;
   private static final int WARM_ROUNDS = 20;
-  private static final int JVMS = 5;
+  private static final int JVMS = 9;
   private static final String[] SIDES = {"old", "new"};
   private static final String[] PAIRS = {"WireWrite", "WireRead", "FrameLength", "ArrayRead", "ArrayWrite", "StreamWrite"};
 
