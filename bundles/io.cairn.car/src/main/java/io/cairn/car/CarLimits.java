@@ -17,9 +17,4 @@ public record CarLimits(int maxHeaderBytes, int maxBlockBytes) {
           + maxBlockBytes + " bytes (at least 1)");
     }
   }
-
-  /** These limits with the blockstore's block size: a CAR holding a larger block could not be stored anyway. */
-  public CarLimits withMaxBlockBytes(int bytes) {
-    return new CarLimits(maxHeaderBytes, bytes);
-  }
 }

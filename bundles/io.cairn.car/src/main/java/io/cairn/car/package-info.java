@@ -5,7 +5,7 @@
  * hand.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package io.cairn.car;
 
 import org.osgi.annotation.bundle.Export;

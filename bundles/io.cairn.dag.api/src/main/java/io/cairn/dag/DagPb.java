@@ -1,7 +1,9 @@
 package io.cairn.dag;
 
 import io.cairn.multiformats.Cid;
+import io.cairn.multiformats.InvalidVarintException;
 import io.cairn.multiformats.MultiformatException;
+import io.cairn.multiformats.Varint;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -39,8 +41,6 @@ public final class DagPb {
   private static final byte TAG_HASH = (byte) (LINK_HASH << 3 | WIRE_BYTES);
   private static final byte TAG_NAME = (byte) (LINK_NAME << 3 | WIRE_BYTES);
   private static final byte TAG_TSIZE = (byte) (LINK_TSIZE << 3 | WIRE_VARINT);
-  /** A uint64 takes at most 10 varint bytes. */
-  private static final int MAX_VARINT_LENGTH = 10;
 
   private DagPb() {
   }
@@ -95,7 +95,7 @@ public final class DagPb {
         linkSize += field(names[i].length);
       }
       if (link.tsize() != null) {
-        linkSize += 1 + varintLength(link.tsize());
+        linkSize += 1 + Varint.protobufLength(link.tsize());
       }
       linkSizes[i] = linkSize;
       size += field(linkSize);
@@ -129,12 +129,7 @@ public final class DagPb {
 
   /** The length of a one-byte tag, a length varint and {@code length} bytes. */
   private static int field(int length) {
-    return 1 + varintLength(length) + length;
-  }
-
-  private static int varintLength(long value) {
-    int bits = 64 - Long.numberOfLeadingZeros(value);
-    return bits == 0 ? 1 : (bits + 6) / 7;
+    return 1 + Varint.protobufLength(length) + length;
   }
 
   private static int writeBytes(byte[] out, int pos, byte tag, byte[] value) {
@@ -145,12 +140,7 @@ public final class DagPb {
   }
 
   private static int writeVarint(byte[] out, int pos, long value) {
-    while ((value & ~0x7FL) != 0) {
-      out[pos++] = (byte) (value & 0x7F | 0x80);
-      value >>>= 7;
-    }
-    out[pos++] = (byte) value;
-    return pos;
+    return pos + Varint.encodeProtobuf(value, out, pos);
   }
 
   private static byte[] utf8(String name) {
@@ -316,21 +306,11 @@ public final class DagPb {
 
     /** Reads an unsigned 64-bit protobuf varint ending before {@code end}. */
     private long varint(int end, String what) throws DagException {
-      long value = 0;
-      for (int i = 0; i < MAX_VARINT_LENGTH; i++) {
-        if (pos >= end) {
-          throw fail(what + " is truncated");
-        }
-        byte b = in[pos++];
-        if (i == MAX_VARINT_LENGTH - 1 && (b & 0xFF) > 1) {
-          throw fail(what + " overflows 64 bits");
-        }
-        value |= (long) (b & 0x7F) << (7 * i);
-        if (b >= 0) {
-          return value;
-        }
+      try {
+        return Varint.decodeProtobuf(() -> pos < end ? in[pos++] & 0xff : -1);
+      } catch (InvalidVarintException e) {
+        throw fail(what + ": " + e.getMessage());
       }
-      throw fail(what + " overflows 64 bits");
     }
 
     private DagException fail(String message) {

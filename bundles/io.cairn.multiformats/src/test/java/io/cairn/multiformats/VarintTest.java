@@ -43,6 +43,13 @@ class VarintTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Varint.encode(value, out);
         assertArrayEquals(encoded, out.toByteArray());
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        Varint.encode(value, sink::write);
+        assertArrayEquals(encoded, sink.toByteArray());
+        assertEquals(value, Varint.decode(source(encoded), Varint.MAX_LENGTH, true, Long.MAX_VALUE));
+        // The same bytes are the protobuf varint of the value.
+        assertEquals(encoded.length, Varint.protobufLength(value));
+        assertEquals(value, Varint.decodeProtobuf(source(encoded)));
     }
 
     @ParameterizedTest
@@ -55,6 +62,12 @@ class VarintTest {
         assertThrows(InvalidVarintException.class, () -> Varint.decode(buffer), row.get(1));
         assertEquals(0, buffer.position(), "position unchanged on failure");
         assertThrows(InvalidVarintException.class, () -> Varint.decode(new ByteArrayInputStream(encoded)), row.get(1));
+        if (row.get(1).equals("truncated")) {
+            assertEquals(Varint.INCOMPLETE, Varint.decode(source(encoded), Varint.MAX_LENGTH, true, Long.MAX_VALUE));
+        } else {
+            assertThrows(InvalidVarintException.class,
+                    () -> Varint.decode(source(encoded), Varint.MAX_LENGTH, true, Long.MAX_VALUE), row.get(1));
+        }
     }
 
     @Test
@@ -110,6 +123,140 @@ class VarintTest {
             } catch (InvalidVarintException expected) {
                 // the only failure allowed
             }
+        }
+    }
+
+    // --- a source read byte by byte: stream length prefixes ---
+
+    @Test
+    void aPrefixThatHasNotAllArrivedIsIncompleteAndNothingIsReadPastTheVarint() {
+        CountingSource partial = new CountingSource(Vectors.hex("ac"));
+        assertEquals(Varint.INCOMPLETE, Varint.decode(partial, Varint.MAX_LENGTH, true, Long.MAX_VALUE));
+        assertEquals(Varint.INCOMPLETE, Varint.decode(new CountingSource(new byte[0]), 5, false, 10));
+
+        CountingSource followed = new CountingSource(Vectors.hex("ac02" + "ff"));
+        assertEquals(300, Varint.decode(followed, Varint.MAX_LENGTH, true, Long.MAX_VALUE));
+        assertEquals(2, followed.read, "the byte after the varint stays unread");
+    }
+
+    @Test
+    void aValueOverTheLimitIsReturnedAsSoonAsItsBytesSaySo() {
+        // 0xff 0xff: at least 16,383 whatever follows; the third byte is never awaited.
+        CountingSource early = new CountingSource(Vectors.hex("ffff"));
+        assertEquals(16_383, Varint.decode(early, Varint.MAX_LENGTH, true, 1000));
+        assertEquals(2, early.read);
+        // Complete and over: the value itself.
+        assertEquals(4_194_305, Varint.decode(source(Vectors.hex("81808002")), 5, false, 4 << 20));
+        // At the limit: accepted.
+        assertEquals(4 << 20, Varint.decode(source(Vectors.hex("80808002")), 5, false, 4 << 20));
+    }
+
+    @Test
+    void lengthAndMinimalityAreTheCallersRules() {
+        InvalidVarintException tooLong = assertThrows(InvalidVarintException.class,
+                () -> Varint.decode(source(Vectors.hex("808080808001")), 5, false, Long.MAX_VALUE));
+        assertEquals("varint longer than 5 bytes", tooLong.getMessage());
+        // Not minimal: refused when asked, accepted as protobuf message streams accept it.
+        assertThrows(InvalidVarintException.class,
+                () -> Varint.decode(source(Vectors.hex("8300")), Varint.MAX_LENGTH, true, Long.MAX_VALUE));
+        assertEquals(3, Varint.decode(source(Vectors.hex("8300")), Varint.MAX_LENGTH, false, Long.MAX_VALUE));
+        assertThrows(IllegalArgumentException.class, () -> Varint.decode(source(new byte[1]), 10, true, 1));
+        assertThrows(IllegalArgumentException.class, () -> Varint.decode(source(new byte[1]), 0, true, 1));
+        assertThrows(IllegalArgumentException.class, () -> Varint.decode(source(new byte[1]), 9, true, -1));
+    }
+
+    @Test
+    void aSourcesOwnFailurePassesThrough() {
+        Varint.ByteSource<IOException> failing = () -> {
+            throw new IOException("disk gone");
+        };
+        assertEquals("disk gone", assertThrows(IOException.class,
+                () -> Varint.decode(failing, Varint.MAX_LENGTH, true, Long.MAX_VALUE)).getMessage());
+        assertThrows(IOException.class, () -> Varint.decodeProtobuf(failing));
+    }
+
+    // --- protobuf varints ---
+
+    @Test
+    void protobufVarintsCarryAllSixtyFourBits() {
+        long[] values = {0, 1, 127, 128, 300, 16_383, 16_384, Integer.MAX_VALUE, -1L >>> 1, Long.MIN_VALUE, -1, -2,
+            Integer.MIN_VALUE};
+        for (long value : values) {
+            byte[] array = new byte[Varint.MAX_PROTOBUF_LENGTH + 2];
+            int length = Varint.encodeProtobuf(value, array, 1);
+            assertEquals(Varint.protobufLength(value), length);
+            ByteArrayOutputStream sink = new ByteArrayOutputStream();
+            Varint.encodeProtobuf(value, sink::write);
+            assertArrayEquals(Arrays.copyOfRange(array, 1, 1 + length), sink.toByteArray());
+            CountingSource in = new CountingSource(sink.toByteArray());
+            assertEquals(value, Varint.decodeProtobuf(in), Long.toUnsignedString(value));
+            assertEquals(length, in.read);
+        }
+        // A negative value (a uint64 of 2^63 or more, or a sign-extended int32) takes all ten bytes.
+        assertEquals(10, Varint.protobufLength(-1));
+        assertArrayEquals(Vectors.hex("ffffffffffffffffff01"), encodeProtobuf(-1));
+        assertArrayEquals(Vectors.hex("80808080808080808001"), encodeProtobuf(Long.MIN_VALUE));
+    }
+
+    @Test
+    void protobufDecodingAcceptsWhatProtobufAcceptsAndNoMore() {
+        assertEquals(0, Varint.decodeProtobuf(source(Vectors.hex("8000"))), "not minimal, but protobuf");
+        assertEquals(1, Varint.decodeProtobuf(source(Vectors.hex("81808080808080808000"))), "ten bytes, not minimal");
+        assertEquals("truncated varint",
+                assertThrows(InvalidVarintException.class, () -> Varint.decodeProtobuf(source(Vectors.hex("80"))))
+                        .getMessage());
+        assertEquals("truncated varint",
+                assertThrows(InvalidVarintException.class, () -> Varint.decodeProtobuf(source(new byte[0])))
+                        .getMessage());
+        assertEquals("varint longer than 10 bytes", assertThrows(InvalidVarintException.class,
+                () -> Varint.decodeProtobuf(source(Vectors.hex("ff".repeat(10) + "01")))).getMessage());
+        // Go's protowire: a tenth byte over 1 holds bits past 64.
+        assertEquals("varint overflows 64 bits", assertThrows(InvalidVarintException.class,
+                () -> Varint.decodeProtobuf(source(Vectors.hex("ff".repeat(9) + "02")))).getMessage());
+    }
+
+    @Test
+    void fuzzedProtobufBytesReencodeToTheSameValueOrFailTyped() {
+        Random random = new Random(0x7a12);
+        for (int i = 0; i < 10_000; i++) {
+            byte[] input = new byte[random.nextInt(13)];
+            random.nextBytes(input);
+            for (int k = 0; k < input.length; k++) {
+                if (random.nextInt(4) > 0) {
+                    input[k] |= (byte) 0x80;
+                }
+            }
+            try {
+                long value = Varint.decodeProtobuf(source(input));
+                assertEquals(value, Varint.decodeProtobuf(source(encodeProtobuf(value))));
+            } catch (InvalidVarintException expected) {
+                // the only failure allowed
+            }
+        }
+    }
+
+    private static byte[] encodeProtobuf(long value) {
+        byte[] out = new byte[Varint.protobufLength(value)];
+        Varint.encodeProtobuf(value, out, 0);
+        return out;
+    }
+
+    private static Varint.ByteSource<RuntimeException> source(byte[] bytes) {
+        return new CountingSource(bytes);
+    }
+
+    /** An array read byte by byte, counting what the decoder took. */
+    private static final class CountingSource implements Varint.ByteSource<RuntimeException> {
+        private final byte[] bytes;
+        int read;
+
+        CountingSource(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public int next() {
+            return read < bytes.length ? bytes[read++] & 0xff : -1;
         }
     }
 }

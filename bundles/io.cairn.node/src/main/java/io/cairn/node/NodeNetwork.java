@@ -15,4 +15,12 @@ public interface NodeNetwork {
 
   /** The stream protocols served now. */
   Set<String> protocols();
+
+  /**
+   * The multiaddrs the swarm is set to listen on, as set (wildcard hosts and port 0 kept): Kubo's
+   * {@code Addresses.Swarm}; what peers are told to dial is {@link #announcedAddresses()}.
+   *
+   * @since 1.1
+   */
+  List<String> swarmAddresses();
 }

@@ -1,5 +1,7 @@
 package io.cairn.bitswap.message;
 
+import io.cairn.multiformats.InvalidVarintException;
+import io.cairn.multiformats.Varint;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -62,23 +64,25 @@ public final class BitswapFrameDecoder extends ByteToMessageDecoder {
   /** @return the length prefix, consumed, or -1 (nothing consumed) if its last byte has not arrived */
   private int readLength(ByteBuf in) {
     int start = in.readerIndex();
-    long length = 0;
-    for (int i = 0; i < MAX_LENGTH_BYTES; i++) {
-      if (i == in.readableBytes()) {
-        return -1;
-      }
-      int b = in.getUnsignedByte(start + i);
-      length |= (long) (b & 0x7F) << 7 * i;
-      if (length > maxMessageBytes) {
-        throw fail(in, new MessageTooLargeException("message of " + (b < 0x80 ? "" : "at least ") + length
-            + " bytes announced; the limit is " + maxMessageBytes));
-      }
-      if (b < 0x80) {
-        in.skipBytes(i + 1);
-        return (int) length;
-      }
+    long length;
+    try {
+      // Not required minimal: go-msgio and js's length-prefixed read the prefix as protobuf does.
+      length = Varint.decode(() -> in.isReadable() ? in.readByte() & 0xff : -1, MAX_LENGTH_BYTES, false,
+          maxMessageBytes);
+    } catch (InvalidVarintException e) {
+      throw fail(in, new MalformedMessageException("message length " + e.getMessage()));
     }
-    throw fail(in, new MalformedMessageException("message length varint longer than " + MAX_LENGTH_BYTES + " bytes"));
+    if (length == Varint.INCOMPLETE) {
+      in.readerIndex(start);
+      return -1;
+    }
+    if (length > maxMessageBytes) {
+      // Over the limit before its last byte (the one read last still has the continuation bit): a bound.
+      boolean whole = in.getByte(in.readerIndex() - 1) >= 0;
+      throw fail(in, new MessageTooLargeException("message of " + (whole ? "" : "at least ") + length
+          + " bytes announced; the limit is " + maxMessageBytes));
+    }
+    return (int) length;
   }
 
   private RuntimeException fail(ByteBuf in, RuntimeException e) {

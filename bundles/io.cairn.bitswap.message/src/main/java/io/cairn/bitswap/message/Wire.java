@@ -1,10 +1,12 @@
 package io.cairn.bitswap.message;
 
+import io.cairn.multiformats.Varint;
 import io.netty.buffer.ByteBuf;
 
 /**
  * The protobuf wire format, as far as bitswap needs it to write: tags, varints and the sizes of both.
- * Every field of the bitswap messages has a number below 16, so every tag is one byte.
+ * Every field of the bitswap messages has a number below 16, so every tag is one byte. The varints are
+ * {@link Varint}'s protobuf varints.
  */
 final class Wire {
   static final int VARINT = 0;
@@ -20,8 +22,7 @@ final class Wire {
 
   /** @return the size of {@code value} as an unsigned varint: 1 to 10 bytes (a negative long takes 10) */
   static int varintSize(long value) {
-    int bits = 64 - Long.numberOfLeadingZeros(value | 1);
-    return (bits + 6) / 7;
+    return Varint.protobufLength(value);
   }
 
   /** @return the size of an int32 field's value: protobuf sign-extends a negative int32 to 10 bytes */
@@ -36,19 +37,7 @@ final class Wire {
 
   /** Writes {@code value} as an unsigned varint; an int32 passes through sign-extended, as protobuf writes it. */
   static void writeVarint(ByteBuf out, long value) {
-    if ((value & ~0x7FL) == 0) {
-      out.writeByte((int) value);
-      return;
-    }
-    if ((value & ~0x3FFFL) == 0) {
-      out.writeShort((int) ((value & 0x7F | 0x80) << 8 | value >>> 7));
-      return;
-    }
-    while ((value & ~0x7FL) != 0) {
-      out.writeByte((int) (value & 0x7F | 0x80));
-      value >>>= 7;
-    }
-    out.writeByte((int) value);
+    Varint.encodeProtobuf(value, out::writeByte);
   }
 
   /** Writes the tag and length of a length-delimited field; the caller writes the {@code length} bytes. */

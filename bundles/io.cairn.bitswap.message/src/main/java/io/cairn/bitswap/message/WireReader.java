@@ -1,5 +1,6 @@
 package io.cairn.bitswap.message;
 
+import io.cairn.multiformats.InvalidVarintException;
 import io.cairn.multiformats.Varint;
 import io.netty.buffer.ByteBuf;
 
@@ -33,20 +34,13 @@ final class WireReader {
     this.index = index;
   }
 
-  /** Reads a protobuf varint: up to 10 bytes, the excess bits of the tenth ignored, as protobuf does. */
+  /** Reads a protobuf varint ({@link Varint#decodeProtobuf}: up to 10 bytes, 64 bits, minimal or not). */
   long varint(int end) {
-    long value = 0;
-    for (int shift = 0; shift < 70; shift += 7) {
-      if (pos >= end) {
-        throw malformed("truncated varint");
-      }
-      byte b = buf.getByte(pos++);
-      value |= (long) (b & 0x7F) << shift;
-      if (b >= 0) {
-        return value;
-      }
+    try {
+      return Varint.decodeProtobuf(() -> pos < end ? buf.getByte(pos++) & 0xff : -1);
+    } catch (InvalidVarintException e) {
+      throw malformed(e.getMessage());
     }
-    throw malformed("varint longer than 10 bytes");
   }
 
   /**
@@ -54,11 +48,15 @@ final class WireReader {
    */
   long uvarint(int end) {
     int start = pos;
-    long value = varint(end);
-    int length = pos - start;
-    if (length > Varint.MAX_LENGTH || length != Varint.encodedLength(value)) {
+    long value;
+    try {
+      value = Varint.decode(() -> pos < end ? buf.getByte(pos++) & 0xff : -1, Varint.MAX_LENGTH, true, Long.MAX_VALUE);
+    } catch (InvalidVarintException e) {
       pos = start;
-      throw malformed("unsigned varint not minimally encoded or longer than " + Varint.MAX_LENGTH + " bytes");
+      throw malformed("unsigned " + e.getMessage());
+    }
+    if (value == Varint.INCOMPLETE) {
+      throw malformed("truncated varint");
     }
     return value;
   }

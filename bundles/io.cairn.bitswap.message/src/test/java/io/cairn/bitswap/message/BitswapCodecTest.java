@@ -302,6 +302,13 @@ class BitswapCodecTest {
   }
 
   @Test
+  void rejectsVarintsWithBitsPastSixtyFour() {
+    // As go's protowire (boxo) does; 0x01 in the tenth byte is bit 63, the last a uint64 has.
+    assertMalformed("28" + "ff".repeat(9) + "02", "message: varint overflows 64 bits");
+    assertEquals(-1, decodeHex("28" + "ff".repeat(9) + "01", MessageLimits.DEFAULT).pendingBytes());
+  }
+
+  @Test
   void rejectsLengthsPastTheEnd() {
     assertMalformed("0a050a", "length 5 runs past the end (1 bytes left)");
     // Past the end of the enclosing wantlist, though not of the message.

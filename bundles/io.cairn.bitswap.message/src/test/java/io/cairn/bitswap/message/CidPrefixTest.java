@@ -75,7 +75,7 @@ class CidPrefixTest {
       "00551220:a CIDv0 is dag-pb",
       "00701214:a CIDv0 is dag-pb",
       "01d5001220:not minimally encoded",
-      "01ffffffffffffffffff01:not minimally encoded or longer than 9 bytes",
+      "01ffffffffffffffffff01:unsigned varint longer than 9 bytes",
       "015512ffffffffffffffff7f:digest length 9223372036854775807"})
   void decodeRefusesBadPrefixes(String caseText) {
     String[] parts = caseText.split(":");

@@ -3,6 +3,7 @@ package io.cairn.bitswap.message;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.Multicodec;
 import io.cairn.multiformats.Multihash;
+import io.cairn.multiformats.Varint;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.ByteBufAllocator;
@@ -84,14 +85,7 @@ final class TestMessages {
   }
 
   static long readVarint(ByteBuf in) {
-    long value = 0;
-    for (int shift = 0; ; shift += 7) {
-      int b = in.readUnsignedByte();
-      value |= (long) (b & 0x7F) << shift;
-      if (b < 0x80) {
-        return value;
-      }
-    }
+    return Varint.decodeProtobuf(() -> in.isReadable() ? in.readUnsignedByte() : -1);
   }
 
   static BitswapMessage decode(ByteBuf body) {

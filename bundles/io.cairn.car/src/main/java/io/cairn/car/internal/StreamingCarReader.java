@@ -156,60 +156,66 @@ public final class StreamingCarReader implements CarReader {
 
   /** Reads the section's CID from the stream, byte by byte within the section, without reading past it. */
   private Cid readCid(long start, long sectionLength) throws IOException {
-    byte[] c = new byte[Cid.DEFAULT_MAX_LENGTH];
-    int bound = (int) Math.min(c.length, sectionLength);
-    int n = readCidBytes(c, 0, 1, bound, start);
-    if (c[0] == SHA2_256) {
+    CidBytes c = new CidBytes(start, (int) Math.min(Cid.DEFAULT_MAX_LENGTH, sectionLength));
+    c.read(1);
+    if (c.bytes[0] == SHA2_256) {
       // A CIDv0: a bare sha2-256 multihash; Cid.fromBytes checks the length byte.
-      n = readCidBytes(c, n, 1 + SHA2_256_LENGTH, bound, start);
+      c.read(1 + SHA2_256_LENGTH);
     } else {
       // A CIDv1: version and codec, then the multihash's code and digest length, then the digest.
-      for (int field = 0; field < 3; field++) {
-        n = readVarintBytes(c, n, bound, start);
-      }
       long digestLength;
       try {
-        int at = n - 1;
-        while (at > 0 && (c[at - 1] & 0x80) != 0) {
-          at--;
-        }
-        digestLength = Varint.decodeValue(c, at, n);
+        c.varint();
+        c.varint();
+        digestLength = c.varint();
       } catch (InvalidVarintException e) {
         throw new CarFormatException(start, "malformed CID in section: " + e.getMessage());
       }
-      if (digestLength > bound - n) {
+      if (digestLength > c.bound - c.n) {
         throw new CarFormatException(start, "CID in section claims a " + digestLength + "-byte digest: longer than the "
             + "section or the " + Cid.DEFAULT_MAX_LENGTH + "-byte CID limit");
       }
-      n = readCidBytes(c, n, (int) digestLength, bound, start);
+      c.read((int) digestLength);
     }
     try {
-      return Cid.fromBytes(Arrays.copyOf(c, n));
+      return Cid.fromBytes(Arrays.copyOf(c.bytes, c.n));
     } catch (MultiformatException e) {
       throw new CarFormatException(start, "malformed CID in section: " + e.getMessage());
     }
   }
 
-  /** Reads one varint's bytes into {@code c} at {@code n}; the new length. The CID parse checks minimality. */
-  private int readVarintBytes(byte[] c, int n, int bound, long start) throws IOException {
-    for (int i = 0; i < Varint.MAX_LENGTH; i++) {
-      n = readCidBytes(c, n, 1, bound, start);
-      if ((c[n - 1] & 0x80) == 0) {
-        return n;
-      }
-    }
-    throw new CarFormatException(start, "malformed CID in section: varint longer than " + Varint.MAX_LENGTH + " bytes");
-  }
+  /** A section's CID as it is read: never past the section, the CID limit or the stream's end. */
+  private final class CidBytes implements Varint.ByteSource<IOException> {
+    final byte[] bytes = new byte[Cid.DEFAULT_MAX_LENGTH];
+    final long start;
+    final int bound;
+    int n;
 
-  private int readCidBytes(byte[] c, int n, int count, int bound, long start) throws IOException {
-    if (n + count > bound) {
-      throw new CarFormatException(start, "CID in section runs past the section or the " + Cid.DEFAULT_MAX_LENGTH
-          + "-byte CID limit");
+    CidBytes(long start, int bound) {
+      this.start = start;
+      this.bound = bound;
     }
-    if (in.readFully(c, n, count) < count) {
-      throw new CarFormatException(start, "section truncated inside its CID");
+
+    void read(int count) throws IOException {
+      if (n + count > bound) {
+        throw new CarFormatException(start, "CID in section runs past the section or the " + Cid.DEFAULT_MAX_LENGTH
+            + "-byte CID limit");
+      }
+      if (in.readFully(bytes, n, count) < count) {
+        throw new CarFormatException(start, "section truncated inside its CID");
+      }
+      n += count;
     }
-    return n + count;
+
+    @Override
+    public int next() throws IOException {
+      read(1);
+      return bytes[n - 1] & 0xff;
+    }
+
+    long varint() throws IOException {
+      return Varint.decode(this, Varint.MAX_LENGTH, true, Long.MAX_VALUE);
+    }
   }
 
   private static long littleEndian(byte[] b, int at) {
@@ -252,28 +258,21 @@ public final class StreamingCarReader implements CarReader {
 
     /** A varint, or -1 at the end of the stream (or payload) before its first byte. */
     long varint() throws IOException {
-      long value = 0;
-      for (int i = 0; i < Varint.MAX_LENGTH; i++) {
-        int b = pos < limit ? in.read() : -1;
-        if (b < 0) {
-          if (i == 0) {
-            return -1;
-          }
-          throw new InvalidVarintException("varint truncated after " + i + " byte(s)");
-        }
-        pos++;
-        if (b == 0 && i > 0) {
-          throw new InvalidVarintException("varint not minimally encoded");
-        }
-        value |= (long) (b & 0x7f) << (7 * i);
-        if (b < 0x80) {
-          if (value < 0) {
-            throw new InvalidVarintException("varint over 2^63-1");
-          }
-          return value;
-        }
+      long first = pos;
+      long value = Varint.decode(this::read, Varint.MAX_LENGTH, true, Long.MAX_VALUE);
+      if (value == Varint.INCOMPLETE && pos > first) {
+        throw new InvalidVarintException("varint truncated after " + (pos - first) + " byte(s)");
       }
-      throw new InvalidVarintException("varint longer than " + Varint.MAX_LENGTH + " bytes");
+      return value;
+    }
+
+    /** One byte, or -1 at the end of the stream (or payload). */
+    int read() throws IOException {
+      int b = pos < limit ? in.read() : -1;
+      if (b >= 0) {
+        pos++;
+      }
+      return b;
     }
 
     int readFully(byte[] b) throws IOException {

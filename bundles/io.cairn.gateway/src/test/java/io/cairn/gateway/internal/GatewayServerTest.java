@@ -10,7 +10,7 @@ import io.cairn.blockstore.Block;
 import io.cairn.car.Car;
 import io.cairn.car.CarLimits;
 import io.cairn.car.CarReader;
-import io.cairn.car.commands.internal.TestStore;
+import io.cairn.dag.commands.internal.TestStore;
 import io.cairn.multiformats.Cid;
 import io.cairn.testing.Components;
 import java.io.ByteArrayInputStream;

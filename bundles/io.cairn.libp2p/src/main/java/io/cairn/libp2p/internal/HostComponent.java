@@ -413,6 +413,11 @@ public class HostComponent implements Host, NodeNetwork {
   }
 
   @Override
+  public List<String> swarmAddresses() {
+    return settings.listen().stream().map(Multiaddr::toString).toList();
+  }
+
+  @Override
   public Collection<Connection> connections() {
     List<Connection> all = new ArrayList<>();
     connections.values().forEach(all::addAll);

@@ -1,5 +1,7 @@
 package io.cairn.libp2p.internal;
 
+import io.cairn.multiformats.InvalidVarintException;
+import io.cairn.multiformats.Varint;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -59,12 +61,14 @@ final class IdentifyReader extends ChannelInboundHandlerAdapter {
       int start = pending.readerIndex();
       long length;
       try {
-        length = Protobuf.readVarint(pending);
-      } catch (IllegalArgumentException truncated) {
+        // Not required minimal: go-msgio reads the prefix as protobuf does.
+        length = Varint.decode(() -> pending.isReadable() ? pending.readByte() & 0xff : -1, Varint.MAX_LENGTH, false,
+            Long.MAX_VALUE);
+      } catch (InvalidVarintException e) {
+        throw new IllegalArgumentException("message length " + e.getMessage(), e);
+      }
+      if (length == Varint.INCOMPLETE) {
         pending.readerIndex(start);
-        if (pending.readableBytes() > 10) {
-          throw truncated;
-        }
         return;
       }
       if (length > maxMessage) {

@@ -2,6 +2,8 @@ package io.cairn.libp2p.internal;
 
 import io.cairn.libp2p.Libp2pException;
 import io.cairn.libp2p.ProtocolNotSupportedException;
+import io.cairn.multiformats.InvalidVarintException;
+import io.cairn.multiformats.Varint;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -27,8 +29,6 @@ import java.util.function.Consumer;
 final class Multistream {
   static final String PROTOCOL_ID = "/multistream/1.0.0";
   static final String NA = "na";
-  /** A uvarint over 9 bytes cannot be a length we accept (go-multistream's bound). */
-  private static final int MAX_VARINT_BYTES = 9;
 
   private Multistream() {}
 
@@ -37,12 +37,7 @@ final class Multistream {
     ByteBuf out = alloc.buffer();
     for (String line : lines) {
       byte[] text = (line + "\n").getBytes(StandardCharsets.UTF_8);
-      long length = text.length;
-      while ((length & ~0x7FL) != 0) {
-        out.writeByte((int) ((length & 0x7F) | 0x80));
-        length >>>= 7;
-      }
-      out.writeByte((int) length);
+      Varint.encode(text.length, out::writeByte);
       out.writeBytes(text);
     }
     return out;
@@ -149,26 +144,18 @@ final class Multistream {
      */
     private String readMessage(ByteBuf in) throws MultistreamException {
       int start = in.readerIndex();
-      long length = 0;
-      int shift = 0;
-      int i = 0;
-      while (true) {
-        if (i == MAX_VARINT_BYTES) {
-          throw new MultistreamException("message length varint is longer than " + MAX_VARINT_BYTES + " bytes");
-        }
-        if (start + i >= in.writerIndex()) {
-          return null;
-        }
-        int b = in.getUnsignedByte(start + i);
-        i++;
-        length |= (long) (b & 0x7F) << shift;
-        if ((b & 0x80) == 0) {
-          if (b == 0 && i > 1) {
-            throw new MultistreamException("message length varint is not minimally encoded");
-          }
-          break;
-        }
-        shift += 7;
+      long length;
+      try {
+        // An unsigned-varint (multiformats): at most 9 bytes, minimal, as go-multistream reads it.
+        length = Varint.decode(() -> in.isReadable() ? in.readByte() & 0xff : -1, Varint.MAX_LENGTH, true,
+            Long.MAX_VALUE);
+      } catch (InvalidVarintException e) {
+        throw new MultistreamException("message length " + e.getMessage());
+      }
+      int textStart = in.readerIndex();
+      in.readerIndex(start);
+      if (length == Varint.INCOMPLETE) {
+        return null;
       }
       if (length > limits.maxMessageLength()) {
         throw new MultistreamException("message of " + length + " bytes is over the limit of " + limits.maxMessageLength());
@@ -176,10 +163,9 @@ final class Multistream {
       if (length == 0) {
         throw new MultistreamException("empty message");
       }
-      if (in.writerIndex() - (start + i) < length) {
+      if (in.writerIndex() - textStart < length) {
         return null;
       }
-      int textStart = start + i;
       if (in.getByte(textStart + (int) length - 1) != '\n') {
         throw new MultistreamException("message does not end in a newline");
       }

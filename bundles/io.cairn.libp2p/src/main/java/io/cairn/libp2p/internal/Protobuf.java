@@ -1,9 +1,14 @@
 package io.cairn.libp2p.internal;
 
+import io.cairn.multiformats.InvalidVarintException;
+import io.cairn.multiformats.Varint;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 
-/** The few protobuf wire-format operations identify needs (varint and length-delimited fields). */
+/**
+ * The few protobuf wire-format operations identify needs (varint and length-delimited fields); the
+ * varints are {@link Varint}'s protobuf varints.
+ */
 final class Protobuf {
   static final int VARINT = 0;
   static final int LENGTH_DELIMITED = 2;
@@ -11,11 +16,7 @@ final class Protobuf {
   private Protobuf() {}
 
   static void writeVarint(ByteBuf out, long value) {
-    while ((value & ~0x7FL) != 0) {
-      out.writeByte((int) ((value & 0x7F) | 0x80));
-      value >>>= 7;
-    }
-    out.writeByte((int) value);
+    Varint.encodeProtobuf(value, out::writeByte);
   }
 
   static void writeBytes(ByteBuf out, int field, byte[] value) {
@@ -30,18 +31,11 @@ final class Protobuf {
 
   /** Reads a varint of at most 10 bytes; throws on truncation or overflow. */
   static long readVarint(ByteBuf in) {
-    long value = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (!in.isReadable()) {
-        throw new IllegalArgumentException("truncated varint");
-      }
-      int b = in.readUnsignedByte();
-      value |= (long) (b & 0x7F) << shift;
-      if ((b & 0x80) == 0) {
-        return value;
-      }
+    try {
+      return Varint.decodeProtobuf(() -> in.isReadable() ? in.readByte() & 0xff : -1);
+    } catch (InvalidVarintException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
-    throw new IllegalArgumentException("varint longer than 10 bytes");
   }
 
   /** Reads a length-delimited value, checking the length against what is there before copying. */

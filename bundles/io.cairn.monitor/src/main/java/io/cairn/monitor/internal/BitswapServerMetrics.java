@@ -13,9 +13,14 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
- * The bitswap engine's gauges, read from {@link BitswapEngine#stats()} at each scrape, while an engine
- * runs. {@code ipfs_bitswap_pending_tasks} is boxo's (wants queued in the peers' ledgers); the engine
- * does not count tasks in flight, so boxo's active task gauges are not offered.
+ * The bitswap engine's counters as gauges, read from {@link BitswapEngine#stats()} at each scrape while an
+ * engine runs: {@code ipfs_bitswap_pending_tasks} is boxo's (wants queued in the peers' ledgers), the rest
+ * are {@code cairn_bitswap_*}. Boxo's gauges of tasks in flight ({@code ipfs_bitswap_active_tasks},
+ * {@code ipfs_bitswap_active_block_tasks}, {@code ipfs_bitswap_pending_block_tasks}) and its send
+ * histograms ({@code ipfs_bitswap_sent_all_blocks_bytes}, {@code ipfs_bitswap_send_times}) are not here:
+ * only the engine sees those moments, so it registers them in the same registry itself
+ * ({@code io.cairn.bitswap.server}'s {@code EngineMetrics}); {@code PrometheusOutputTest} finds both sets
+ * on one page.
  */
 @Component(service = {}, immediate = true)
 public class BitswapServerMetrics {

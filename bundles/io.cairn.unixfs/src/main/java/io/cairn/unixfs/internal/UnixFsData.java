@@ -1,6 +1,8 @@
 package io.cairn.unixfs.internal;
 
 import io.cairn.multiformats.Cid;
+import io.cairn.multiformats.InvalidVarintException;
+import io.cairn.multiformats.Varint;
 import io.cairn.unixfs.UnixFsException;
 import io.cairn.unixfs.UnixFsType;
 import java.io.ByteArrayOutputStream;
@@ -167,11 +169,7 @@ record UnixFsData(UnixFsType type, byte[] data, Long fileSize, long[] blockSizes
   }
 
   private static void varint(ByteArrayOutputStream out, long value) {
-    while ((value & ~0x7FL) != 0) {
-      out.write((int) (value & 0x7F) | 0x80);
-      value >>>= 7;
-    }
-    out.write((int) value);
+    Varint.encodeProtobuf(value, out::write);
   }
 
   /** A protobuf reader over one message, failing with the CID at fault. */
@@ -186,18 +184,11 @@ record UnixFsData(UnixFsType type, byte[] data, Long fileSize, long[] blockSizes
     }
 
     long varint(String what) throws UnixFsException {
-      long value = 0;
-      for (int shift = 0; shift < 64; shift += 7) {
-        if (pos >= buf.length) {
-          throw malformed("truncated " + what + " (the message ends inside a varint)");
-        }
-        byte b = buf[pos++];
-        value |= (long) (b & 0x7F) << shift;
-        if (b >= 0) {
-          return value;
-        }
+      try {
+        return Varint.decodeProtobuf(() -> pos < buf.length ? buf[pos++] & 0xff : -1);
+      } catch (InvalidVarintException e) {
+        throw malformed(what + ": " + e.getMessage());
       }
-      throw malformed(what + ": varint longer than 10 bytes");
     }
 
     int length(String what) throws UnixFsException {

@@ -53,6 +53,12 @@ class UnixFsDataTest {
     UnixFsException many = assertThrows(UnixFsException.class,
         () -> UnixFsData.decode(CID, HEX.parseHex("0802" + "2001".repeat(4)), 3));
     assertTrue(many.getMessage().contains("more than 3 blocksizes"), many.getMessage());
+    // A filesize with bits past 64 (go-unixfs reads it with protowire, which refuses it).
+    UnixFsException overflow = assertThrows(UnixFsException.class,
+        () -> UnixFsData.decode(CID, HEX.parseHex("0802" + "18" + "ff".repeat(9) + "02"), 10));
+    assertTrue(overflow.getMessage().contains("filesize: varint overflows 64 bits"), overflow.getMessage());
+    UnixFsException cut = assertThrows(UnixFsException.class, () -> UnixFsData.decode(CID, HEX.parseHex("0802" + "18ff"), 10));
+    assertTrue(cut.getMessage().contains("filesize: truncated varint"), cut.getMessage());
   }
 
   @Test

@@ -31,10 +31,6 @@ final class CipherState {
     n = 0;
   }
 
-  boolean hasKey() {
-    return key != null;
-  }
-
   /** Noise's SetNonce(n): lets tests reach the end of the counter without 2^64 messages. */
   void setNonce(long value) {
     n = value;

@@ -1,9 +1,11 @@
 package io.cairn.libp2p.noise.internal;
 
 import io.cairn.libp2p.noise.internal.NoiseException.Reason;
+import io.cairn.multiformats.InvalidVarintException;
 import io.cairn.multiformats.Keys;
 import io.cairn.multiformats.MultiformatException;
 import io.cairn.multiformats.PublicKey;
+import io.cairn.multiformats.Varint;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -141,11 +143,7 @@ record HandshakePayload(byte[] identityKey, byte[] identitySignature, List<Strin
   }
 
   private static void writeVarint(ByteArrayOutputStream out, long value) {
-    while ((value & ~0x7fL) != 0) {
-      out.write((int) (value & 0x7f) | 0x80);
-      value >>>= 7;
-    }
-    out.write((int) value);
+    Varint.encodeProtobuf(value, out::write);
   }
 
   private static NoiseException malformed(String what) {
@@ -169,18 +167,11 @@ record HandshakePayload(byte[] identityKey, byte[] identitySignature, List<Strin
     }
 
     long varint() throws NoiseException {
-      long value = 0;
-      for (int shift = 0; shift < 64; shift += 7) {
-        if (!in.hasRemaining()) {
-          throw malformed("a varint runs past the end");
-        }
-        byte b = in.get();
-        value |= (long) (b & 0x7f) << shift;
-        if (b >= 0) {
-          return value;
-        }
+      try {
+        return Varint.decodeProtobuf(() -> in.hasRemaining() ? in.get() & 0xff : -1);
+      } catch (InvalidVarintException e) {
+        throw malformed(e.getMessage());
       }
-      throw malformed("a varint is longer than 10 bytes");
     }
 
     /** The value of a length-delimited field whose tag was just read. */

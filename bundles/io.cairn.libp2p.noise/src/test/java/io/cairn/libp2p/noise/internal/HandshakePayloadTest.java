@@ -52,6 +52,7 @@ class HandshakePayloadTest {
         "0a", // length missing
         "0880", // varint cut short
         "08ffffffffffffffffffff01", // varint of 11 bytes
+        "0a0101" + "28ffffffffffffffffff02", // an unknown varint with bits past 64 (go's protowire refuses it too)
         "0b", // wire type 3 (group)
         "0801", // identity_key as a varint
         "0001", // field number 0

@@ -1,4 +1,4 @@
-package io.cairn.car.commands.internal;
+package io.cairn.dag.commands.internal;
 
 import io.cairn.bitswap.Bitswap;
 import io.cairn.bitswap.BitswapSession;

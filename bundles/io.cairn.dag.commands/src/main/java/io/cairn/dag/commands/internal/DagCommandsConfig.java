@@ -1,4 +1,4 @@
-package io.cairn.car.commands.internal;
+package io.cairn.dag.commands.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;

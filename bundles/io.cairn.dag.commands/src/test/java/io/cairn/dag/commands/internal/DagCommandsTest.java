@@ -1,4 +1,4 @@
-package io.cairn.car.commands.internal;
+package io.cairn.dag.commands.internal;
 
 import static io.cairn.testing.TestRpc.multipart;
 import static io.cairn.testing.TestRpc.run;

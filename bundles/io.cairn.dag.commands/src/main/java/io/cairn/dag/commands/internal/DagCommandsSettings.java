@@ -1,4 +1,4 @@
-package io.cairn.car.commands.internal;
+package io.cairn.dag.commands.internal;
 
 import io.cairn.node.config.Configs;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.cairn.car.commands.internal;
+package io.cairn.dag.commands.internal;
 
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.MultiTierBlockstore;
@@ -48,7 +48,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * The three share the configuration {@value #PID}.
  */
 final class DagCommands {
-  public static final String PID = "io.cairn.car.commands";
+  public static final String PID = "io.cairn.dag.commands";
   /** How a pin waits when the request gives no timeout: the walk's own per-block timeout bounds a stalled pin. */
   static final Duration PIN_TIMEOUT = Duration.ofHours(24);
   /** dag/stat emits a progress line each time this many more blocks were counted. */

@@ -1,4 +1,4 @@
-package io.cairn.blockstore.commands.internal;
+package io.cairn.rpc.internal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +18,6 @@ final class NodeConfig {
   static final int STORAGE_GC_WATERMARK = 90;
   static final String DEFAULT_API = "127.0.0.1:5001";
   static final String DEFAULT_GATEWAY = "127.0.0.1:8080";
-  static final String DEFAULT_SWARM = "/ip4/0.0.0.0/tcp/4001";
 
   private NodeConfig() {}
 

@@ -1,4 +1,4 @@
-package io.cairn.car.commands.internal;
+package io.cairn.dag.commands.internal;
 
 import io.cairn.blockstore.BatchIOManager;
 import io.cairn.blockstore.Block;
