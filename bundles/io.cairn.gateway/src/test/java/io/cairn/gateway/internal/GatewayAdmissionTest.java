@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.bitswap.Bitswap;
 import io.cairn.blockstore.Block;
-import io.cairn.car.commands.internal.TestStore;
+import io.cairn.dag.commands.internal.TestStore;
 import io.cairn.multiformats.Cid;
 import io.cairn.testing.Components;
 import io.cairn.testing.bitswap.PeerWithBlocks;
