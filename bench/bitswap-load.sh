@@ -111,7 +111,7 @@ start_cairn() {
   # pending upgrades when PEERS is raised.
   printf 'maxPendingUpgradesPerIp=4096\nmaxPendingUpgradesPerSubnet=4096\n' > "$home/conf/io.cairn.libp2p.host.cfg"
   CAIRN_PATH=$home/home "$dist/bin/cairn" daemon --conf "$home/conf" --api-address 127.0.0.1:0 \
-    --swarm-address /ip4/127.0.0.1/tcp/0 >"$3" 2>&1 &
+    --swarm-address /ip4/127.0.0.1/tcp/0 --gateway-address 127.0.0.1:0 >"$3" 2>&1 &
   server_pid=$!; started+=("$server_pid")   # bin/cairn execs the JVM: this is the node's pid
   wait_for "$3" 'RPC API +http://' 120 "$server_pid" || return 1
   local api id

@@ -20,7 +20,7 @@ printf 'maxConnectionsPerPeer=%d\nmaxConnections=%d\nmaxPendingUpgrades=4096\nma
   $((count + 100)) $((count + 100)) > "$work/conf/io.cairn.libp2p.host.cfg"
 port=$(( 20000 + RANDOM % 20000 ))
 CAIRN_PATH=$work/home "$dist/bin/cairn" daemon --conf "$work/conf" --api-address 127.0.0.1:0 \
-  --swarm-address "/ip4/127.0.0.1/tcp/$port" >"$work/daemon.log" 2>&1 &
+  --swarm-address "/ip4/127.0.0.1/tcp/$port" --gateway-address 127.0.0.1:0 >"$work/daemon.log" 2>&1 &
 daemon=$!
 until grep -q "Peer ID" "$work/daemon.log"; do sleep 0.1; done
 peer=$(awk '/Peer ID/ {print $3}' "$work/daemon.log")

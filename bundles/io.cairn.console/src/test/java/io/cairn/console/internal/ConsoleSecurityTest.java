@@ -109,7 +109,7 @@ class ConsoleSecurityTest {
   void theCorrectPasswordIsGrantedAndAWrongOneIsNot() throws Exception {
     ConsoleSecurity s = security();
     assertEquals(0, ask(s, "10.0.0.1", basic("admin", password())).status);
-    assertEquals(0, ask(s, "10.0.0.1", basic("admin", password())).status, "again, from the remembered header");
+    assertEquals(0, ask(s, "10.0.0.1", basic("admin", password())).status, "every request is checked; again");
     Answer wrong = ask(s, "10.0.0.2", basic("admin", "admin"));
     assertEquals(401, wrong.status);
     assertTrue(wrong.headers.get("WWW-Authenticate").startsWith("Basic realm="), wrong.headers.toString());
