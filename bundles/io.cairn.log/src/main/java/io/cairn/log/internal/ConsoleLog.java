@@ -72,7 +72,7 @@ public class ConsoleLog implements LogListener {
       key = "frameworkEvents";
       events = parseLevel(config.frameworkEvents());
     } catch (IllegalArgumentException e) {
-      print(Instant.now(), LogLevel.ERROR, "io.cairn.log", getClass().getName(),
+      print(Instant.now(), LogLevel.WARN, "io.cairn.log", getClass().getName(),
           "Rejected configuration " + PID + ": key " + key + ": " + e.getMessage() + "; keeping the previous values", null);
       return;
     }

@@ -31,16 +31,18 @@ public final class Configs {
 
   /**
    * Validates {@code config} into settings with {@code validate}. On success returns them; on failure
-   * logs one error naming the PID and key and returns empty, so the caller keeps its previous settings.
+   * logs one warning naming the PID and key and returns empty, so the caller keeps its previous settings.
    * A value ConfigAdmin could not convert to the declared type surfaces here too, when it is read.
+   * WARN, not ERROR: the refusal is the outcome the node chose and it runs on, as with refused peer input;
+   * ERROR is for what it could not handle.
    */
   public static <A, S> Optional<S> validate(String pid, A config, Function<A, S> validate, Logger log) {
     try {
       return Optional.of(validate.apply(namingKeys(config)));
     } catch (InvalidConfigException e) {
-      log.error("Rejected configuration {}: key {}: {}; keeping the previous values", pid, e.key(), e.getMessage());
+      log.warn("Rejected configuration {}: key {}: {}; keeping the previous values", pid, e.key(), e.getMessage());
     } catch (RuntimeException e) {
-      log.error("Rejected configuration {}: {}; keeping the previous values", pid, e.toString());
+      log.warn("Rejected configuration {}: {}; keeping the previous values", pid, e.toString());
     }
     return Optional.empty();
   }

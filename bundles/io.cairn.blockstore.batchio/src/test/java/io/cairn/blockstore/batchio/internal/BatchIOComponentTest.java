@@ -363,8 +363,8 @@ class BatchIOComponentTest {
     assertHolds(tier, all);
     assertEquals(all.size(), tier.calls.stream().mapToInt(List::size).sum());
     assertEquals(0, m.stats().queuedBlocks());
-    assertTrue(log.errors.stream().allMatch(e -> e.contains(BatchIOComponent.PID) && e.contains("maxQueuedBlocks")),
-        log.errors.toString());
+    assertTrue(log.warnings.stream().allMatch(e -> e.contains(BatchIOComponent.PID) && e.contains("maxQueuedBlocks")),
+        log.warnings.toString());
   }
 
   private static CompletableFuture<Void> putEach(BatchIOComponent m, WatchedTier tier, List<Block> blocks) {
@@ -376,9 +376,10 @@ class BatchIOComponentTest {
     BatchIOComponent m = manager("batchSize", 5, "batchTimeoutMillis", NEVER);
     m.modified(config("batchSize", 0));
     m.modified(config("batchSize", 2000, "maxQueuedBlocks", 1000));
-    assertEquals(2, log.errors.size(), log.errors.toString());
-    assertTrue(log.errors.get(0).contains(BatchIOComponent.PID) && log.errors.get(0).contains("batchSize"), log.errors.get(0));
-    assertTrue(log.errors.get(1).contains("maxQueuedBlocks"), log.errors.get(1));
+    assertEquals(2, log.warnings.size(), log.warnings.toString());
+    assertTrue(log.warnings.get(0).contains(BatchIOComponent.PID) && log.warnings.get(0).contains("batchSize"), log.warnings.get(0));
+    assertTrue(log.warnings.get(1).contains("maxQueuedBlocks"), log.warnings.get(1));
+    assertEquals(List.of(), log.errors, "a refused configuration is a warning: the manager runs on");
     WatchedTier tier = tier("ssd");
     CompletableFuture<Void> f = m.putAll(tier, blocks(0, 5)); // batch size 5 still in force
     done(f);

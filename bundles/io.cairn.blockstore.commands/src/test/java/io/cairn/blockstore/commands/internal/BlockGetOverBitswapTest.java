@@ -139,7 +139,7 @@ class BlockGetOverBitswapTest {
     try (RealStore s = new RealStore(Map.of())) {
       BlockCommands.Get get = s.get(Map.of("fetchTimeoutMillis", 0L));
       assertEquals(Duration.ofSeconds(60), get.settings().fetchTimeout(), "the default");
-      assertTrue(s.log.contains("ERROR Rejected configuration io.cairn.blockstore.commands.get: key fetchTimeoutMillis: "
+      assertTrue(s.log.contains("WARN Rejected configuration io.cairn.blockstore.commands.get: key fetchTimeoutMillis: "
           + "0 is outside [1, 86400000]; keeping the previous values"), s.log.toString());
       get.modified((BlockGetConfig) Components.config(BlockGetConfig.class, Map.of("fetchTimeoutMillis", 5_000L)));
       assertEquals(Duration.ofSeconds(5), get.settings().fetchTimeout());

@@ -107,8 +107,9 @@ class MemoryTierTest {
     MemoryTier tier = new MemoryTier(logger(), config(1 << 20, 0.5), 8 * GIB);
     tier.modified(config(5 * GIB, 0.5));
     assertEquals(1 << 20, tier.stats().capacityBytes());
-    assertEquals(1, errors.size(), errors.toString());
-    assertTrue(errors.get(0).contains("io.cairn.blockstore.memory") && errors.get(0).contains("capacityBytes"), errors.get(0));
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).contains("io.cairn.blockstore.memory") && warnings.get(0).contains("capacityBytes"), warnings.get(0));
+    assertEquals(List.of(), errors, "a refused configuration is a warning: the tier runs on");
   }
 
   @Test

@@ -240,7 +240,7 @@ class TieredBlockstoreTest {
     try (Fixture f = new Fixture(Map.of("maxBlockSize", 8192))) {
       f.reconfigure(Map.of("maxBlockSize", 4096, "demotionLowWater", 0.95));
       assertEquals(8192, f.store.maxBlockSize());
-      assertTrue(f.warnings().stream().anyMatch(w -> w.startsWith("ERROR") && w.contains(TieredBlockstore.PID)
+      assertTrue(f.warnings().stream().anyMatch(w -> w.startsWith("WARN") && w.contains(TieredBlockstore.PID)
           && w.contains("demotionLowWater")), f.warnings().toString());
       f.reconfigure(Map.of("promotion", "sideways"));
       assertTrue(f.warnings().stream().anyMatch(w -> w.contains("promotion") && w.contains("sideways")));

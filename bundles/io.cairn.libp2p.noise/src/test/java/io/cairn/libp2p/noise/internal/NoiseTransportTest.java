@@ -348,12 +348,12 @@ class NoiseTransportTest {
     TestLog log = new TestLog();
     NoiseTransport transport = new NoiseTransport(aliceIdentity, log.logger, config(50, 65535));
     assertEquals(new NoiseTransport.Settings(10_000, 65535), transport.settings());
-    assertTrue(log.has("ERROR", "handshakeTimeout"), log.lines.toString());
+    assertTrue(log.has("WARN", "handshakeTimeout"), log.lines.toString());
 
     transport.modified(config(2000, 1000));
     assertEquals(new NoiseTransport.Settings(2000, 1000), transport.settings());
     transport.modified(config(2000, 70_000));
     assertEquals(new NoiseTransport.Settings(2000, 1000), transport.settings());
-    assertTrue(log.has("ERROR", "maxFrameLength"), log.lines.toString());
+    assertTrue(log.has("WARN", "maxFrameLength"), log.lines.toString());
   }
 }
