@@ -33,7 +33,7 @@ final class TestServer implements AutoCloseable {
   private final AtomicLong serviceIds = new AtomicLong(1);
 
   TestServer(Map<String, Object> config) throws Exception {
-    servlet = new RpcServlet(node(), config(config));
+    servlet = new RpcServlet(node(), config(config), null);
     servlet.logger = logger(log);
     QueuedThreadPool pool = new QueuedThreadPool(JETTY_THREADS, 2);
     pool.setName("jetty-test");
