@@ -46,8 +46,11 @@ public final class CairnOptions {
     }
     options.add(frameworkProperty("cairn.path").value(home.toString()));
     options.add(frameworkProperty("felix.cm.dir").value(home.resolve("config").toString()));
+    options.add(frameworkProperty("cairn.api.host").value("127.0.0.1"));
+    options.add(frameworkProperty("cairn.api.port").value(Integer.toString(apiPort)));
+    // Felix HTTP's own connector, on a free loopback port, is closed once the API listens (see NodeAddresses).
     options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
-    options.add(frameworkProperty("org.osgi.service.http.port").value(Integer.toString(apiPort)));
+    options.add(frameworkProperty("org.osgi.service.http.port").value("0"));
     options.add(frameworkProperty("felix.fileinstall.dir").value(conf.toString()));
     options.add(frameworkProperty("felix.fileinstall.filter").value(".*\\.(cfg|config|jar)"));
     options.add(frameworkProperty("felix.fileinstall.poll").value("100"));
@@ -84,7 +87,7 @@ public final class CairnOptions {
    * set rather than a field.
    */
   public static Rpc rpc(org.osgi.framework.BundleContext context) {
-    return Rpc.onPort(Integer.parseInt(context.getProperty("org.osgi.service.http.port")));
+    return Rpc.onPort(Integer.parseInt(context.getProperty("cairn.api.port")));
   }
 
   /** The folder FileInstall watches, as {@link #node} set it (see {@link #rpc}). */

@@ -296,7 +296,13 @@ public final class Main {
   static final String NODE_READY = "(objectClass=io.cairn.node.NodeReady)";
 
   /**
-   * Ready means: the identity is loaded, the HTTP server answers (its runtime lists an endpoint), and the
+   * io.cairn.rpc's listener publishes the API's bound endpoint once it listens, which it does only after the
+   * RPC servlet is in the whiteboard (so the port never answers the HTTP server's own 404).
+   */
+  static final String API_ENDPOINT = "(cairn.api.endpoint=*)";
+
+  /**
+   * Ready means: the identity is loaded, the API listens ({@link #API_ENDPOINT}), and the
    * node says it is ready ({@link #NODE_READY}): every command is registered, so the {@code api} file and
    * the banner never announce an API that still answers 503 or 404.
    */
@@ -306,7 +312,7 @@ public final class Main {
     boolean nodeReady = false;
     while (true) {
       peerId = peerId != null ? peerId : firstProperty(context, "(cairn.peer.id=*)", "cairn.peer.id");
-      endpoint = endpoint != null ? endpoint : firstProperty(context, "(osgi.http.endpoint=*)", "osgi.http.endpoint");
+      endpoint = endpoint != null ? endpoint : firstProperty(context, API_ENDPOINT, "cairn.api.endpoint");
       nodeReady = nodeReady || firstProperty(context, NODE_READY, Constants.OBJECTCLASS) != null;
       if (peerId != null && endpoint != null && nodeReady) {
         return new Ready(peerId, endpoint, null);

@@ -8,8 +8,11 @@ final class NodeAddresses {
   private NodeAddresses() {}
 
   /**
-   * {@code cairn.api.address=HOST:PORT} (IPv6 as {@code [::1]:5001}) becomes the HTTP server's
-   * framework properties; port 0 takes a free port, and the banner then says which.
+   * {@code cairn.api.address=HOST:PORT} (IPv6 as {@code [::1]:5001}) becomes {@code cairn.api.host} and
+   * {@code cairn.api.port}, where io.cairn.rpc opens the API once its servlet is in place; port 0 takes a
+   * free port, and the banner then says which. Felix HTTP itself gets an internal connector on a free
+   * loopback port that nobody is told about: it opens its own before its whiteboard has any servlet (and
+   * answers 404 meanwhile), and it starts no server without one. io.cairn.rpc closes it once the API listens.
    */
   static void applyApiAddress(Map<String, String> props) {
     String address = props.get("cairn.api.address");
@@ -33,8 +36,10 @@ final class NodeAddresses {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("cairn.api.address '" + address + "': the port is outside 0-65535");
     }
-    props.put("org.apache.felix.http.host", host);
-    props.put("org.osgi.service.http.port", Integer.toString(port));
+    props.put("cairn.api.host", host);
+    props.put("cairn.api.port", Integer.toString(port));
+    props.put("org.apache.felix.http.host", java.net.InetAddress.getLoopbackAddress().getHostAddress());
+    props.put("org.osgi.service.http.port", "0");
   }
 
   /** The {@code $CAIRN_PATH/api} file's content, as Kubo writes {@code $IPFS_PATH/api}: {@code /ip4/127.0.0.1/tcp/5001}. */

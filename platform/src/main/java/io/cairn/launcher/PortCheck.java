@@ -48,8 +48,8 @@ final class PortCheck {
   /** The node's listeners from its framework properties (after {@link NodeAddresses#applyApiAddress}). */
   static List<Listener> listeners(java.util.Map<String, String> props) {
     List<Listener> out = new ArrayList<>();
-    String apiHost = props.get("org.apache.felix.http.host");
-    String apiPort = props.get("org.osgi.service.http.port");
+    String apiHost = props.get("cairn.api.host");
+    String apiPort = props.get("cairn.api.port");
     if (apiHost != null && apiPort != null) {
       add(out, props.get("cairn.api.address"), apiHost, Integer.parseInt(apiPort), "--api-address", "CAIRN_API_ADDRESS");
     }

@@ -51,11 +51,14 @@ class LauncherPropertiesTest {
   }
 
   @Test
-  void apiAddressBecomesHttpProperties() {
+  void apiAddressBecomesHttpProperties() throws Exception {
     Map<String, String> props = new HashMap<>(Map.of("cairn.api.address", "[::1]:5002"));
     NodeAddresses.applyApiAddress(props);
-    assertEquals("::1", props.get("org.apache.felix.http.host"));
-    assertEquals("5002", props.get("org.osgi.service.http.port"));
+    assertEquals("::1", props.get("cairn.api.host"));
+    assertEquals("5002", props.get("cairn.api.port"));
+    // Felix's own connector: a free loopback port, closed once the API listens (io.cairn.rpc's ApiListener).
+    assertTrue(java.net.InetAddress.getByName(props.get("org.apache.felix.http.host")).isLoopbackAddress());
+    assertEquals("0", props.get("org.osgi.service.http.port"));
     for (String bad : List.of("5001", "host:", "host:abc", "host:70000", ":5001")) {
       Map<String, String> p = new HashMap<>(Map.of("cairn.api.address", bad));
       assertThrows(IllegalArgumentException.class, () -> NodeAddresses.applyApiAddress(p), bad);

@@ -62,7 +62,7 @@ public final class ConsoleSecurity implements SecurityProvider {
   @Activate
   public ConsoleSecurity(BundleContext context, @Reference(service = LoggerFactory.class) Logger log,
       ConsoleSecurityConfig config) throws IOException {
-    this(Path.of(context.getProperty("cairn.path")), context.getProperty("org.apache.felix.http.host"), log, config,
+    this(Path.of(context.getProperty("cairn.path")), context.getProperty("cairn.api.host"), log, config,
         Clock.systemUTC()::millis);
   }
 

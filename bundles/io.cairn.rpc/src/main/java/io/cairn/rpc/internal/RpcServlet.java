@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -114,8 +115,17 @@ public class RpcServlet extends HttpServlet {
     }
   }
 
+  /**
+   * Where {@link NodeReady} is looked up while {@link #ready} is still unbound: the launcher sees it in the
+   * registry, and writes the {@code api} file, a moment before the registration's event reaches this
+   * component's binding (every listener of the framework is told in turn), so a request in that moment must
+   * not answer 503. Null in tests that run the servlet without a framework.
+   */
+  private final transient BundleContext context;
+
   @Activate
-  public RpcServlet(@Reference NodeInfo node, RpcServerConfig config) {
+  public RpcServlet(@Reference NodeInfo node, RpcServerConfig config, BundleContext context) {
+    this.context = context;
     this.serverHeader = node.agentVersion();
     this.settings = Settings.of(Configs.defaults(RpcServerConfig.class));
     this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
@@ -131,6 +141,15 @@ public class RpcServlet extends HttpServlet {
   @Modified
   void modified(RpcServerConfig config) {
     apply(config);
+  }
+
+  /** Whether {@link NodeReady} is registered, though not yet bound here (see {@link #context}). */
+  private boolean registeredReady() {
+    try {
+      return context != null && context.getServiceReference(NodeReady.class) != null;
+    } catch (IllegalStateException stopping) {
+      return false;
+    }
   }
 
   /** Ends the commands still running (as their deadline would) and stops the deadline timer. */
@@ -194,7 +213,7 @@ public class RpcServlet extends HttpServlet {
       plain(resp, 403, "403 - Forbidden");
       return false;
     }
-    if (ready == null) {
+    if (ready == null && !registeredReady()) {
       ErrorAnswer.write(resp, json, serverHeader, 503, RpcException.Code.NORMAL, STARTING, RETRY_SOON);
       return false;
     }

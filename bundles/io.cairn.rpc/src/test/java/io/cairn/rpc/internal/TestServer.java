@@ -33,7 +33,12 @@ final class TestServer implements AutoCloseable {
   private final AtomicLong serviceIds = new AtomicLong(1);
 
   TestServer(Map<String, Object> config) throws Exception {
-    servlet = new RpcServlet(node(), config(config));
+    this(config, null);
+  }
+
+  /** With the bundle context the servlet looks {@code NodeReady} up in while its reference is unbound. */
+  TestServer(Map<String, Object> config, org.osgi.framework.BundleContext bundleContext) throws Exception {
+    servlet = new RpcServlet(node(), config(config), bundleContext);
     servlet.logger = logger(log);
     QueuedThreadPool pool = new QueuedThreadPool(JETTY_THREADS, 2);
     pool.setName("jetty-test");
