@@ -1,0 +1,113 @@
+package io.cairn.itests;
+
+import io.cairn.libp2p.Host;
+import io.cairn.libp2p.StreamHandler;
+import io.cairn.libp2p.spi.SecureTransport;
+import io.cairn.libp2p.spi.StreamMuxer;
+import io.cairn.multiformats.Keys;
+import io.cairn.multiformats.Multiaddr;
+import io.cairn.multiformats.PeerId;
+import io.cairn.multiformats.PrivateKey;
+import io.cairn.multiformats.PublicKey;
+import io.cairn.node.NodeIdentity;
+import io.cairn.node.NodeInfo;
+import io.cairn.testing.Components;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.log.Logger;
+
+/**
+ * A real libp2p host (TCP, multistream-select, Noise, yamux, identify) made in this JVM from the
+ * platform's own bundles' classes, as DS wires them, without OSGi: for tests that need several hosts
+ * at once. It listens on 127.0.0.1 on a free port; WARN and ERROR log lines are kept in
+ * {@link #problems}.
+ */
+final class InJvmHost implements AutoCloseable {
+  private static final AtomicLong SERVICE_IDS = new AtomicLong(1);
+  /** -Dcairn.stress.verbose=true: every log line of every host on stdout. */
+  private static final boolean VERBOSE = Boolean.getBoolean("cairn.stress.verbose");
+
+  final Host host;
+  final List<String> problems = new CopyOnWriteArrayList<>();
+  private final Object component;
+
+  private InJvmHost(int ioThreads) {
+    Logger log = logger(problems);
+    NodeIdentity identity = newIdentity();
+    BundleContext context = (BundleContext) Proxy.newProxyInstance(BundleContext.class.getClassLoader(),
+        new Class<?>[] {BundleContext.class}, (p, m, a) -> null);
+    NodeInfo info = new NodeInfo() {
+      @Override public Path home() { return Path.of("."); }
+      @Override public String version() { return "0.1.0"; }
+      @Override public String commit() { return ""; }
+    };
+    this.host = Components.createWith(Host.class, "io.cairn.libp2p.internal.HostComponent",
+        Map.of("listenAddresses", new String[] {"/ip4/127.0.0.1/tcp/0"}, "ioThreads", ioThreads),
+        context, identity, info, log);
+    this.component = host;
+    SecureTransport noise = Components.createWith(SecureTransport.class, "io.cairn.libp2p.noise.internal.NoiseTransport",
+        Map.of(), identity, log);
+    StreamMuxer yamux = Components.create(StreamMuxer.class, "io.cairn.libp2p.yamux.internal.YamuxMuxer", log, Map.of());
+    Components.call(component, "bindSecurity", noise, props(SecureTransport.PROTOCOL, noise.protocolId()));
+    Components.call(component, "bindMuxer", yamux, props(StreamMuxer.PROTOCOL, yamux.protocolId()));
+  }
+
+  /** A host with {@code ioThreads} event loop threads. */
+  static InJvmHost start(int ioThreads) {
+    return new InJvmHost(ioThreads);
+  }
+
+  void serve(String protocol, StreamHandler handler) {
+    Components.call(component, "bindHandler", handler, props(StreamHandler.PROTOCOL, protocol));
+  }
+
+  /** Our first listen address with /p2p/. */
+  Multiaddr address() {
+    return host.listenAddresses().get(0).withPeerId(host.peerId());
+  }
+
+  @Override
+  public void close() {
+    Components.deactivate(component);
+  }
+
+  private static Map<String, Object> props(String key, Object value) {
+    return Map.of(key, value, "service.id", SERVICE_IDS.getAndIncrement());
+  }
+
+  /** Keeps WARN and ERROR lines, with the stack trace of a throwable argument (Components.logger drops it). */
+  private static Logger logger(List<String> lines) {
+    Logger plain = Components.logger(lines);
+    return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class}, (p, m, a) -> {
+      Object result = m.invoke(plain, a);
+      if (VERBOSE && a != null && a.length > 0 && a[0] instanceof String format) {
+        System.out.println(m.getName().toUpperCase() + " " + format + " " + java.util.Arrays.deepToString(
+            java.util.Arrays.copyOfRange(a, 1, a.length)));
+      }
+      if ((m.getName().equals("warn") || m.getName().equals("error")) && a != null) {
+        Object last = a[a.length - 1] instanceof Object[] varargs && varargs.length > 0 ? varargs[varargs.length - 1] : a[a.length - 1];
+        if (last instanceof Throwable t) {
+          java.io.StringWriter trace = new java.io.StringWriter();
+          t.printStackTrace(new java.io.PrintWriter(trace));
+          lines.add(trace.toString());
+        }
+      }
+      return result;
+    });
+  }
+
+  private static NodeIdentity newIdentity() {
+    PrivateKey key = Keys.generateEd25519();
+    PeerId id = PeerId.fromPublicKey(key.publicKey());
+    return new NodeIdentity() {
+      @Override public PeerId peerId() { return id; }
+      @Override public PublicKey publicKey() { return key.publicKey(); }
+      @Override public byte[] sign(byte[] message) { return key.sign(message); }
+    };
+  }
+}
