@@ -97,10 +97,26 @@ async function runListen (flags) {
 // ---------------------------------------------------------------------- dial
 
 /** One echo stream: `size` random bytes in random pieces, everything read back and compared as it comes. */
+/** Echo streams under way, for the stall report: what each is waiting for. */
+const active = new Set()
+
 async function echoOne (conn, size, rand, signal, resetAfter) {
+  const task = { phase: 'opening', size, sent: 0 }
+  active.add(task)
+  try {
+    return await echoStream(conn, size, rand, signal, resetAfter, task)
+  } finally {
+    active.delete(task)
+  }
+}
+
+async function echoStream (conn, size, rand, signal, resetAfter, task) {
   const stream = await conn.newStream(ECHO, { signal, maxOutboundStreams: MAX_STREAMS_PER_PROTOCOL })
+  task.stream = stream
+  task.phase = 'sending'
   const data = randomBytes(size)
   const result = { stream: stream.id, size, data, got: 0, mismatch: null }
+  task.result = result
   const reading = readStream(stream, (chunk) => {
     if (result.mismatch == null) {
       for (let i = 0; i < chunk.byteLength; i++) {
@@ -130,12 +146,15 @@ async function echoOne (conn, size, rand, signal, resetAfter) {
       const n = Math.min(size - off, Math.floor(rand() * CHUNK) + 1)
       await sendWithBackpressure(stream, data.subarray(off, off + n), signal)
       off += n
+      task.sent = off
     }
     if (resetAfter != null) {
       stream.abort(new Error('reset by the stress test'))
       return null
     }
+    task.phase = 'closing'
     await stream.close({ signal })
+    task.phase = 'reading'
     await reading
     if (result.mismatch == null && result.got !== size) {
       result.mismatch = { offset: Math.min(result.got, size), short: result.got < size }
@@ -211,6 +230,30 @@ async function round (conns, settings, rand, signal) {
   return { streams, bytes }
 }
 
+/** The echo streams still under way: phase, bytes, and the stream's and muxer's flow-control state. */
+function describeActive () {
+  return [...active].slice(0, 40).map((t) => {
+    const s = t.stream
+    return {
+      phase: t.phase,
+      size: t.size,
+      sent: t.sent,
+      got: t.result?.got,
+      id: s?.id,
+      status: s?.status,
+      writeStatus: s?.writeStatus,
+      readStatus: s?.readStatus,
+      remoteWriteStatus: s?.remoteWriteStatus,
+      needsDrain: s?.writableNeedsDrain,
+      writeBuffer: s?.writeBuffer?.byteLength,
+      readBuffer: s?.readBuffer?.byteLength,
+      sendWindow: s?.sendWindowCapacity,
+      recvWindow: s?.recvWindowCapacity,
+      state: s?.state
+    }
+  })
+}
+
 async function runDial (positional, flags) {
   const [target] = positional
   if (target == null) throw new Error('usage: muxer-stress.mjs dial <multiaddr-with-/p2p/> [options]')
@@ -238,7 +281,8 @@ async function runDial (positional, flags) {
   let totalStreams = 0
   for (let r = 1; r <= settings.rounds; r++) {
     const start = performance.now()
-    const { streams, bytes } = await round(conns, settings, rand, signal)
+    const watchdog = setInterval(() => emit({ event: 'stall', round: r, seconds: Math.round((performance.now() - start) / 1000), streams: describeActive() }), 10_000)
+    const { streams, bytes } = await round(conns, settings, rand, signal).finally(() => clearInterval(watchdog))
     totalStreams += streams
     emit({ event: 'round', round: r, streams, bytes, ms: Math.round(performance.now() - start) })
   }

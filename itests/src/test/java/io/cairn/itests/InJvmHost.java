@@ -71,6 +71,57 @@ final class InJvmHost implements AutoCloseable {
     return host.listenAddresses().get(0).withPeerId(host.peerId());
   }
 
+  /**
+   * The muxer's state on every connection, read by reflection on the event loop (for a failed stress
+   * round: which streams wait for window, for the connection, or hold unread or unsent data).
+   */
+  String describeSessions() {
+    StringBuilder out = new StringBuilder();
+    for (io.cairn.libp2p.Connection c : host.connections()) {
+      io.netty.channel.Channel channel = (io.netty.channel.Channel) Components.call(c, "channel");
+      try {
+        out.append(channel.eventLoop().submit(() -> describe(channel)).get(5, java.util.concurrent.TimeUnit.SECONDS));
+      } catch (Exception e) {
+        out.append(channel).append(": ").append(e).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  private static String describe(io.netty.channel.Channel channel) throws ReflectiveOperationException {
+    Object session = channel.pipeline().get("yamux");
+    StringBuilder out = new StringBuilder(channel + " writable=" + channel.isWritable() + " pendingBytes="
+        + channel.unsafe().outboundBuffer().totalPendingWriteBytes() + "\n");
+    if (session == null) {
+      return out.append("  no yamux session\n").toString();
+    }
+    for (String f : List.of("ended", "goAwayReceived", "outboundUnacked", "inboundUnacked", "blockedWriters",
+        "windowUpdatesOwed", "resetsOwed", "pingOutstanding", "batchDepth", "flushPending")) {
+      out.append("  ").append(f).append('=').append(field(session, f)).append('\n');
+    }
+    io.netty.util.collection.IntObjectMap<?> streams = (io.netty.util.collection.IntObjectMap<?>) field(session, "streams");
+    for (Object stream : streams.values()) {
+      io.netty.channel.Channel s = (io.netty.channel.Channel) stream;
+      io.netty.channel.ChannelOutboundBuffer buffer = s.unsafe().outboundBuffer();
+      out.append("  stream ").append(field(stream, "id")).append(" open=").append(field(stream, "open"))
+          .append(" sendWindow=").append(field(stream, "sendWindow"))
+          .append(" receiveCredit=").append(field(stream, "receiveCredit"))
+          .append(" consumed=").append(field(stream, "consumedBytes"))
+          .append(" unread=").append(((java.util.Collection<?>) field(stream, "unread")).size())
+          .append(" unsent=").append(buffer == null ? "-" : buffer.totalPendingWriteBytes())
+          .append(" finSent=").append(field(stream, "finSent")).append(" remoteFin=").append(field(stream, "remoteFin"))
+          .append(" ackOwed=").append(field(stream, "ackOwed")).append(" awaitingAck=").append(field(stream, "awaitingAck"))
+          .append(" handlers=").append(s.pipeline().names()).append('\n');
+    }
+    return out.toString();
+  }
+
+  private static Object field(Object target, String name) throws ReflectiveOperationException {
+    java.lang.reflect.Field f = target.getClass().getDeclaredField(name);
+    f.setAccessible(true);
+    return f.get(target);
+  }
+
   @Override
   public void close() {
     Components.deactivate(component);

@@ -87,9 +87,18 @@ class MuxerStressTest {
         "--refusals", Integer.toString(SETTINGS.refusals()), "--resets", Integer.toString(SETTINGS.resets()),
         "--max-bytes", Integer.toString(SETTINGS.maxBytes()), "--rounds", Integer.toString(ROUNDS),
         "--seed", Long.toString(SEED & 0xFFFFFFFFL), "--timeout", Integer.toString(60 + ROUNDS * 10))) {
-      int exit = js.awaitExit(60 + ROUNDS * 10L);
+      // The muxer's state every few seconds while js runs: a failure prints the last one before it.
+      String state = "";
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + ROUNDS * 10L);
+      while (!js.exited(3) && System.nanoTime() < deadline) {
+        state = cairn.describeSessions();
+      }
+      int exit = js.awaitExit(1);
       List<JsonNode> rounds = js.events().stream().filter(e -> "round".equals(e.path("event").asText())).toList();
       System.out.printf("js-libp2p -> Cairn: %d of %d rounds passed (seed %d)%n", rounds.size(), ROUNDS, SEED & 0xFFFFFFFFL);
+      if (exit != 0) {
+        System.out.println("Cairn's sessions before js-libp2p failed:\n" + state);
+      }
       assertEquals(0, exit, js.describe());
       assertTrue(js.events().stream().anyMatch(e -> "done".equals(e.path("event").asText())), js.describe());
     }
