@@ -55,6 +55,13 @@ final class InJvmHost implements AutoCloseable {
     StreamMuxer yamux = Components.create(StreamMuxer.class, "io.cairn.libp2p.yamux.internal.YamuxMuxer", log, Map.of());
     Components.call(component, "bindSecurity", noise, props(SecureTransport.PROTOCOL, noise.protocolId()));
     Components.call(component, "bindMuxer", yamux, props(StreamMuxer.PROTOCOL, yamux.protocolId()));
+    // Ping as the platform serves it: js-libp2p's connection monitor pings every connection.
+    try {
+      StreamHandler ping = (StreamHandler) Class.forName("io.cairn.libp2p.internal.PingProtocol").getConstructor().newInstance();
+      serve("/ipfs/ping/1.0.0", ping);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot make the ping protocol", e);
+    }
   }
 
   /** A host with {@code ioThreads} event loop threads. */
@@ -90,8 +97,9 @@ final class InJvmHost implements AutoCloseable {
 
   private static String describe(io.netty.channel.Channel channel) throws ReflectiveOperationException {
     Object session = channel.pipeline().get("yamux");
+    io.netty.channel.ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer();
     StringBuilder out = new StringBuilder(channel + " writable=" + channel.isWritable() + " pendingBytes="
-        + channel.unsafe().outboundBuffer().totalPendingWriteBytes() + "\n");
+        + (pending == null ? "-" : pending.totalPendingWriteBytes()) + "\n");
     if (session == null) {
       return out.append("  no yamux session\n").toString();
     }

@@ -88,16 +88,19 @@ class MuxerStressTest {
         "--max-bytes", Integer.toString(SETTINGS.maxBytes()), "--rounds", Integer.toString(ROUNDS),
         "--seed", Long.toString(SEED & 0xFFFFFFFFL), "--timeout", Integer.toString(60 + ROUNDS * 10))) {
       // The muxer's state every few seconds while js runs: a failure prints the last one before it.
-      String state = "";
+      java.util.ArrayDeque<String> states = new java.util.ArrayDeque<>();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + ROUNDS * 10L);
       while (!js.exited(3) && System.nanoTime() < deadline) {
-        state = cairn.describeSessions();
+        states.add(java.time.LocalTime.now() + "\n" + cairn.describeSessions());
+        if (states.size() > 3) {
+          states.poll();
+        }
       }
       int exit = js.awaitExit(1);
       List<JsonNode> rounds = js.events().stream().filter(e -> "round".equals(e.path("event").asText())).toList();
       System.out.printf("js-libp2p -> Cairn: %d of %d rounds passed (seed %d)%n", rounds.size(), ROUNDS, SEED & 0xFFFFFFFFL);
       if (exit != 0) {
-        System.out.println("Cairn's sessions before js-libp2p failed:\n" + state);
+        System.out.println("Cairn's sessions before js-libp2p failed:\n" + String.join("\n", states));
       }
       assertEquals(0, exit, js.describe());
       assertTrue(js.events().stream().anyMatch(e -> "done".equals(e.path("event").asText())), js.describe());
