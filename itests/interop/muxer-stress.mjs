@@ -170,11 +170,14 @@ async function echoStream (conn, size, rand, signal, resetAfter, task) {
   }
 }
 
-async function refusedOne (conn, signal) {
+/** One proposal, or three in turn (as bitswap 1.2.0, 1.1.0, 1.0.0 were refused in issue 5). */
+const REFUSALS = [[REFUSED], ['/cairn/refused/1.2.0', '/cairn/refused/1.1.0', REFUSED]]
+
+async function refusedOne (conn, protocols, signal) {
   try {
-    const stream = await conn.newStream(REFUSED, { signal, maxOutboundStreams: MAX_STREAMS_PER_PROTOCOL })
+    const stream = await conn.newStream(protocols, { signal, maxOutboundStreams: MAX_STREAMS_PER_PROTOCOL })
     stream.abort(new Error('unexpected'))
-    throw new Error(`${REFUSED} was accepted`)
+    throw new Error(`${protocols} was accepted`)
   } catch (err) {
     if (err.name !== 'UnsupportedProtocolError') throw err
     return null
@@ -208,7 +211,7 @@ async function round (conns, settings, rand, signal) {
       [kinds[i], kinds[j]] = [kinds[j], kinds[i]]
     }
     const tasks = kinds.map((kind) => {
-      if (kind === 'refused') return refusedOne(conn, signal)
+      if (kind === 'refused') return refusedOne(conn, REFUSALS[Math.floor(rand() * REFUSALS.length)], signal)
       const size = streamSize(rand, settings.maxBytes)
       const resetAfter = kind === 'reset' ? Math.floor(rand() * (size + 1)) : null
       // a seeded generator per stream: the pieces do not depend on the order streams run in

@@ -86,10 +86,10 @@ class MuxerStressTest {
         "--connections", Integer.toString(CONNECTIONS), "--streams", Integer.toString(SETTINGS.streams()),
         "--refusals", Integer.toString(SETTINGS.refusals()), "--resets", Integer.toString(SETTINGS.resets()),
         "--max-bytes", Integer.toString(SETTINGS.maxBytes()), "--rounds", Integer.toString(ROUNDS),
-        "--seed", Long.toString(SEED & 0xFFFFFFFFL), "--timeout", Integer.toString(60 + ROUNDS * 10))) {
+        "--seed", Long.toString(SEED & 0xFFFFFFFFL), "--timeout", Integer.toString(60 + ROUNDS * 30))) {
       // The muxer's state every few seconds while js runs: a failure prints the last one before it.
       java.util.ArrayDeque<String> states = new java.util.ArrayDeque<>();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + ROUNDS * 10L);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + ROUNDS * 30L);
       while (!js.exited(3) && System.nanoTime() < deadline) {
         states.add(java.time.LocalTime.now() + "\n" + cairn.describeSessions());
         if (states.size() > 3) {
@@ -132,6 +132,9 @@ class MuxerStressTest {
         }
         streams += outcome.streams();
         bytes += outcome.bytes();
+      }
+      if (round % 25 == 0 && round < ROUNDS) {
+        System.out.printf("%s: %d rounds passed so far%n", what, round);
       }
     }
     System.out.printf("%s: %d rounds passed, %d connections, %d streams echoed, %.1f MB (seed %d)%n", what, ROUNDS,

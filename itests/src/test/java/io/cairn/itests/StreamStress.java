@@ -23,12 +23,15 @@ import java.util.concurrent.CompletionException;
  * itests/interop/muxer-stress.mjs runs them from js-libp2p. Each round opens, in a shuffled order and
  * all at once, {@code streams} {@value TestProtocols#ECHO} streams of random sizes written in random
  * pieces, {@code refusals} streams for {@value #REFUSED} (which no peer serves: multistream-select
- * answers {@code na}), and {@code resets} echo streams reset after a random part of their data. Every
+ * answers {@code na}; every other one proposes three such protocols in turn), and {@code resets} echo streams reset after a random part of their data. Every
  * byte echoed back is compared with the byte sent; the first difference is reported with the bytes
  * around it and where else on the connection those bytes were sent.
  */
 final class StreamStress {
   static final String REFUSED = "/cairn/refused/1.0.0";
+  /** Refused streams alternate between one proposal and three (as bitswap 1.2.0, 1.1.0, 1.0.0 were refused in issue 5). */
+  private static final List<List<String>> REFUSALS = List.of(List.of(REFUSED),
+      List.of("/cairn/refused/1.2.0", "/cairn/refused/1.1.0", REFUSED));
   private static final int PIECE = 64 * 1024;
   private static final int NEEDLE = 32;
 
@@ -53,7 +56,7 @@ final class StreamStress {
     List<CompletableFuture<?>> all = new ArrayList<>();
     for (char kind : kinds) {
       if (kind == 'n') {
-        all.add(refused(connection));
+        all.add(refused(connection, REFUSALS.get(random.nextInt(REFUSALS.size()))));
         continue;
       }
       int size = size(random, settings.maxBytes());
@@ -103,8 +106,8 @@ final class StreamStress {
     return 1 + random.nextInt(maxBytes);
   }
 
-  private static CompletableFuture<Void> refused(Connection connection) {
-    return connection.openStream(List.of(REFUSED), (s, i) -> {}).handle((stream, error) -> {
+  private static CompletableFuture<Void> refused(Connection connection, List<String> protocols) {
+    return connection.openStream(protocols, (s, i) -> {}).handle((stream, error) -> {
       Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
       if (cause instanceof ProtocolNotSupportedException) {
         return null;
@@ -112,7 +115,7 @@ final class StreamStress {
       if (stream != null) {
         stream.reset();
       }
-      throw new IllegalStateException(REFUSED + " was not refused with na: " + (cause == null ? "accepted" : cause), cause);
+      throw new IllegalStateException(protocols + " was not refused with na: " + (cause == null ? "accepted" : cause), cause);
     });
   }
 
