@@ -20,10 +20,8 @@ load=${LOAD:-0}
 tests=${TESTS:-cairnToCairnBothDirectionsAtOnce+cairnDialsJsLibp2p+jsLibp2pDialsCairn}
 props=(-Dcairn.stress.rounds="$rounds" -Dio.netty.leakDetection.level="${LEAK:-simple}")
 [ -n "${SEED:-}" ] && props+=(-Dcairn.stress.seed="$SEED")
-[ -n "${CONNECTIONS:-}" ] && props+=(-Dcairn.stress.connections="$CONNECTIONS")
-[ -n "${STREAMS:-}" ] && props+=(-Dcairn.stress.streams="$STREAMS")
-[ -n "${REFUSALS:-}" ] && props+=(-Dcairn.stress.refusals="$REFUSALS")
-[ -n "${RESETS:-}" ] && props+=(-Dcairn.stress.resets="$RESETS")
+props+=(-Dcairn.stress.connections="${CONNECTIONS:-4}" -Dcairn.stress.streams="${STREAMS:-50}")
+props+=(-Dcairn.stress.refusals="${REFUSALS:-5}" -Dcairn.stress.resets="${RESETS:-5}")
 [ -n "${MAX_BYTES:-}" ] && props+=(-Dcairn.stress.maxBytes="$MAX_BYTES")
 
 burners=()
@@ -37,4 +35,4 @@ done
 
 echo "muxer stress: $rounds rounds of $tests, load $load"
 ./cairnw mvn -o -q test -pl itests -am -Dtest="MuxerStressTest#$tests" -Dsurefire.failIfNoSpecifiedTests=false \
-  "${props[@]}" 2>&1 | grep -E "rounds passed|failed|differs|mismatch|Tests run:|ERROR\]   " || true
+  "${props[@]}" 2>&1 | grep --line-buffered -E "rounds passed|failed|differs|mismatch|Tests run:|ERROR\]   " || true
