@@ -93,11 +93,17 @@ class MuxerStressTest {
       // The muxer's state every few seconds while js runs: a failure prints the last one before it.
       java.util.ArrayDeque<String> states = new java.util.ArrayDeque<>();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + ROUNDS * 30L);
+      long reported = 0;
       while (!js.exited(3) && System.nanoTime() < deadline) {
         states.add(java.time.LocalTime.now() + "\n" + cairn.describeSessions());
         if (states.size() > 3) {
           states.poll();
         }
+        long passed = js.events().stream().filter(e -> "round".equals(e.path("event").asText())).count();
+        if (passed / 25 > reported / 25) {
+          System.out.printf("js-libp2p -> Cairn: %d rounds passed so far%n", passed);
+        }
+        reported = passed;
       }
       int exit = js.awaitExit(1);
       List<JsonNode> rounds = js.events().stream().filter(e -> "round".equals(e.path("event").asText())).toList();
