@@ -24,7 +24,7 @@ import { echoHandler, readStream, sendWithBackpressure } from './streams.mjs'
 //       them); prints {"event":"listening","nodes":[{peerId,addrs}]}.
 //   node muxer-stress.mjs dial <multiaddr/p2p/ID> [--connections K]
 //       [--streams S] [--refusals R] [--resets X] [--max-bytes B]
-//       [--rounds N] [--seed N]
+//       [--rounds N] [--seed N] [--abort-on-ping-failure]
 //       K js-libp2p nodes each dial Cairn and run N rounds; each round opens,
 //       per connection, S echo streams, R streams for a protocol Cairn does not
 //       serve and X echo streams reset after part of their data, in a shuffled
@@ -60,6 +60,9 @@ function streamSize (rand, maxBytes) {
   return Math.floor(rand() * maxBytes) + 1
 }
 
+/** --abort-on-ping-failure: libp2p's default, which ends a connection whose monitor ping is late (see README). */
+let abortOnPingFailure = false
+
 async function createNode (listen) {
   return createLibp2p({
     start: false,
@@ -71,7 +74,7 @@ async function createNode (listen) {
     // libp2p's connection monitor pings every 10 s and, by default, aborts a connection whose ping
     // misses its adaptive timeout: on a connection saturated on purpose under CPU load that ends a
     // healthy session (seen here). The pings still run, as more streams among the others.
-    connectionMonitor: { abortConnectionOnPingFailure: false },
+    connectionMonitor: { abortConnectionOnPingFailure: abortOnPingFailure },
     services: { identify: identify(), ping: ping() }
   })
 }
@@ -299,9 +302,10 @@ async function runDial (positional, flags) {
 }
 
 runMain({
+  booleans: ['ignore-stdin', 'abort-on-ping-failure'],
   usage: 'muxer-stress.mjs listen [--nodes K] | muxer-stress.mjs dial <multiaddr-with-/p2p/> [--connections K] [--streams S] [--refusals R] [--resets X] [--max-bytes B] [--rounds N] [--seed N]',
   modes: {
-    listen: { timeout: 3600, run: ({ flags }) => runListen(flags) },
-    dial: { timeout: 600, run: ({ positional, flags }) => runDial(positional, flags) }
+    listen: { timeout: 3600, run: ({ flags }) => { abortOnPingFailure = flags['abort-on-ping-failure'] === true; return runListen(flags) } },
+    dial: { timeout: 600, run: ({ positional, flags }) => { abortOnPingFailure = flags['abort-on-ping-failure'] === true; return runDial(positional, flags) } }
   }
 })
