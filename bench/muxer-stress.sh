@@ -8,7 +8,7 @@
 #   bench/muxer-stress.sh                     # 1,000 rounds of each
 #   ROUNDS=200 LOAD=2 bench/muxer-stress.sh   # 200 rounds, with 2 busy processes beside (CPU load)
 #   TESTS=jsLibp2pDialsCairn bench/muxer-stress.sh
-#   PARALLEL=0 bench/muxer-stress.sh          # one test after the other (by default all three at once)
+#   PARALLEL=1 bench/muxer-stress.sh          # all three at once (on 2 shared cores: overload, 10 s negotiation timeouts)
 #
 # Other knobs (system properties of the test, passed through): SEED, CONNECTIONS, STREAMS, REFUSALS,
 # RESETS, MAX_BYTES; LEAK sets Netty's leak detection (simple; CI's tests run PARANOID, which is slow).
@@ -21,7 +21,7 @@ load=${LOAD:-0}
 tests=${TESTS:-cairnToCairnBothDirectionsAtOnce+cairnDialsJsLibp2p+jsLibp2pDialsCairn}
 props=(-Dcairn.stress.rounds="$rounds" -Dio.netty.leakDetection.level="${LEAK:-simple}")
 # The three tests at once (JUnit's parallel execution), as the three peers' traffic would meet on a node.
-[ "${PARALLEL:-1}" = 1 ] && props+=(-Djunit.jupiter.execution.parallel.enabled=true
+[ "${PARALLEL:-0}" = 1 ] && props+=(-Djunit.jupiter.execution.parallel.enabled=true
   -Djunit.jupiter.execution.parallel.mode.default=concurrent)
 [ -n "${SEED:-}" ] && props+=(-Dcairn.stress.seed="$SEED")
 props+=(-Dcairn.stress.connections="${CONNECTIONS:-4}" -Dcairn.stress.streams="${STREAMS:-50}")
