@@ -31,7 +31,13 @@ public class InteropProcess implements AutoCloseable {
     this.script = script;
     List<String> command = new ArrayList<>(List.of("node", script));
     command.addAll(args);
-    this.process = new ProcessBuilder(command).directory(interopDir().toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(interopDir().toFile());
+    // -Dcairn.interop.debug=<namespaces>: js-libp2p's debug log (its DEBUG variable) on the script's stderr.
+    String debug = System.getProperty("cairn.interop.debug", "");
+    if (!debug.isEmpty()) {
+      builder.environment().put("DEBUG", debug);
+    }
+    this.process = builder.start();
     Thread out = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
@@ -107,6 +113,11 @@ public class InteropProcess implements AutoCloseable {
 
   public JsonNode awaitEvent(String name, long seconds) throws InterruptedException {
     return await(e -> name.equals(e.path("event").asText()), seconds);
+  }
+
+  /** Waits up to {@code seconds} for the script to end, without ending it; true if it has. */
+  public boolean exited(long seconds) throws InterruptedException {
+    return process.waitFor(seconds, TimeUnit.SECONDS);
   }
 
   public int awaitExit(long seconds) throws InterruptedException {

@@ -531,7 +531,9 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements MuxedSe
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof YamuxProtocolException) {
       protocolError(cause.getMessage());
-    } else if (cause instanceof IOException) {
+    } else if (cause instanceof IOException || cause instanceof Libp2pException) {
+      // The connection below us failed: the transport, or the security layer (a Noise failure, which
+      // Noise has logged, such as a peer that reset its connection mid-frame). Nothing more can be sent.
       log.debug("The yamux connection {} failed: {}", connection, cause.toString());
       abort();
     } else {
