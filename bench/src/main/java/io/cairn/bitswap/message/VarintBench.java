@@ -227,7 +227,7 @@ public class VarintBench {
   public long newArrayWrite() {
     int pos = 0;
     for (long n : numbers) {
-      pos += Varint.encodeProtobuf(n, arrayOut, pos);
+      pos = Varint.putProtobuf(n, arrayOut, pos);
     }
     return pos;
   }

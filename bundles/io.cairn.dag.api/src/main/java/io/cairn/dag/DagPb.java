@@ -140,7 +140,7 @@ public final class DagPb {
   }
 
   private static int writeVarint(byte[] out, int pos, long value) {
-    return pos + Varint.encodeProtobuf(value, out, pos);
+    return Varint.putProtobuf(value, out, pos);
   }
 
   private static byte[] utf8(String name) {

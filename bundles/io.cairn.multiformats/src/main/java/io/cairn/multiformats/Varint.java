@@ -107,7 +107,7 @@ public final class Varint {
      */
     public static int encode(long value, byte[] dest, int offset) {
         Objects.checkFromIndexSize(offset, encodedLength(value), dest.length);
-        return encodeProtobuf(value, dest, offset);
+        return putProtobuf(value, dest, offset) - offset;
     }
 
     /**
@@ -291,22 +291,24 @@ public final class Varint {
 
     /**
      * Writes the protobuf varint of {@code value}, read as an unsigned 64-bit integer, into {@code dest} at
-     * {@code offset}.
+     * {@code at}, as a writer that keeps its position does.
      *
-     * @return the number of bytes written, {@link #protobufLength(long)} of the value
+     * @return the index just past the encoding: {@code at} plus {@link #protobufLength(long)} of the value
+     *     (the position, not the count, because a writer wants the position: measured faster in a tight
+     *     loop than adding a count to it, VarintBench)
      * @throws IndexOutOfBoundsException if {@code dest} has no room for the encoding (part of it may have
      *     been written)
      */
-    public static int encodeProtobuf(long value, byte[] dest, int offset) {
-        // No length computed first: the array's own bounds checks are the check (measured in VarintBench).
+    public static int putProtobuf(long value, byte[] dest, int at) {
+        // No length computed first: the array's own bounds checks are the check.
         long rest = value;
-        int i = offset;
+        int i = at;
         while ((rest & ~0x7fL) != 0) {
             dest[i++] = (byte) (rest | 0x80);
             rest >>>= 7;
         }
         dest[i++] = (byte) rest;
-        return i - offset;
+        return i;
     }
 
     /**

@@ -183,7 +183,7 @@ class VarintTest {
             Integer.MIN_VALUE};
         for (long value : values) {
             byte[] array = new byte[Varint.MAX_PROTOBUF_LENGTH + 2];
-            int length = Varint.encodeProtobuf(value, array, 1);
+            int length = Varint.putProtobuf(value, array, 1) - 1;
             assertEquals(Varint.protobufLength(value), length);
             ByteArrayOutputStream sink = new ByteArrayOutputStream();
             Varint.encodeProtobuf(value, sink::write);
@@ -237,7 +237,7 @@ class VarintTest {
 
     private static byte[] encodeProtobuf(long value) {
         byte[] out = new byte[Varint.protobufLength(value)];
-        Varint.encodeProtobuf(value, out, 0);
+        assertEquals(out.length, Varint.putProtobuf(value, out, 0));
         return out;
     }
 
