@@ -82,9 +82,8 @@ public final class Varint {
      */
     public static int encodedLength(long value) {
         requireNonNegative(value);
-        // 7 payload bits a byte; zero still takes one byte.
-        int bits = 64 - Long.numberOfLeadingZeros(value | 1);
-        return (bits + 6) / 7;
+        // The same encoding as protobuf's: only the range of values differs.
+        return protobufLength(value);
     }
 
     /**
