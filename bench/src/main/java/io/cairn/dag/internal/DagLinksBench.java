@@ -27,9 +27,6 @@ import org.openjdk.jmh.annotations.Warmup;
  * empty names and Tsize, and UnixFS data with the 174 block sizes (about 8 KiB). Measured against, in the same
  * run, the hardware's floor for touching the same bytes: a scan that reads every byte, and a copy of them.
  * What the codec costs beyond those is the parsing and the 174 CIDs it makes.
- *
- * <p>{@code *BeforeVarint}: the codec as it was before its varints became the shared {@code Varint}'s
- * ({@link DagPbBeforeVarint}), in the same run (issue 12: the shared varint no slower).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -58,13 +55,6 @@ public class DagLinksBench {
     pbNode = new PbNode(links, data);
     node = DagPb.encode(pbNode);
     cid = Cid.v1(Multicodec.DAG_PB, Multihash.digest(Multicodec.SHA2_256, node));
-    try {
-      if (!java.util.Arrays.equals(node, DagPbBeforeVarint.encode(pbNode)) || !decode().equals(decodeBeforeVarint())) {
-        throw new IllegalStateException("the codec before and after the shared varint disagree");
-      }
-    } catch (DagException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** What the walker does per dag-pb block. */
@@ -79,22 +69,10 @@ public class DagLinksBench {
     return DagPb.decode(cid, node, 50_000);
   }
 
-  /** The codec as it was before the shared varint. */
-  @Benchmark
-  public PbNode decodeBeforeVarint() throws DagException {
-    return DagPbBeforeVarint.decode(cid, node, 50_000);
-  }
-
   /** The node written back. */
   @Benchmark
   public byte[] encode() {
     return DagPb.encode(pbNode);
-  }
-
-  /** Written back as the codec did before the shared varint. */
-  @Benchmark
-  public byte[] encodeBeforeVarint() {
-    return DagPbBeforeVarint.encode(pbNode);
   }
 
   /** Baseline: every byte read once. */

@@ -9,9 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * Fetches blocks from peers. A block already in the local blockstore is returned from there, and the
- * block of an identity CID from the CID itself (never wanted from a peer); any other is wanted from
- * connected peers, hash-checked when it arrives, stored, and returned. Each call
+ * Fetches blocks from peers. A block already in the local blockstore is returned from there (the
+ * blockstore answers identity CIDs from the CID itself, so they are never wanted from a peer); any
+ * other is wanted from connected peers, hash-checked when it arrives, stored, and returned. Each call
  * is its own session; {@link #newSession()} shares what is learnt about peers across calls.
  *
  * <p>Cancelling a returned future withdraws the want (peers are sent a cancel once nobody wants the

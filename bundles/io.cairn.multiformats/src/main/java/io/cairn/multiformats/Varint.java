@@ -82,9 +82,8 @@ public final class Varint {
      */
     public static int encodedLength(long value) {
         requireNonNegative(value);
-        // 7 payload bits a byte; zero still takes one byte.
-        int bits = 64 - Long.numberOfLeadingZeros(value | 1);
-        return (bits + 6) / 7;
+        // The same encoding as protobuf's: only the range of values differs.
+        return protobufLength(value);
     }
 
     /**
@@ -195,19 +194,14 @@ public final class Varint {
      */
     public static long decode(ByteBuffer src) {
         int start = src.position();
-        long value = 0;
-        for (int i = 0; i < MAX_LENGTH; i++) {
-            if (start + i >= src.limit()) {
-                throw new InvalidVarintException("varint truncated after " + i + " byte(s)");
-            }
-            byte b = src.get(start + i);
-            value = accumulate(value, b, i);
-            if (b >= 0) {
-                src.position(start + i + 1);
-                return value;
-            }
+        int[] at = {start};
+        long value = decode(() -> at[0] < src.limit() ? src.get(at[0]++) & 0xff : -1, MAX_LENGTH, true,
+                Long.MAX_VALUE);
+        if (value == INCOMPLETE) {
+            throw new InvalidVarintException("varint truncated after " + (at[0] - start) + " byte(s)");
         }
-        throw new InvalidVarintException("varint longer than " + MAX_LENGTH + " bytes");
+        src.position(at[0]);
+        return value;
     }
 
     /**
@@ -218,21 +212,19 @@ public final class Varint {
      * @throws IOException if the stream fails
      */
     public static long decode(InputStream in) throws IOException {
-        long value = 0;
-        for (int i = 0; i < MAX_LENGTH; i++) {
+        int[] read = {0};
+        long value = decode(() -> {
             int b = in.read();
-            if (b < 0) {
-                if (i == 0) {
-                    throw new EOFException("end of stream before a varint");
-                }
-                throw new InvalidVarintException("varint truncated after " + i + " byte(s)");
+            read[0] += b < 0 ? 0 : 1;
+            return b;
+        }, MAX_LENGTH, true, Long.MAX_VALUE);
+        if (value == INCOMPLETE) {
+            if (read[0] == 0) {
+                throw new EOFException("end of stream before a varint");
             }
-            value = accumulate(value, (byte) b, i);
-            if (b < 0x80) {
-                return value;
-            }
+            throw new InvalidVarintException("varint truncated after " + read[0] + " byte(s)");
         }
-        throw new InvalidVarintException("varint longer than " + MAX_LENGTH + " bytes");
+        return value;
     }
 
     /**

@@ -37,6 +37,15 @@ class VarintTest {
         assertEquals(new Varint.Decoded(value, encoded.length), Varint.decode(encoded, 0));
         assertEquals(value, Varint.decode(ByteBuffer.wrap(encoded)));
         assertEquals(value, Varint.decode(new ByteArrayInputStream(encoded)));
+        // Followed by another byte: the buffer is left, and the stream read, just past the varint.
+        byte[] followed = Arrays.copyOf(encoded, encoded.length + 1);
+        followed[encoded.length] = 0x7f;
+        ByteBuffer then = ByteBuffer.wrap(followed);
+        assertEquals(value, Varint.decode(then));
+        assertEquals(encoded.length, then.position());
+        ByteArrayInputStream stream = new ByteArrayInputStream(followed);
+        assertEquals(value, Varint.decode(stream));
+        assertEquals(0x7f, stream.read());
         ByteBuffer buffer = ByteBuffer.allocate(Varint.MAX_LENGTH);
         Varint.encode(value, buffer);
         assertArrayEquals(encoded, Arrays.copyOf(buffer.array(), buffer.position()));

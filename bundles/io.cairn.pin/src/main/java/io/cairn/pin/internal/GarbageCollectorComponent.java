@@ -281,9 +281,6 @@ public class GarbageCollectorComponent implements GarbageCollector {
         }
         hooks.candidate(cid);
         report(outcomes, tally, listener);
-        if (cid.multihash().code() == 0) {
-          continue;
-        }
         window.acquireUninterruptibly();
         LiveSet.Claim claim = live.claim(cid);
         if (claim == null) {

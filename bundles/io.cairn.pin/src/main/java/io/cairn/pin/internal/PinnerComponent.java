@@ -376,13 +376,10 @@ public class PinnerComponent implements Pinner {
 
   /**
    * Keeps a block a pin walk reached in the collection's live set; if the sweep removed it before that,
-   * puts it back from the bytes in hand. Identity blocks are never stored, so never removed.
+   * puts it back from the bytes in hand (the store always has an identity block: nothing is put for one).
    */
   private void protect(LiveSet live, Block block) throws DagException {
     Cid cid = block.cid();
-    if (cid.multihash().code() == 0) {
-      return;
-    }
     live.keep(cid);
     try {
       if (!blocks.has(cid).join()) {

@@ -13,7 +13,6 @@ import io.cairn.bitswap.spi.BitswapReceiver;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.Blockstore;
 import io.cairn.multiformats.Cid;
-import io.cairn.multiformats.Multicodec;
 import io.cairn.multiformats.PeerId;
 import io.cairn.node.config.Configs;
 import java.time.Duration;
@@ -42,8 +41,8 @@ import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
- * The bitswap client. A get is answered from the local blockstore when it can be, and a get of an
- * identity CID from the CID itself (it carries the block; no peer is asked, as in Kubo); otherwise it
+ * The bitswap client. A get is answered from the local blockstore when it can be (the blockstore
+ * answers identity CIDs from the CID itself, so no peer is asked for them, as in Kubo); otherwise it
  * becomes a want in the {@link WantManager}. Received blocks are hashed (small ones on the network
  * thread, large ones on the verify threads, within a byte bound) — the CID is computed from the
  * bytes, so a block that does not match a want is one nobody asked for and is dropped. Wanted blocks
@@ -55,7 +54,6 @@ import org.osgi.service.metatype.annotations.Designate;
 public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantManager.Delivery {
   public static final String PID = "io.cairn.bitswap.client";
   private static final int RECENT_BLOCKS = 10_000;
-  private static final long IDENTITY = Multicodec.IDENTITY.code();
 
   private final BitswapNetwork network;
   private final Blockstore blockstore;
@@ -204,10 +202,6 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
   private CompletableFuture<Block> fetch(WantManager.Session session, Cid cid, Duration timeout) {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive: " + timeout);
-    }
-    if (cid.multihash().code() == IDENTITY) {
-      // The CID carries the block: no peer is ever asked for it, whatever store this client was given.
-      return CompletableFuture.completedFuture(new Block(cid, cid.multihash().digest()));
     }
     CompletableFuture<Block> result = new CompletableFuture<>();
     long deadline = System.nanoTime() + timeout.toNanos();

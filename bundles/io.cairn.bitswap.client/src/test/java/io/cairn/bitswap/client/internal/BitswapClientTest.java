@@ -24,8 +24,10 @@ import io.cairn.multiformats.Multihash;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CopyOnWriteArrayList;
 import io.cairn.blockstore.Block;
+import io.cairn.blockstore.BatchIOManager;
 import io.cairn.blockstore.BlockTier;
 import io.cairn.blockstore.Blockstore;
+import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.multiformats.Keys;
 import io.cairn.multiformats.PeerId;
 import io.cairn.testing.Components;
@@ -70,6 +72,23 @@ class BitswapClientTest {
     Node() {
       this(Map.of());
     }
+  }
+
+  /**
+   * The store as the node binds it to the client: the real tiered store (which answers identity CIDs from
+   * the CID) over a memory tier, with the real batch I/O manager.
+   */
+  private MultiTierBlockstore tieredStore() {
+    BatchIOManager batchio = track(Components.create(BatchIOManager.class,
+        "io.cairn.blockstore.batchio.internal.BatchIOComponent", Components.logger(), Map.of()));
+    MultiTierBlockstore store = track(Components.create(MultiTierBlockstore.class,
+        "io.cairn.blockstore.tiered.internal.TieredBlockstore", Components.logger(), Map.of()));
+    Components.call(store, "bindBatchIO", batchio);
+    BlockTier memory = Components.create(BlockTier.class, "io.cairn.blockstore.memory.internal.MemoryTier",
+        Components.logger(), Map.of("capacityBytes", 64L << 20));
+    Components.call(store, "addTier", memory, Map.of(BlockTier.TIER, BlockTier.MEMORY, BlockTier.RANK, 0,
+        "service.id", 1L), null);
+    return store;
   }
 
   private <T> T track(T component) {
@@ -264,11 +283,14 @@ class BitswapClientTest {
     return cid.multihash().code() == Multicodec.IDENTITY.code();
   }
 
-  /** Identity CIDs carry their block: the client answers them from the CID and never asks a peer (as Kubo). */
+  /**
+   * Identity CIDs carry their block: over the node's tiered store, which answers them from the CID, the
+   * client returns them and never asks a peer (as Kubo).
+   */
   @Test
   void identityCidsAreAnsweredFromTheCidAndNeverWanted() throws Exception {
-    Node holder = new Node();
-    Node fetcher = new Node();
+    Node holder = new Node(Map.of(), tieredStore());
+    Node fetcher = new Node(Map.of(), tieredStore());
     List<BitswapMessage> heard = new CopyOnWriteArrayList<>();
     holder.network.receivers.add(keeping(heard));
     net.link(fetcher.network, holder.network);

@@ -5,7 +5,6 @@ import io.cairn.blockstore.CorruptBlockException;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.Multicodec;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -46,7 +45,7 @@ final class IdentityBlocks {
         }
         continue;
       }
-      if (!Arrays.equals(b.data(), b.cid().multihash().digest())) {
+      if (!b.verify()) {
         throw new CorruptBlockException(b.cid(), "the " + b.size() + " bytes given for identity CID " + b.cid()
             + " are not the bytes it carries");
       }

@@ -6,7 +6,6 @@ import io.cairn.car.Car;
 import io.cairn.car.CarLimits;
 import io.cairn.car.CarReader;
 import io.cairn.multiformats.Cid;
-import io.cairn.multiformats.Multicodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -22,10 +21,10 @@ import java.util.function.LongConsumer;
 
 /**
  * Reads CARs into the blockstore: every block verified by the reader, stored in batches through
- * {@link MultiTierBlockstore#putBatch}, one batch in flight while the next is read. Identity blocks are not
- * stored (their bytes are in their CIDs). The roots are gathered for pinning, which the caller does only
- * once every CAR was read whole: a malformed or truncated CAR fails the import and pins nothing (blocks
- * stored before the fault stay, unpinned, as in Kubo).
+ * {@link MultiTierBlockstore#putBatch}, one batch in flight while the next is read (the store keeps nothing
+ * for identity blocks: their bytes are in their CIDs). The roots are gathered for pinning, which the caller
+ * does only once every CAR was read whole: a malformed or truncated CAR fails the import and pins nothing
+ * (blocks stored before the fault stay, unpinned, as in Kubo).
  */
 final class CarImport {
   private final MultiTierBlockstore store;
@@ -38,7 +37,7 @@ final class CarImport {
   private long readBytes;
   private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
 
-  /** @param progress told the count of blocks stored so far, after each batch */
+  /** @param progress told the count of blocks put so far, after each batch */
   CarImport(MultiTierBlockstore store, DagCommandsSettings settings, LongConsumer progress) {
     this.store = store;
     this.settings = settings;
@@ -57,9 +56,6 @@ final class CarImport {
     List<Block> batch = new ArrayList<>();
     long batchBytes = 0;
     for (Block b = reader.next(); b != null; b = reader.next()) {
-      if (b.cid().multihash().code() == Multicodec.IDENTITY.code()) {
-        continue;
-      }
       batch.add(b);
       batchBytes += b.size();
       if (batch.size() >= settings.importBatchBlocks() || batchBytes >= settings.importBatchBytes()) {
@@ -99,7 +95,7 @@ final class CarImport {
     return List.copyOf(roots);
   }
 
-  /** Blocks stored so far (identity blocks are read but not stored). */
+  /** Blocks put into the store so far, identity blocks included (the store keeps nothing for those). */
   synchronized long blocks() {
     return blocks;
   }
