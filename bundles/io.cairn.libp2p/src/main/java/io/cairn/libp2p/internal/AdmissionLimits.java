@@ -2,6 +2,7 @@ package io.cairn.libp2p.internal;
 
 import io.cairn.node.config.Configs;
 import io.cairn.node.config.InvalidConfigException;
+import io.cairn.node.net.IpPrefix;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -65,7 +65,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   String[] connectionLimitExemptNetworks() default {"127.0.0.0/8", "::1/128"};
 
   @AttributeDefinition(name = "Refusal log interval (s)",
-      description = "A connection refused by a limit is logged at WARN at most once per source per interval, with the count of those refused since; every refusal is counted in libp2p_rcmgr_blocked_resources.",
+      description = "Connections refused by one limit are logged at WARN at most once per interval: the line names the latest source and counts those left out since the limit's previous line, however many addresses they came from; every refusal is counted in libp2p_rcmgr_blocked_resources.",
       min = "1", max = "3600")
   int refusalLogIntervalSeconds() default 10;
 
