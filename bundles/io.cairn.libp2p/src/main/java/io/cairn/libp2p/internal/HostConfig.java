@@ -25,7 +25,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   int maxConnectionsPerPeer() default 8;
 
   @AttributeDefinition(name = "Max pending upgrades",
-      description = "Inbound connections being secured and muxed at once (before the peer is known), from all sources together; more are closed at accept. 0: scaled to memory as go-libp2p scales its transient scope, 32 plus 16 per GiB of the JVM's maximum heap.",
+      description = "Inbound connections being secured and muxed at once (before the peer is known), from all sources together; more are closed at accept. 0: scaled to memory as go-libp2p scales its transient scope, 32 plus 16 per GiB of the JVM's maximum heap, but never below 256 (so that a few subnets at their maxPendingUpgradesPerSubnet share cannot fill it).",
       min = "0", max = "100000")
   int maxPendingUpgrades() default 0;
 

@@ -125,11 +125,27 @@ class AdmissionTest {
 
   @Test
   void theTransientPoolScalesWithMemoryAsGoLibp2pScalesIt() {
-    assertEquals(32, AdmissionLimits.scaledPendingUpgrades(64L << 20));
-    assertEquals(32, AdmissionLimits.scaledPendingUpgrades(128L << 20));
-    assertEquals(48, AdmissionLimits.scaledPendingUpgrades(1L << 30));
-    assertEquals(160, AdmissionLimits.scaledPendingUpgrades(8L << 30));
+    assertEquals(256, AdmissionLimits.scaledPendingUpgrades(64L << 20), "go-libp2p's 32, raised to the floor");
+    assertEquals(256, AdmissionLimits.scaledPendingUpgrades(1L << 30), "go-libp2p's 48, raised to the floor");
+    assertEquals(256, AdmissionLimits.scaledPendingUpgrades(14L << 30));
+    assertEquals(288, AdmissionLimits.scaledPendingUpgrades(16L << 30));
     assertEquals(100_000, AdmissionLimits.scaledPendingUpgrades(Long.MAX_VALUE));
+  }
+
+  @Test
+  void withTheDefaultsSeveralSubnetsAtTheirFullShareDoNotFillThePool() throws Exception {
+    AdmissionLimits defaults = AdmissionLimits.of(Configs.defaults(HostConfig.class));
+    Admission a = new Admission();
+    // 8 /24s, each at its share of 32 pending (4 addresses at their share of 8): none is refused.
+    for (int subnet = 0; subnet < 8; subnet++) {
+      for (int host = 1; host <= 4; host++) {
+        for (int i = 0; i < 8; i++) {
+          String source = "198.51." + subnet + "." + host;
+          assertInstanceOf(Admission.Ticket.class, a.admit(ip(source), defaults), source + ", connection " + i);
+        }
+      }
+    }
+    assertEquals(256, a.pending());
   }
 
   @Test
