@@ -138,12 +138,9 @@ public class HostComponent implements Host, NodeNetwork {
         Arrays.stream(Admission.Limit.values()).map(l -> l.key).toList());
   }
 
+  /** The metrics are not closed here: they came with their reference, and DS unbinds it after this. */
   @Deactivate
   void deactivate() {
-    AdmissionMetrics m = metrics;
-    if (m != null) {
-      m.close();
-    }
     identify.close();
     closeListeners();
     for (List<Libp2pConnection> list : connections.values()) {

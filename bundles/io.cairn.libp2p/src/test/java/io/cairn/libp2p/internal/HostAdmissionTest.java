@@ -128,6 +128,26 @@ class HostAdmissionTest {
   }
 
   @Test
+  void deactivationAndTheMetricsUnbindThatFollowsItRemoveEachGaugeOnce() {
+    Map<String, Integer> removed = new java.util.HashMap<>();
+    MetricRegistry registry = new MetricRegistry() {
+      @Override
+      public boolean remove(String name) {
+        removed.merge(name, 1, Integer::sum);
+        return super.remove(name);
+      }
+    };
+    TestHost server = TestHost.bare(Map.of("listenAddresses", new String[] {"/ip4/127.0.0.1/tcp/0"}));
+    server.host.bindMetrics(registry);
+    removed.clear(); // registering removes a gauge a previous host may have left
+    assertTrue(!registry.getGauges().isEmpty());
+    server.close(); // SCR: deactivate, then unbind the dynamic references
+    server.host.unbindMetrics(registry);
+    assertTrue(registry.getGauges().isEmpty(), registry.getGauges().keySet().toString());
+    assertTrue(!removed.isEmpty() && removed.values().stream().allMatch(n -> n == 1), "each gauge removed once: " + removed);
+  }
+
+  @Test
   void twoThousandIdleConnectionsFromOneAddressLockNoOtherPeerOut() throws Exception {
     assumeTrue(canBind("127.0.0.2"), "this machine does not route 127.0.0.2 to loopback");
     Map<String, Object> loopback = Map.of("listenAddresses", new String[] {"/ip4/127.0.0.1/tcp/0"});
