@@ -107,7 +107,8 @@ final class BlockSource {
     if (e instanceof CancellationException) {
       return e;
     }
-    if (e instanceof TimeoutException || FetchFailures.isTimeout(e)) {
+    // The walk's own bitswap timeout comes GRACE after the gateway's: the gateway's is the one that fires.
+    if (e instanceof TimeoutException) {
       return new Unavailable(504, "retrieving block " + cid + " timed out: no peer sent it within " + timeout.toMillis()
           + " ms (" + timeoutKey + ")", e);
     }
