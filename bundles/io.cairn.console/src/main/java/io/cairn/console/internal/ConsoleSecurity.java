@@ -2,6 +2,8 @@ package io.cairn.console.internal;
 
 import io.cairn.node.config.Configs;
 import io.cairn.node.config.InvalidConfigException;
+import io.cairn.node.net.IpPrefix;
+import io.cairn.node.net.RefusalLog;
 import io.cairn.rpc.http.HostAllowList;
 import io.cairn.rpc.http.OriginPolicy;
 import jakarta.servlet.http.HttpServletRequest;
@@ -9,11 +11,12 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.felix.webconsole.spi.SecurityProvider;
 import org.osgi.framework.BundleContext;
@@ -48,6 +51,12 @@ public final class ConsoleSecurity implements SecurityProvider {
   /** The password file's name in the node home when {@code passwordFile} is empty. */
   public static final String DEFAULT_PASSWORD_FILE = "console.password";
   static final String REALM = "Cairn Web Console";
+  /** The refusals logged, one window each: a refused Host, a refused Origin, a failed login. */
+  static final String HOSTS = "allowedHosts";
+  static final String ORIGINS = "allowedOrigins";
+  static final String LOGINS = "failedLogins";
+  /** Where a client address that is not an IP literal is counted: all such together. */
+  private static final IpPrefix UNKNOWN_CLIENT = new IpPrefix(false, 0, 0, 0);
 
   private record Settings(String username, Path passwordFile, HostAllowList hosts, OriginPolicy origins,
       LoginBackoff backoff, RefusalLog refusals) {}
@@ -63,9 +72,10 @@ public final class ConsoleSecurity implements SecurityProvider {
   public ConsoleSecurity(BundleContext context, @Reference(service = LoggerFactory.class) Logger log,
       ConsoleSecurityConfig config) throws IOException {
     this(Path.of(context.getProperty("cairn.path")), context.getProperty("cairn.api.host"), log, config,
-        Clock.systemUTC()::millis);
+        () -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime()));
   }
 
+  /** @param clock monotonic milliseconds: the back-off and the refusal log measure intervals on it */
   ConsoleSecurity(Path home, String apiHost, Logger log, ConsoleSecurityConfig config, LongSupplier clock) throws IOException {
     this.log = log;
     this.home = home;
@@ -127,7 +137,8 @@ public final class ConsoleSecurity implements SecurityProvider {
     int tracked = (int) Configs.inRange("trackedClients", c.trackedClients(), 1, 1_000_000);
     long interval = Configs.inRange("refusalLogIntervalMillis", c.refusalLogIntervalMillis(), 0, 3_600_000);
     return new Settings(username, passwordFile, new HostAllowList(hosts), new OriginPolicy(origins),
-        new LoginBackoff(first, max, tracked), new RefusalLog(log, interval));
+        new LoginBackoff(first, max, tracked),
+        new RefusalLog(log, Duration.ofMillis(interval), List.of(HOSTS, ORIGINS, LOGINS), () -> clock.getAsLong() * 1_000_000));
   }
 
   private static List<String> split(String[] values) {
@@ -152,23 +163,24 @@ public final class ConsoleSecurity implements SecurityProvider {
     Settings s = settings;
     long now = clock.getAsLong();
     String client = request.getRemoteAddr();
+    IpPrefix clientKey = clientKey(client);
     String host = request.getHeader("Host");
     try {
       if (!s.hosts().permits(host)) {
-        s.refusals().warn(now, "Web Console: refused a request for Host " + printable(host) + " from " + client
-            + " (not an allowed host: add it to allowedHosts of " + PID + " if it is yours)");
+        s.refusals().refused(HOSTS, "Web Console: refused a request for Host {} from {} (not an allowed host: add it to"
+            + " allowedHosts of {} if it is yours)", printable(host), client, PID);
         refuse(response, 403, "403 - Forbidden: this console does not answer to the host " + printable(host));
         return null;
       }
       String self = host == null || host.isEmpty() ? null : request.getScheme() + "://" + host;
       if (!s.origins().permits(request.getHeader("Origin"), request.getHeader("Referer"), self == null ? "" : self)) {
-        s.refusals().warn(now, "Web Console: refused a cross-site request from origin "
-            + printable(request.getHeader("Origin") != null ? request.getHeader("Origin") : request.getHeader("Referer"))
-            + " (client " + client + ")");
+        s.refusals().refused(ORIGINS, "Web Console: refused a cross-site request from origin {} (client {})",
+            printable(request.getHeader("Origin") != null ? request.getHeader("Origin") : request.getHeader("Referer")),
+            client);
         refuse(response, 403, "403 - Forbidden: cross-site request");
         return null;
       }
-      long wait = s.backoff().waitMillis(client, now);
+      long wait = s.backoff().waitMillis(clientKey, now);
       if (wait > 0) {
         response.setHeader("Retry-After", Long.toString((wait + 999) / 1000));
         refuse(response, 429, "429 - Too Many Requests: wait " + ((wait + 999) / 1000) + " s after a failed login");
@@ -181,16 +193,40 @@ public final class ConsoleSecurity implements SecurityProvider {
         return null;
       }
       if (credentials[0].equals(s.username()) && passwordMatches(credentials[1])) {
-        s.backoff().succeeded(client);
+        s.backoff().succeeded(clientKey);
         return s.username();
       }
-      long next = s.backoff().failed(client, now);
-      s.refusals().warn(now, "Web Console: failed login for user " + printable(credentials[0]) + " from " + client
-          + "; its next attempt must wait " + next + " ms");
+      long next = s.backoff().failed(clientKey, now);
+      s.refusals().refused(LOGINS, "Web Console: failed login for user {} from {}; its next attempt must wait {} ms",
+          printable(credentials[0]), client, next);
       challenge(response);
       return null;
     } catch (IOException e) {
       return null; // the client went away while we answered
+    }
+  }
+
+  /**
+   * The network a client's failed logins are counted under: its IPv4 address, or its IPv6 address's /64 (a
+   * host can take any address of it). An address that is not an IP literal is counted with all such.
+   */
+  static IpPrefix clientKey(String remoteAddr) {
+    String a = remoteAddr == null ? "" : remoteAddr.strip();
+    if (a.startsWith("[") && a.endsWith("]")) {
+      a = a.substring(1, a.length() - 1);
+    }
+    int zone = a.indexOf('%');
+    if (zone >= 0) {
+      a = a.substring(0, zone);
+    }
+    if (a.isEmpty() || a.indexOf('/') >= 0) {
+      return UNKNOWN_CLIENT;
+    }
+    try {
+      IpPrefix address = IpPrefix.parse(a); // a literal only: never a name looked up
+      return address.ipv6() ? new IpPrefix(true, 64, address.high(), address.low()) : address;
+    } catch (IllegalArgumentException notAnAddress) {
+      return UNKNOWN_CLIENT;
     }
   }
 

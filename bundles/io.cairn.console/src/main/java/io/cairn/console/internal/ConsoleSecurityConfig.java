@@ -27,7 +27,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
   @AttributeDefinition(
       name = "First login back-off (ms)", min = "1", max = "60000",
-      description = "After a failed login, the client address must wait this long before the next attempt (429 Too Many Requests meanwhile); each further failure doubles the wait.")
+      description = "After a failed login, the client (its IPv4 address, or its IPv6 /64) must wait this long before the next attempt (429 Too Many Requests meanwhile); each further failure doubles the wait.")
   long loginBackoffMillis() default 1000;
 
   @AttributeDefinition(
@@ -37,11 +37,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
   @AttributeDefinition(
       name = "Tracked client addresses", min = "1", max = "1000000",
-      description = "How many client addresses with failed logins are remembered at once; beyond it the least recently seen is forgotten.")
+      description = "How many clients with failed logins are remembered at once (a client is an IPv4 address or an IPv6 /64, since an IPv6 host can take any address of its /64); beyond it the least recently seen is forgotten.")
   int trackedClients() default 10_000;
 
   @AttributeDefinition(
       name = "Refusal log interval (ms)", min = "0", max = "3600000",
-      description = "At most one WARN line about failed logins and refused requests per this interval; the next line counts those left out.")
+      description = "At most one WARN line per this interval for each kind of refusal (a refused Host, a refused Origin, a failed login), naming the latest client; the next line of a kind counts those left out.")
   long refusalLogIntervalMillis() default 10_000;
 }

@@ -164,6 +164,30 @@ class ConsoleSecurityTest {
   }
 
   @Test
+  void anIpv6ClientCannotEscapeItsBackOffByMovingWithinItsSlash64() throws Exception {
+    ConsoleSecurity s = security();
+    String good = password();
+    assertEquals(401, ask(s, "2001:db8:7:1::1", basic("admin", "guess")).status);
+    assertEquals(429, ask(s, "2001:db8:7:1:ffff::2", basic("admin", good)).status, "another address of the same /64");
+    assertEquals(429, ask(s, "[2001:db8:7:1::3]", basic("admin", good)).status, "written in brackets");
+    assertEquals(0, ask(s, "2001:db8:7:2::1", basic("admin", good)).status, "another /64 is another client");
+    assertEquals(ConsoleSecurity.clientKey("not an address"), ConsoleSecurity.clientKey("localhost"),
+        "what is not an IP literal is never looked up: all such clients are one");
+  }
+
+  @Test
+  void eachKindOfRefusalHasItsOwnLogLine() throws Exception {
+    ConsoleSecurity s = security();
+    ask(s, "10.0.0.1", basic("admin", "guess"));
+    ask(s, "10.0.0.2", basic("admin", password(), "Host", "evil.example:5001"));
+    ask(s, "10.0.0.3", basic("admin", password(), "Origin", "http://evil.example"));
+    ask(s, "10.0.0.4", basic("admin", password(), "Host", "evil.example:5001"));
+    assertEquals(3, logged.size(), logged.toString());
+    assertTrue(logged.get(1).contains("Host 'evil.example:5001' from 10.0.0.2"), logged.get(1));
+    assertTrue(logged.get(2).contains("origin 'http://evil.example' (client 10.0.0.3)"), logged.get(2));
+  }
+
+  @Test
   void aRebindingHostIsRefusedEvenWithThePassword() throws Exception {
     ConsoleSecurity s = security();
     Answer evil = ask(s, "127.0.0.1", basic("admin", password(), "Host", "evil.example:5001"));

@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -107,7 +106,8 @@ final class BlockSource {
     if (e instanceof CancellationException) {
       return e;
     }
-    if (e instanceof TimeoutException || FetchFailures.isTimeout(e)) {
+    // The gateway's own timeout, or bitswap's: a client (or a network) may give up on the block first.
+    if (FetchFailures.isTimeout(e)) {
       return new Unavailable(504, "retrieving block " + cid + " timed out: no peer sent it within " + timeout.toMillis()
           + " ms (" + timeoutKey + ")", e);
     }

@@ -23,6 +23,18 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
           + "reverse proxy every client has the proxy's address: raise this to maxConnections there.")
   int maxConnectionsPerAddress() default 256;
 
+  @AttributeDefinition(name = "Maximum connections per IPv6 subnet", min = "1", max = "1000000",
+      description = "Connections open at once from one IPv6 /48 (what one site is commonly given, and 65,536 /64s), so "
+          + "that a client holding many /64s cannot take every connection; more are answered 503 and closed as they are "
+          + "accepted. IPv4 has no such limit: many clients share a provider's /24. Behind an IPv6 reverse proxy, raise "
+          + "this with maxConnectionsPerAddress.")
+  int maxConnectionsPerIpv6Subnet() default 256;
+
+  @AttributeDefinition(name = "Refusal log interval (s)", min = "1", max = "3600",
+      description = "Connections refused by one limit are logged at WARN at most once per interval: the line names the "
+          + "latest client and counts those left out since the limit's previous line, however many addresses they came from.")
+  int refusalLogIntervalSeconds() default 10;
+
   @AttributeDefinition(name = "Header timeout (ms)", min = "100", max = "3600000",
       description = "A request's line and headers must arrive whole within this long of its first byte (a slowloris "
           + "defence); else the gateway answers 408 and closes the connection. Waiting for a request's first byte is "

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * A trustless-gateway request, parsed and negotiated (ipfs/specs trustless-gateway): {@code GET|HEAD
@@ -253,9 +255,9 @@ record GatewayRequest(Cid cid, String path, Format format, boolean dups, Scope s
         if (in.atEnd()) {
           break;
         }
-        String type = in.token("a media type (type/subtype)");
-        in.expect('/', "'/' between the media type and subtype");
-        String subtype = in.token("a media subtype after '/'");
+        String type = in.token(() -> "a media type (type/subtype)");
+        in.expect('/', () -> "'/' between the media type and subtype");
+        String subtype = in.token(() -> "a media subtype after '/'");
         Map<String, String> params = new LinkedHashMap<>();
         double q = 1;
         while (true) {
@@ -267,9 +269,9 @@ record GatewayRequest(Cid cid, String path, Format format, boolean dups, Scope s
           if (in.atEnd() || in.peek() == ';' || in.peek() == ',') {
             continue; // an empty parameter, which the RFC allows
           }
-          String name = in.token("a parameter name").toLowerCase(Locale.ROOT);
-          in.expect('=', "'=' after the parameter name " + name);
-          String value = in.tokenOrQuoted("the value of " + name);
+          String name = in.token(() -> "a parameter name").toLowerCase(Locale.ROOT);
+          in.expect('=', () -> "'=' after the parameter name " + name);
+          String value = in.tokenOrQuoted(() -> "the value of " + name);
           if (name.equals("q")) {
             q = qvalue(value);
           } else {
@@ -290,8 +292,10 @@ record GatewayRequest(Cid cid, String path, Format format, boolean dups, Scope s
     }
 
     /** RFC 9110 12.4.2: {@code 0[.ddd]} or {@code 1[.000]}. */
+    private static final Pattern QVALUE = Pattern.compile("0(\\.[0-9]{0,3})?|1(\\.0{0,3})?");
+
     private static double qvalue(String v) throws GatewayError {
-      if (!v.matches("0(\\.[0-9]{0,3})?|1(\\.0{0,3})?")) {
+      if (!QVALUE.matcher(v).matches()) {
         throw new GatewayError(400, "malformed Accept header: q must be a number from 0 to 1 with at most three "
             + "decimals, not \"" + (v.length() > 16 ? v.substring(0, 16) + "…" : v) + "\"");
       }
@@ -299,7 +303,10 @@ record GatewayRequest(Cid cid, String path, Format format, boolean dups, Scope s
     }
   }
 
-  /** Reads an Accept header's grammar (RFC 9110 5.6: tokens, quoted strings, optional whitespace). */
+  /**
+   * Reads an Accept header's grammar (RFC 9110 5.6: tokens, quoted strings, optional whitespace). What was
+   * expected is given as a supplier: its text is built only for a header that is malformed.
+   */
   private static final class AcceptReader {
     private static final String TCHAR_SYMBOLS = "!#$%&'*+-.^_`|~";
     private final String s;
@@ -337,24 +344,24 @@ record GatewayRequest(Cid cid, String path, Format format, boolean dups, Scope s
       }
     }
 
-    void expect(char c, String what) throws GatewayError {
+    void expect(char c, Supplier<String> what) throws GatewayError {
       if (!take(c)) {
-        throw malformed(what);
+        throw malformed(what.get());
       }
     }
 
-    String token(String what) throws GatewayError {
+    String token(Supplier<String> what) throws GatewayError {
       int start = i;
       while (!atEnd() && isTchar(s.charAt(i))) {
         i++;
       }
       if (i == start) {
-        throw malformed(what);
+        throw malformed(what.get());
       }
       return s.substring(start, i);
     }
 
-    String tokenOrQuoted(String what) throws GatewayError {
+    String tokenOrQuoted(Supplier<String> what) throws GatewayError {
       if (!take('"')) {
         return token(what);
       }
@@ -372,7 +379,7 @@ record GatewayRequest(Cid cid, String path, Format format, boolean dups, Scope s
         }
         sb.append(c);
       }
-      throw malformed("a closing '\"' for " + what);
+      throw malformed("a closing '\"' for " + what.get());
     }
 
     GatewayError malformed(String expected) {

@@ -5,7 +5,8 @@ import io.cairn.node.config.InvalidConfigException;
 import java.time.Duration;
 
 /** The validated form of {@link GatewayConfig}. */
-record GatewaySettings(String host, int port, int maxConnections, int maxConnectionsPerAddress, Duration headerTimeout,
+record GatewaySettings(String host, int port, int maxConnections, int maxConnectionsPerAddress,
+    int maxConnectionsPerIpv6Subnet, Duration refusalLogInterval, Duration headerTimeout,
     int unixfsThreads, int maxQueuedUnixfsRequests, int prefetchBlocks, int maxRequestLineBytes, int maxHeaderBytes,
     Duration idleTimeout, Duration rootTimeout, Duration blockTimeout) {
   /**
@@ -31,6 +32,8 @@ record GatewaySettings(String host, int port, int maxConnections, int maxConnect
     return new GatewaySettings(host, (int) Configs.inRange("port", port, 0, 65_535),
         (int) Configs.inRange("maxConnections", c.maxConnections(), 1, 1_000_000),
         (int) Configs.inRange("maxConnectionsPerAddress", c.maxConnectionsPerAddress(), 1, 1_000_000),
+        (int) Configs.inRange("maxConnectionsPerIpv6Subnet", c.maxConnectionsPerIpv6Subnet(), 1, 1_000_000),
+        Duration.ofSeconds(Configs.inRange("refusalLogIntervalSeconds", c.refusalLogIntervalSeconds(), 1, 3600)),
         Duration.ofMillis(Configs.inRange("headerTimeoutMillis", c.headerTimeoutMillis(), 100, 3_600_000)),
         (int) Configs.inRange("unixfsThreads", c.unixfsThreads(), 1, 1024),
         (int) Configs.inRange("maxQueuedUnixfsRequests", c.maxQueuedUnixfsRequests(), 0, 1_000_000),

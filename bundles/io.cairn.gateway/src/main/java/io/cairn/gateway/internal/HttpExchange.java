@@ -53,10 +53,6 @@ final class HttpExchange {
     return channel.eventLoop();
   }
 
-  boolean head() {
-    return head;
-  }
-
   /** Whether a status has been sent: from then on a failure can only {@link #abort}. */
   boolean answered() {
     return answered;

@@ -31,22 +31,33 @@ final class UnixFsView {
    * The blocks from the path's root to its target, in order, the target last.
    *
    * @throws GatewayError 404 if the path does not resolve (a name not found, a segment through a file, a
-   *     block that could not be had, a malformed directory on the way)
+   *     block that could not be had, a malformed directory on the way); 504 if a block on the way did not
+   *     arrive from peers in time
    */
   List<Cid> resolve(String contentPath) throws GatewayError {
     try {
       ResolvedPath p = fs.resolve(contentPath);
       return p.traversed().isEmpty() ? List.of(p.root(), p.target()) : p.traversed();
     } catch (UnixFsException e) {
-      throw new GatewayError(404, "cannot resolve " + contentPath + ": " + e.getMessage());
+      throw failed(e, contentPath, 404, "cannot resolve " + contentPath + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * A retrieval of {@code what} that timed out answers 504, as boxo's gateway does, with what ran out; any
+   * other UnixFS failure answers {@code status} and {@code message}.
+   */
+  private static GatewayError failed(UnixFsException e, String what, int status, String message) {
+    return FetchFailures.isTimeout(e)
+        ? new GatewayError(504, "retrieving " + what + " timed out: " + FetchFailures.deepestMessage(e))
+        : new GatewayError(status, message);
   }
 
   /**
    * The byte range of {@code target}'s entity to send, as {@code {offset, length}} (length -1: to the
    * end); null when only the target's own block is to be sent (a range holding no byte of a file).
    *
-   * @throws GatewayError 502 if the node is not valid UnixFS
+   * @throws GatewayError 502 if the node is not valid UnixFS; 504 if a block it needs did not arrive in time
    */
   long[] entityRange(Cid target, GatewayRequest.EntityBytes range) throws GatewayError {
     if (range == null) {
@@ -61,7 +72,7 @@ final class UnixFsView {
       long[] r = range.resolve(stat.size());
       return r == null ? null : new long[] {r[0], r[1] - r[0] + 1};
     } catch (UnixFsException e) {
-      throw new GatewayError(502, "block " + target + " is not valid UnixFS: " + e.getMessage());
+      throw failed(e, "block " + target, 502, "block " + target + " is not valid UnixFS: " + e.getMessage());
     }
   }
 

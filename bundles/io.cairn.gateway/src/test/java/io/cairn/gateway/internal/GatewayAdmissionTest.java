@@ -1,5 +1,6 @@
 package io.cairn.gateway.internal;
 
+import static io.cairn.gateway.internal.GatewayServerTest.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,7 +28,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -52,12 +52,6 @@ class GatewayAdmissionTest {
   GatewayAdmissionTest() {
     Components.call(local.dag, "bindBitswap", client);
     local.store.put(present).join();
-  }
-
-  static byte[] bytes(int size, long seed) {
-    byte[] out = new byte[size];
-    new Random(seed).nextBytes(out);
-    return out;
   }
 
   void start(Map<String, Object> values) throws Exception {

@@ -181,6 +181,25 @@ class GatewayUnixFsTest {
   }
 
   @Test
+  void aPathThroughADirectoryNoPeerSendsIs504() throws Exception {
+    Importer importer = fs.importer(ImportOptions.kubo().withCidVersion(1), ImportProgress.NONE);
+    importer.addFile("e/sub/x.txt", new ByteArrayInputStream("x".getBytes()));
+    importer.finish();
+    Cid root = importer.root().cid();
+    Cid sub = fs.resolve("/ipfs/" + root + "/sub").target();
+    assertTrue(local.store.delete(sub).join());
+    // As DS binds UnixFS's optional bitswap reference (a field): peers that lack the directory.
+    var bitswap = fs.getClass().getDeclaredField("bitswap");
+    bitswap.setAccessible(true);
+    bitswap.set(fs, local.peers);
+    HttpResponse<byte[]> r = get("/ipfs/" + root + "/sub/x.txt");
+    String body = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(504, r.statusCode(), body);
+    assertTrue(local.peers.asks.get() > 0, "peers were asked");
+    assertEquals(1, body.split(sub.toString(), -1).length - 1, "the missing block is named once: " + body);
+  }
+
+  @Test
   void withoutUnixFsPathsAndEntitiesAre501() throws Exception {
     server.unixfs = null;
     assertEquals(501, get("/ipfs/" + dir + "/big.bin").statusCode());

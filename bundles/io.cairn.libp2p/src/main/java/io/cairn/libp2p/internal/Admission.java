@@ -1,5 +1,6 @@
 package io.cairn.libp2p.internal;
 
+import io.cairn.node.net.IpPrefix;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.HashMap;

@@ -2,6 +2,7 @@ package io.cairn.libp2p.internal;
 
 import io.cairn.node.config.Configs;
 import io.cairn.node.config.InvalidConfigException;
+import io.cairn.node.net.IpPrefix;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,13 +53,18 @@ record AdmissionLimits(int maxPendingUpgrades, int maxPendingUpgradesPerIp, int 
         Duration.ofSeconds(Configs.inRange("refusalLogIntervalSeconds", c.refusalLogIntervalSeconds(), 1, 3600)));
   }
 
+  /** The pool never scales below this: the fixed pool it replaced, 8 subnets at their default share of 32. */
+  static final int MIN_SCALED_PENDING_UPGRADES = 256;
+
   /**
    * go-libp2p's transient scope, which holds connections until they are upgraded, allows 32 inbound ones
    * plus 16 per GiB of the memory given to libp2p, none below 128 MiB ({@code limit_defaults.go}:
-   * TransientBaseLimit, TransientLimitIncrease, {@code scale}). Ours: the JVM's maximum heap.
+   * TransientBaseLimit, TransientLimitIncrease, {@code scale}). Ours: the JVM's maximum heap, and never below
+   * {@link #MIN_SCALED_PENDING_UPGRADES}: on a 1 GiB heap go-libp2p's 48 would be filled by two /24s each
+   * within its per-subnet share, locking every other peer out, which is what the shares are there to prevent.
    */
   static int scaledPendingUpgrades(long maxMemoryBytes) {
     long mebibytes = maxMemoryBytes > 128L << 20 ? Math.min(maxMemoryBytes >> 20, 1L << 30) : 0;
-    return (int) Math.min(100_000, 32 + (16 * mebibytes >> 10));
+    return (int) Math.max(MIN_SCALED_PENDING_UPGRADES, Math.min(100_000, 32 + (16 * mebibytes >> 10)));
   }
 }

@@ -16,6 +16,7 @@ import io.cairn.node.NodeIdentity;
 import io.cairn.node.NodeInfo;
 import io.cairn.node.NodeNetwork;
 import io.cairn.node.config.Configs;
+import io.cairn.node.net.RefusalLog;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -26,6 +27,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
@@ -84,7 +86,8 @@ public class HostComponent implements Host, NodeNetwork {
   final Map<Admission.Limit, LongAdder> blocked = new EnumMap<>(Admission.Limit.class);
   /** Connections whose upgrade failed, either direction (cairn_libp2p_upgrade_failures). */
   final LongAdder upgradeFailures = new LongAdder();
-  private final RefusalLog refusalLog;
+  /** Refusals at WARN, one window per limit; made anew when refusalLogIntervalSeconds changes. */
+  private volatile RefusalLog refusalLog;
   private volatile AdmissionMetrics metrics;
   private volatile HostSettings settings;
   private volatile List<Channel> serverChannels = List.of();
@@ -96,7 +99,6 @@ public class HostComponent implements Host, NodeNetwork {
       @Reference(service = LoggerFactory.class) Logger log, HostConfig config) {
     this.identity = identity;
     this.log = log;
-    this.refusalLog = new RefusalLog(log);
     for (Admission.Limit limit : Admission.Limit.values()) {
       blocked.put(limit, new LongAdder());
     }
@@ -104,6 +106,7 @@ public class HostComponent implements Host, NodeNetwork {
     HostSettings initial = Configs.validate(PID, config, c -> HostSettings.of(c, swarmOverride), log)
         .orElseGet(() -> HostSettings.of(Configs.defaults(HostConfig.class), swarmOverride));
     this.settings = initial;
+    this.refusalLog = refusalLog(initial);
     this.transport = new TcpTransport(initial.ioThreads());
     this.identify = new IdentifyProtocol(this, node, log);
     handlers.add(identify, Map.of(StreamHandler.PROTOCOL, List.of(IdentifyProtocol.ID, IdentifyProtocol.PUSH)));
@@ -116,6 +119,9 @@ public class HostComponent implements Host, NodeNetwork {
     Configs.validate(PID, config, c -> HostSettings.of(c, swarmOverride), log).ifPresent(next -> {
       HostSettings previous = settings;
       settings = next;
+      if (!next.admission().refusalLogInterval().equals(previous.admission().refusalLogInterval())) {
+        refusalLog = refusalLog(next);
+      }
       if (!next.listen().equals(previous.listen())) {
         closeListeners();
         bind(next.listen());
@@ -127,12 +133,14 @@ public class HostComponent implements Host, NodeNetwork {
     });
   }
 
+  private RefusalLog refusalLog(HostSettings s) {
+    return new RefusalLog(log, s.admission().refusalLogInterval(),
+        Arrays.stream(Admission.Limit.values()).map(l -> l.key).toList());
+  }
+
+  /** The metrics are not closed here: they came with their reference, and DS unbinds it after this. */
   @Deactivate
   void deactivate() {
-    AdmissionMetrics m = metrics;
-    if (m != null) {
-      m.close();
-    }
     identify.close();
     closeListeners();
     for (List<Libp2pConnection> list : connections.values()) {
@@ -269,7 +277,8 @@ public class HostComponent implements Host, NodeNetwork {
 
   private void refuse(Channel ch, InetAddress source, Admission.Refusal refusal, HostSettings s) {
     blocked.get(refusal.limit()).increment();
-    refusalLog.refused(source, refusal, s.admission().refusalLogInterval());
+    refusalLog.refused(refusal.limit().key, "refused an inbound connection from {}: {} ({})", source.getHostAddress(),
+        refusal.detail(), refusal.limit().key);
     ch.close();
   }
 

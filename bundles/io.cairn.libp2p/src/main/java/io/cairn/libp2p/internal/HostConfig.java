@@ -25,7 +25,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   int maxConnectionsPerPeer() default 8;
 
   @AttributeDefinition(name = "Max pending upgrades",
-      description = "Inbound connections being secured and muxed at once (before the peer is known), from all sources together; more are closed at accept. 0: scaled to memory as go-libp2p scales its transient scope, 32 plus 16 per GiB of the JVM's maximum heap.",
+      description = "Inbound connections being secured and muxed at once (before the peer is known), from all sources together; more are closed at accept. 0: scaled to memory as go-libp2p scales its transient scope, 32 plus 16 per GiB of the JVM's maximum heap, but never below 256 (so that a few subnets at their maxPendingUpgradesPerSubnet share cannot fill it).",
       min = "0", max = "100000")
   int maxPendingUpgrades() default 0;
 
@@ -65,7 +65,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   String[] connectionLimitExemptNetworks() default {"127.0.0.0/8", "::1/128"};
 
   @AttributeDefinition(name = "Refusal log interval (s)",
-      description = "A connection refused by a limit is logged at WARN at most once per source per interval, with the count of those refused since; every refusal is counted in libp2p_rcmgr_blocked_resources.",
+      description = "Connections refused by one limit are logged at WARN at most once per interval: the line names the latest source and counts those left out since the limit's previous line, however many addresses they came from; every refusal is counted in libp2p_rcmgr_blocked_resources.",
       min = "1", max = "3600")
   int refusalLogIntervalSeconds() default 10;
 

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -93,21 +92,18 @@ final class Multistream {
     }
 
     /**
-     * A broken rule ({@link MultistreamException}, also inside the decoder's {@link DecoderException}) or the
-     * socket failing ({@link IOException}) fails the negotiation quietly: the peer's doing, reported
-     * through {@link #result}. Anything else is a bug of ours: it fails the negotiation too, and goes on down
-     * the pipeline so that it is seen (Netty logs what reaches the tail; a test's EmbeddedChannel throws it).
+     * A peer failure ({@link Libp2pException#isPeerFailure}: a broken rule, {@link MultistreamException}, also
+     * inside the decoder's {@link DecoderException}; the socket failing) fails the negotiation quietly,
+     * reported through {@link #result}. Anything else is a bug of ours: it fails the negotiation too, and goes
+     * on down the pipeline so that it is seen (Netty logs what reaches the tail; a test's EmbeddedChannel
+     * throws it).
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       fail(ctx, cause);
-      if (!isPeerFailure(unwrap(cause))) {
+      if (!Libp2pException.isPeerFailure(unwrap(cause))) {
         ctx.fireExceptionCaught(cause);
       }
-    }
-
-    static boolean isPeerFailure(Throwable t) {
-      return t instanceof Libp2pException || t instanceof IOException;
     }
 
     private static Throwable unwrap(Throwable cause) {

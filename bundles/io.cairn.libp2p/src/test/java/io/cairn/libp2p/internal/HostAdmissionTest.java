@@ -25,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -127,6 +128,26 @@ class HostAdmissionTest {
   }
 
   @Test
+  void deactivationAndTheMetricsUnbindThatFollowsItRemoveEachGaugeOnce() {
+    Map<String, Integer> removed = new java.util.HashMap<>();
+    MetricRegistry registry = new MetricRegistry() {
+      @Override
+      public boolean remove(String name) {
+        removed.merge(name, 1, Integer::sum);
+        return super.remove(name);
+      }
+    };
+    TestHost server = TestHost.bare(Map.of("listenAddresses", new String[] {"/ip4/127.0.0.1/tcp/0"}));
+    server.host.bindMetrics(registry);
+    removed.clear(); // registering removes a gauge a previous host may have left
+    assertTrue(!registry.getGauges().isEmpty());
+    server.close(); // SCR: deactivate, then unbind the dynamic references
+    server.host.unbindMetrics(registry);
+    assertTrue(registry.getGauges().isEmpty(), registry.getGauges().keySet().toString());
+    assertTrue(!removed.isEmpty() && removed.values().stream().allMatch(n -> n == 1), "each gauge removed once: " + removed);
+  }
+
+  @Test
   void twoThousandIdleConnectionsFromOneAddressLockNoOtherPeerOut() throws Exception {
     assumeTrue(canBind("127.0.0.2"), "this machine does not route 127.0.0.2 to loopback");
     Map<String, Object> loopback = Map.of("listenAddresses", new String[] {"/ip4/127.0.0.1/tcp/0"});
@@ -187,5 +208,46 @@ class HostAdmissionTest {
       }
       await("the pending places back", Duration.ofSeconds(10), () -> server.host.admission().pending() == 0);
     }
+  }
+
+  /**
+   * Refusals of sources that each use a new address are logged like those of one source: a line per limit
+   * per interval, naming the latest, not a line per address (the defect: 1,025 lines per 10 s for an
+   * attacker rotating addresses).
+   */
+  @Test
+  void refusalsFromManyAddressesWriteOneLinePerInterval() throws Exception {
+    assumeTrue(canBind("127.0.3.1"), "this machine does not route 127.0.3.1 to loopback");
+    try (TestHost server = TestHost.peer(Map.of("listenAddresses", new String[] {"/ip4/127.0.0.1/tcp/0"},
+        "maxPendingUpgradesPerIp", 1, "maxPendingUpgradesPerSubnet", 1000, "refusalLogIntervalSeconds", 3600))) {
+      int port = server.host.listenAddresses().get(0).tcpPort().orElseThrow();
+      List<Socket> held = new ArrayList<>();
+      try {
+        for (int i = 1; i <= 64; i++) {
+          InetAddress source = InetAddress.getByName("127.0.3." + i);
+          held.add(connectFrom(source, port)); // its one pending place
+          await("127.0.3." + i + " pending", Duration.ofSeconds(10), () -> server.host.admission().pending() == held.size());
+          try (Socket refused = connectFrom(source, port)) {
+            refused.setSoTimeout(10_000);
+            assertEquals(-1, refused.getInputStream().read(), "closed at accept");
+          }
+        }
+      } finally {
+        for (Socket s : held) {
+          s.close();
+        }
+      }
+      assertEquals(64, server.host.blocked.get(Admission.Limit.MAX_PENDING_UPGRADES_PER_IP).sum());
+      List<String> warned = server.log.stream().filter(l -> l.startsWith("WARN refused")).toList();
+      assertEquals(List.of("WARN refused an inbound connection from 127.0.3.1: 1 upgrades pending from 127.0.3.1/32"
+          + " (maxPendingUpgradesPerIp)"), warned);
+    }
+  }
+
+  private static Socket connectFrom(InetAddress source, int port) throws IOException {
+    Socket s = new Socket();
+    s.bind(new InetSocketAddress(source, 0));
+    s.connect(new InetSocketAddress("127.0.0.1", port));
+    return s;
   }
 }

@@ -24,7 +24,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
@@ -531,7 +530,7 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements MuxedSe
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof YamuxProtocolException) {
       protocolError(cause.getMessage());
-    } else if (cause instanceof IOException || cause instanceof Libp2pException) {
+    } else if (Libp2pException.isPeerFailure(cause)) {
       // The connection below us failed: the transport, or the security layer (a Noise failure, which
       // Noise has logged, such as a peer that reset its connection mid-frame). Nothing more can be sent.
       log.debug("The yamux connection {} failed: {}", connection, cause.toString());
