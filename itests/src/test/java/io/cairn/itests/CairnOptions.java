@@ -58,6 +58,8 @@ public final class CairnOptions {
     options.add(frameworkProperty("felix.fileinstall.enableConfigSave").value("false"));
     options.add(frameworkProperty("gosh.args").value("--nointeractive"));
     options.add(frameworkProperty("org.osgi.service.log.admin.loglevel").value("INFO"));
+    // As conf/cairn.properties: component changes are announced at once, for the node's readiness check.
+    options.add(frameworkProperty("ds.service.changecount.timeout").value("100"));
     options.add(systemProperty("org.ops4j.pax.url.mvn.localRepository").value(System.getProperty("org.ops4j.pax.url.mvn.localRepository", "")));
     options.add(junitBundles());
     return composite(options.toArray(Option[]::new));
