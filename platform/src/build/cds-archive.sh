@@ -2,8 +2,8 @@
 # Package step (platform/pom.xml): boots the freshly assembled distribution once with the building JDK,
 # so that bin/cairn's AutoCreateSharedArchive writes the class-data sharing archive into lib/ as the node
 # stops. The boot runs in a scratch home on loopback with free ports (nothing the machine runs is
-# touched) and waits for the banner, then for every RPC command the start registers, then stops the node
-# with SIGTERM: the archive then holds the classes of a whole boot.
+# touched) and waits for the banner, which the launcher prints once the node is ready (every RPC command
+# registered), then stops the node with SIGTERM: the archive then holds the classes of a whole boot.
 # A distribution without the archive still runs (the first real run writes one), so a training boot
 # that fails warns and does not fail the build; skip it with -Dcairn.cds.skip=true.
 set -uo pipefail
@@ -28,12 +28,7 @@ if [ -z "$api" ]; then
   kill -KILL "$pid" 2>/dev/null
   exit 0
 fi
-# Touch the commands the readiness wait ends on, so their request path is in the archive too.
-for _ in $(seq 600); do
-  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$api/api/v0/pin/add" || true)
-  [ "$code" != 404 ] && [ "$code" != 000 ] && break
-  sleep 0.1
-done
+# The node is ready: call a command once, so that the request path is in the archive too.
 curl -s -o /dev/null -X POST "$api/api/v0/id" || true
 kill -TERM "$pid"
 wait "$pid"

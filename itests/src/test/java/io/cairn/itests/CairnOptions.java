@@ -58,6 +58,10 @@ public final class CairnOptions {
     options.add(frameworkProperty("felix.fileinstall.enableConfigSave").value("false"));
     options.add(frameworkProperty("gosh.args").value("--nointeractive"));
     options.add(frameworkProperty("org.osgi.service.log.admin.loglevel").value("INFO"));
+    // As conf/cairn.properties: component changes are announced at once, for the node's readiness check.
+    options.add(frameworkProperty("ds.service.changecount.timeout").value("100"));
+    // As conf/cairn.properties: the API port opens on the whiteboard's change event, without Felix's 2 s delay.
+    options.add(frameworkProperty("org.apache.felix.http.whiteboard.changecount.delay").value("0"));
     options.add(systemProperty("org.ops4j.pax.url.mvn.localRepository").value(System.getProperty("org.ops4j.pax.url.mvn.localRepository", "")));
     options.add(junitBundles());
     return composite(options.toArray(Option[]::new));

@@ -99,20 +99,21 @@ public final class Rpc {
   }
 
   /**
-   * Retries until the server answers at all (it starts asynchronously) and the node is ready: the RPC answers
-   * 503 until then, and Felix HTTP answers 404 for a moment after it opens its port.
+   * Retries while the node is starting: the port is not open yet (connection refused: the API opens it only
+   * once the RPC servlet is there) or the RPC answers 503 until the node is ready. Anything else, a 404
+   * included, is the answer: the API never lets Felix's own 404 through.
    */
   public HttpResponse<String> postWhenUp(String pathAndQuery, Duration within) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {
       try {
         HttpResponse<String> r = post(pathAndQuery);
-        if ((r.statusCode() != 404 && r.statusCode() != 503) || System.nanoTime() > deadline) {
+        if (r.statusCode() != 503 || System.nanoTime() > deadline) {
           return r;
         }
-      } catch (IOException e) {
+      } catch (java.net.ConnectException refused) {
         if (System.nanoTime() > deadline) {
-          throw e;
+          throw refused;
         }
       }
       Thread.sleep(50);

@@ -11,9 +11,10 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -39,11 +40,14 @@ import org.osgi.service.metatype.annotations.Designate;
  * for {@code settleMillis} with no bundle or service changing: start-up passes through moments when
  * everything started so far happens to be satisfied, and those do not count.
  *
- * <p>The state is looked at again after every bundle and service event (once things have been quiet for
- * the settle time), and every second while not ready, since some changes announce no event (a component
- * whose activation failed, one that provides no service). Once registered, {@link NodeReady} stays until
- * this component stops: the listeners are removed and nothing withdraws it, so a later hot deploy or a
- * reconfiguration never puts a running node back into {@code 503} (see {@link NodeReady}).
+ * <p>The state is looked at {@code settleMillis} after the last bundle or service event, and at no other
+ * time: every change that can make the node ready announces itself by an event. Bundles and services do
+ * directly; a component's change of state (activated, failed to activate, one that provides no service)
+ * is announced by SCR, which raises {@code service.changecount} on its {@link ServiceComponentRuntime}
+ * registration, a service event (Felix SCR does so {@code ds.service.changecount.timeout} ms after the
+ * change, 5 s unless set: {@code conf/cairn.properties} sets it). Once registered, {@link NodeReady} stays
+ * until this component stops: the listeners are removed and nothing withdraws it, so a later hot deploy
+ * or a reconfiguration never puts a running node back into {@code 503} (see {@link NodeReady}).
  */
 @Component(configurationPid = ReadinessComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
     immediate = true, service = {})
@@ -52,8 +56,6 @@ public class ReadinessComponent {
   public static final String PID = "io.cairn.node.readiness";
   /** Framework property (conf/cairn.properties): bundles the launcher starts only once the node is ready. */
   static final String START_AFTER_READY = "cairn.start.after.ready";
-  /** While not ready, how often the state is looked at again without an event. */
-  private static final long RECHECK_MILLIS = 1_000;
 
   /** The validated, immutable form of {@link ReadinessConfig}. */
   record Settings(long settleMillis, long reportAfterSeconds) {
@@ -67,16 +69,22 @@ public class ReadinessComponent {
   private final ServiceComponentRuntime scr;
   private final Logger log;
   private final Set<String> startedAfterReady;
-  private final long activated = System.nanoTime();
+  /** {@link System#nanoTime()}, or a test's clock. */
+  private final LongSupplier nanoTime;
+  private final long activated;
   private final ScheduledExecutorService timer;
   private final BundleListener bundleListener = e -> changed();
   private final ServiceListener serviceListener = e -> changed();
   /** Bundle and service events seen, and when the last one came. */
   private final AtomicLong changes = new AtomicLong();
-  private volatile long lastChange = System.nanoTime();
-  /** A look is scheduled. */
-  private final AtomicBoolean pending = new AtomicBoolean(true);
+  private volatile long lastChange;
   private final Object lock = new Object();
+  /** The next look, or null when none is scheduled. Guarded by {@link #lock}. */
+  private ScheduledFuture<?> check;
+  /** When {@link #check} runs, on {@link #nanoTime}'s clock. Guarded by {@link #lock}. */
+  private long checkAt;
+  /** Which {@link #check} is the current one: a look cancelled once it had started leaves it alone. */
+  private long checkNumber;
   /** Guarded by {@link #lock}. */
   private ServiceRegistration<NodeReady> registration;
   /** Guarded by {@link #lock}. */
@@ -87,22 +95,31 @@ public class ReadinessComponent {
   @Activate
   public ReadinessComponent(BundleContext context, @Reference ServiceComponentRuntime scr,
       @Reference(service = LoggerFactory.class) Logger log, ReadinessConfig config) {
+    this(context, scr, log, config, Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "cairn-readiness");
+      t.setDaemon(true);
+      return t;
+    }), System::nanoTime);
+  }
+
+  /** {@code timer} runs the looks (one thread); {@code nanoTime} is its clock. */
+  ReadinessComponent(BundleContext context, ServiceComponentRuntime scr, Logger log, ReadinessConfig config,
+      ScheduledExecutorService timer, LongSupplier nanoTime) {
     this.context = context;
     this.scr = scr;
     this.log = log;
+    this.nanoTime = nanoTime;
+    this.activated = nanoTime.getAsLong();
+    this.lastChange = activated;
     this.settings = Configs.validate(PID, config, Settings::of, log)
         .orElseGet(() -> Settings.of(Configs.defaults(ReadinessConfig.class)));
     String late = context.getProperty(START_AFTER_READY);
     this.startedAfterReady = late == null ? Set.of()
         : Arrays.stream(late.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "cairn-readiness");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer = timer;
     context.addBundleListener(bundleListener);
     context.addServiceListener(serviceListener);
-    timer.schedule(this::look, settings.settleMillis(), TimeUnit.MILLISECONDS);
+    lookIn(TimeUnit.MILLISECONDS.toNanos(settings.settleMillis()));
     timer.schedule(this::report, settings.reportAfterSeconds(), TimeUnit.SECONDS);
   }
 
@@ -145,34 +162,57 @@ public class ReadinessComponent {
   /** A bundle or service event: look again once things have been quiet for the settle time. */
   private void changed() {
     changes.incrementAndGet();
-    lastChange = System.nanoTime();
-    if (pending.compareAndSet(false, true)) {
+    lastChange = nanoTime.getAsLong();
+    lookIn(TimeUnit.MILLISECONDS.toNanos(settings.settleMillis()));
+  }
+
+  /**
+   * Schedules a look {@code delay} ns from now, unless one is scheduled sooner: that one looks again
+   * later by itself if things were not quiet long enough when it ran.
+   */
+  private void lookIn(long delay) {
+    synchronized (lock) {
+      if (closed || registration != null) {
+        return;
+      }
+      long at = nanoTime.getAsLong() + delay;
+      if (check != null && checkAt - at <= 0) {
+        return;
+      }
+      if (check != null) {
+        check.cancel(false);
+      }
+      long number = ++checkNumber;
       try {
-        timer.schedule(this::look, settings.settleMillis(), TimeUnit.MILLISECONDS);
+        check = timer.schedule(() -> look(number), delay, TimeUnit.NANOSECONDS);
+        checkAt = at;
       } catch (RejectedExecutionException stopped) {
-        // Deactivated (or ready) meanwhile.
+        // Deactivated meanwhile.
+        check = null;
       }
     }
   }
 
-  private void look() {
+  private void look(long number) {
+    synchronized (lock) {
+      if (number != checkNumber) {
+        return; // cancelled once it had started: a later look is scheduled
+      }
+      check = null;
+    }
     long settle = TimeUnit.MILLISECONDS.toNanos(settings.settleMillis());
-    long quiet = System.nanoTime() - lastChange;
+    long quiet = nanoTime.getAsLong() - lastChange;
     if (quiet < settle) {
-      timer.schedule(this::look, settle - quiet, TimeUnit.NANOSECONDS);
+      lookIn(settle - quiet);
       return;
     }
-    pending.set(false);
     long seen = changes.get();
     List<String> blockers = blockers();
     if (blockers.isEmpty() && changes.get() == seen) {
       becomeReady();
-    } else if (blockers.isEmpty()) {
-      // Something changed while looking; changed() scheduled the next look.
-      return;
-    } else if (pending.compareAndSet(false, true)) {
-      timer.schedule(this::look, RECHECK_MILLIS, TimeUnit.MILLISECONDS);
     }
+    // Else a change came while looking (it scheduled the next look), or the node waits for one: every
+    // change that can make it ready is an event (see the class comment).
   }
 
   private void becomeReady() {
@@ -188,7 +228,7 @@ public class ReadinessComponent {
       r.unregister();
       return;
     }
-    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - activated);
+    long millis = TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - activated);
     if (reported) {
       log.info("The node is ready, {} ms after the readiness check started", millis);
     } else {

@@ -5,6 +5,9 @@ import java.net.UnknownHostException;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.felix.http.jetty.ConnectorFactory;
 import org.eclipse.jetty.server.Connector;
@@ -13,6 +16,9 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,8 +39,14 @@ import org.osgi.service.servlet.runtime.dto.ServletDTO;
  * nobody is told about ({@code org.apache.felix.http.host}, port 0), and the API's address goes to
  * {@code cairn.api.host} and {@code cairn.api.port}. Once the whiteboard's runtime lists the RPC servlet,
  * this component registers a {@link ConnectorFactory}: Felix adds and starts a connector bound to the API's
- * address with the internal connector's HTTP settings, and this component then closes the internal one and
- * publishes the bound endpoint as {@value #ENDPOINT} on that registration (port 0 takes a free port).
+ * address with the internal connector's HTTP settings, and this component then stops the internal one (it
+ * stays in the server, stopped, so that a later activation still finds Felix's settings on it) and publishes
+ * the bound endpoint as {@value #ENDPOINT} on that registration (port 0 takes a free port).
+ *
+ * <p>Nothing polls: the runtime is asked at activation and again on each of its MODIFIED events (Felix raises
+ * {@code service.changecount} when a servlet comes or goes, at once with
+ * {@code org.apache.felix.http.whiteboard.changecount.delay=0}, as {@code cairn.properties} sets it). The
+ * events are delivered on Felix's thread; the runtime is asked on this component's own thread.
  */
 @Component(immediate = true)
 public final class ApiListener {
@@ -43,14 +55,24 @@ public final class ApiListener {
   static final String HOST = "cairn.api.host";
   static final String PORT = "cairn.api.port";
   private static final long WAIT_SECONDS = 300;
+  /** The name of the API's connector, so that it is never taken for Felix's internal one. */
+  static final String API_CONNECTOR = "cairn-api";
 
   private final BundleContext context;
   private final HttpServiceRuntime runtime;
   private final Logger log;
   private final String host;
   private final int port;
-  private final Thread waiter;
+  /** One thread: the runtime is asked there, one change at a time. Null when the API is not to listen. */
+  private final ScheduledExecutorService looks;
+  private final ServiceListener onChange = event -> {
+    if (event.getType() == ServiceEvent.MODIFIED) {
+      look();
+    }
+  };
   private volatile boolean closed;
+  /** Whether the port was opened (or its opening failed): touched on {@link #looks} only. */
+  private boolean opened;
   private ServiceRegistration<ConnectorFactory> registration;
   private volatile ServerConnector connector;
 
@@ -72,18 +94,31 @@ public final class ApiListener {
     if (host == null || host.isBlank() || port < 0 || port > 65535) {
       log.error("The RPC API does not listen: framework properties {}={} and {}={} must be a host and a port 0-65535",
           HOST, host, PORT, p);
-      waiter = null;
+      looks = null;
       return;
     }
-    waiter = Thread.ofVirtual().name("cairn-api-listener").start(this::openOnceTheRpcIsThere);
+    looks = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("cairn-api-listener").factory());
+    try {
+      // Listening before the first look: a change between the two is not missed.
+      context.addServiceListener(onChange, "(objectClass=" + HttpServiceRuntime.class.getName() + ")");
+    } catch (InvalidSyntaxException e) {
+      throw new IllegalStateException(e); // a constant filter
+    }
+    look();
+    looks.schedule(() -> {
+      if (!opened) {
+        log.error("The RPC API does not listen: the RPC servlet was not in the HTTP whiteboard after {} s", WAIT_SECONDS);
+      }
+    }, WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
   @Deactivate
   void deactivate() throws InterruptedException {
     closed = true;
-    if (waiter != null) {
-      waiter.interrupt();
-      waiter.join(TimeUnit.SECONDS.toMillis(10));
+    if (looks != null) {
+      context.removeServiceListener(onChange);
+      looks.shutdownNow();
+      looks.awaitTermination(10, TimeUnit.SECONDS);
     }
     synchronized (this) {
       if (registration != null) {
@@ -97,23 +132,18 @@ public final class ApiListener {
     }
   }
 
-  private void openOnceTheRpcIsThere() {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+  /** Asks the runtime, on {@link #looks}, whether the RPC servlet is there, and opens the port once it is. */
+  private void look() {
     try {
-      while (!rpcServletRegistered()) {
-        if (closed) {
-          return;
+      looks.execute(() -> {
+        if (!opened && !closed && rpcServletRegistered()) {
+          opened = true;
+          open();
         }
-        if (System.nanoTime() > deadline) {
-          log.error("The RPC API does not listen: the RPC servlet was not in the HTTP whiteboard after {} s", WAIT_SECONDS);
-          return;
-        }
-        Thread.sleep(2);
-      }
-    } catch (InterruptedException e) {
-      return;
+      });
+    } catch (RejectedExecutionException deactivated) {
+      // An event after deactivation: nothing to open.
     }
-    open();
   }
 
   /** Whether the whiteboard lists the RPC servlet: from then on it answers every request under its prefix. */
@@ -150,7 +180,7 @@ public final class ApiListener {
   private Connector createConnector(Server server) {
     ServerConnector internal = null;
     for (Connector c : server.getConnectors()) {
-      if (c instanceof ServerConnector s && c != connector) {
+      if (c instanceof ServerConnector s && !API_CONNECTOR.equals(c.getName())) {
         internal = s;
       }
     }
@@ -162,6 +192,7 @@ public final class ApiListener {
     }
     ServerConnector c = internal == null ? new ServerConnector(server, factory)
         : new ServerConnector(server, internal.getAcceptors(), internal.getSelectorManager().getSelectorCount(), factory);
+    c.setName(API_CONNECTOR);
     c.setHost(host);
     c.setPort(port);
     if (internal != null) {
@@ -171,17 +202,19 @@ public final class ApiListener {
     return c;
   }
 
-  /** Felix's own connector is on a loopback port only Felix needed: once the API listens, nothing uses it. */
+  /**
+   * Felix's own connector is on a loopback port only Felix needed: once the API listens, nothing uses it. It
+   * is stopped, not removed: its HTTP settings are Felix's, which the API's connector takes again when this
+   * component is activated anew.
+   */
   private void closeInternalConnectors(ServerConnector api) {
-    Server server = api.getServer();
-    for (Connector c : server.getConnectors()) {
-      if (c != api) {
+    for (Connector c : api.getServer().getConnectors()) {
+      if (c != api && !c.isStopped()) {
         try {
           c.stop();
         } catch (Exception e) {
           log.warn("Could not close the HTTP server's internal connector {}", c, e);
         }
-        server.removeConnector(c);
       }
     }
   }

@@ -82,16 +82,13 @@ final class ConfigCommands {
           : Arrays.stream(override.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
-    /** {@code config <key>}'s answer to {@code arguments}; {@code setting} if the request tries to set a value. */
-    Map<String, Object> answer(List<String> arguments, boolean setting) throws RpcException {
-      if (arguments.isEmpty()) {
-        throw RpcException.client("argument \"key\" is required");
-      }
-      if (arguments.size() > 1 || setting) {
+    /** {@code config <key>}'s answer; a request that tries to set a value (a second argument, --bool, --json) is refused. */
+    Map<String, Object> answer(RpcRequest request) throws RpcException {
+      String key = request.requireArgument(0, "key");
+      if (request.arguments().size() > 1 || request.option("bool").isPresent() || request.option("json").isPresent()) {
         throw RpcException.client("setting configuration is not supported here: Cairn's settings are changed "
             + "through ConfigAdmin (conf/<pid>.cfg, the Web Console or cairn:config)");
       }
-      String key = arguments.get(0);
       Object value;
       try {
         value = NodeConfig.lookup(document(), key);
@@ -143,8 +140,7 @@ final class ConfigCommands {
 
     @Override
     public void execute(RpcRequest request, RpcResponse response) throws RpcException, IOException {
-      boolean setting = request.option("bool").isPresent() || request.option("json").isPresent();
-      response.json(source.answer(request.arguments(), setting));
+      response.json(source.answer(request));
     }
   }
 }

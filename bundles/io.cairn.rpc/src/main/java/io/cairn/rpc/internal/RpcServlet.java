@@ -67,14 +67,7 @@ public class RpcServlet extends HttpServlet {
 
   private final transient ObjectMapper json = new ObjectMapper();
   private final transient CommandRoutes routes = new CommandRoutes();
-  /**
-   * The log service's logger. Optional: this servlet must be registered before the HTTP server opens its
-   * port, and the launcher starts the log service after Felix HTTP; a servlet that waited for it would leave
-   * Felix answering 404 on /api/v0 for a while. Until it is bound, warnings and errors go to standard error.
-   */
-  @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-      policyOption = ReferencePolicyOption.GREEDY)
-  transient volatile Logger logger;
+  private final transient Logger log;
   private final String serverHeader;
   /** Every command's thread: virtual, so a command waiting on the network costs no platform thread. */
   private final transient ThreadFactory threads = Thread.ofVirtual().name("cairn-rpc-", 0).factory();
@@ -85,9 +78,13 @@ public class RpcServlet extends HttpServlet {
   private final transient AtomicInteger inFlightCount = new AtomicInteger();
   private volatile transient Settings settings;
 
-  /** The node says it is ready; until then every request is answered 503. */
-  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-  transient volatile NodeReady ready;
+  /**
+   * Whether {@link NodeReady} was seen in the registry; until then every request is answered 503. The registry
+   * is asked, not a reference bound: the launcher sees NodeReady there and writes the {@code api} file a moment
+   * before a binding's event would reach this component, and a request in that moment must not answer 503.
+   * Ready stays ready ({@link NodeReady}'s contract), so once seen it is not asked again.
+   */
+  private volatile boolean ready;
 
   /** The validated, immutable form of {@link RpcServerConfig}. */
   record Settings(OriginPolicy origins, int maxArguments, MultipartReader.Limits multipart, int maxCommandsInFlight,
@@ -115,17 +112,14 @@ public class RpcServlet extends HttpServlet {
     }
   }
 
-  /**
-   * Where {@link NodeReady} is looked up while {@link #ready} is still unbound: the launcher sees it in the
-   * registry, and writes the {@code api} file, a moment before the registration's event reaches this
-   * component's binding (every listener of the framework is told in turn), so a request in that moment must
-   * not answer 503. Null in tests that run the servlet without a framework.
-   */
+  /** Where {@link NodeReady} is looked up. */
   private final transient BundleContext context;
 
   @Activate
-  public RpcServlet(@Reference NodeInfo node, RpcServerConfig config, BundleContext context) {
+  public RpcServlet(@Reference NodeInfo node, @Reference(service = LoggerFactory.class) Logger log, RpcServerConfig config,
+      BundleContext context) {
     this.context = context;
+    this.log = log;
     this.serverHeader = node.agentVersion();
     this.settings = Settings.of(Configs.defaults(RpcServerConfig.class));
     this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
@@ -143,13 +137,16 @@ public class RpcServlet extends HttpServlet {
     apply(config);
   }
 
-  /** Whether {@link NodeReady} is registered, though not yet bound here (see {@link #context}). */
-  private boolean registeredReady() {
-    try {
-      return context != null && context.getServiceReference(NodeReady.class) != null;
-    } catch (IllegalStateException stopping) {
-      return false;
+  /** Whether the node is ready: {@link NodeReady} is registered, or was. */
+  private boolean ready() {
+    if (!ready) {
+      try {
+        ready = context.getServiceReference(NodeReady.class) != null;
+      } catch (IllegalStateException stopping) {
+        return false;
+      }
     }
+    return ready;
   }
 
   /** Ends the commands still running (as their deadline would) and stops the deadline timer. */
@@ -163,7 +160,7 @@ public class RpcServlet extends HttpServlet {
 
   /** Validates the whole configuration first; on any invalid key nothing changes. */
   private void apply(RpcServerConfig config) {
-    Configs.validate(PID, config, Settings::of, log()).ifPresent(s -> settings = s);
+    Configs.validate(PID, config, Settings::of, log).ifPresent(s -> settings = s);
   }
 
   @Reference(service = RpcCommand.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -213,7 +210,7 @@ public class RpcServlet extends HttpServlet {
       plain(resp, 403, "403 - Forbidden");
       return false;
     }
-    if (ready == null && !registeredReady()) {
+    if (!ready()) {
       ErrorAnswer.write(resp, json, serverHeader, 503, RpcException.Code.NORMAL, STARTING, RETRY_SOON);
       return false;
     }
@@ -251,7 +248,7 @@ public class RpcServlet extends HttpServlet {
       return false;
     }
     CommandRun[] self = new CommandRun[1];
-    CommandRun run = new CommandRun(command.get(), request, req, resp, json, serverHeader, s.bodyReadAheadBytes(), log(),
+    CommandRun run = new CommandRun(command.get(), request, req, resp, json, serverHeader, s.bodyReadAheadBytes(), log,
         () -> {
           inFlight.remove(self[0]);
           inFlightCount.decrementAndGet();
@@ -261,12 +258,6 @@ public class RpcServlet extends HttpServlet {
     inFlight.add(run);
     run.start(threads, deadlines);
     return true;
-  }
-
-  /** The log service's logger, or standard error before it runs. */
-  Logger log() {
-    Logger l = logger;
-    return l != null ? l : StandardErrorLogger.INSTANCE;
   }
 
   /** How many commands run now. */

@@ -10,7 +10,9 @@ import io.cairn.multiformats.PrivateKey;
 import io.cairn.multiformats.PublicKey;
 import io.cairn.node.NodeIdentity;
 import io.cairn.node.NodeNetwork;
+import io.cairn.rpc.MultipartReader;
 import io.cairn.rpc.RpcException;
+import io.cairn.rpc.RpcRequest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,19 +112,28 @@ class ConfigCommandsTest {
     ConfigCommands.Source source = new ConfigCommands.Source(() -> STORAGE_MAX, IDENTITY,
         () -> host("/ip4/0.0.0.0/tcp/4001"), k -> null);
     assertEquals(Map.of("Key", "Datastore.StorageMax", "Value", "64MiB"),
-        source.answer(List.of("Datastore.StorageMax"), false));
+        source.answer(request(List.of("Datastore.StorageMax"))));
     assertEquals(Map.of("Key", "Addresses.Swarm", "Value", List.of("/ip4/0.0.0.0/tcp/4001")),
-        source.answer(List.of("Addresses.Swarm"), false));
+        source.answer(request(List.of("Addresses.Swarm"))));
 
-    RpcException unknown = assertThrows(RpcException.class, () -> source.answer(List.of("Datastore.Nope"), false));
+    RpcException unknown = assertThrows(RpcException.class, () -> source.answer(request(List.of("Datastore.Nope"))));
     assertEquals(RpcException.Code.NORMAL, unknown.code());
     assertTrue(unknown.getMessage().contains("key has no attribute Nope"), unknown.getMessage());
     assertEquals(RpcException.Code.CLIENT,
-        assertThrows(RpcException.class, () -> source.answer(List.of("Datastore.StorageMax", "20GB"), false)).code());
+        assertThrows(RpcException.class, () -> source.answer(request(List.of("Datastore.StorageMax", "20GB")))).code());
     assertEquals(RpcException.Code.CLIENT,
-        assertThrows(RpcException.class, () -> source.answer(List.of("Datastore.StorageMax"), true)).code(), "--bool/--json set");
-    assertEquals(RpcException.Code.CLIENT, assertThrows(RpcException.class, () -> source.answer(List.of(), false)).code(),
+        assertThrows(RpcException.class, () -> source.answer(request(List.of("Datastore.StorageMax"), "bool"))).code(), "--bool/--json set");
+    assertEquals(RpcException.Code.CLIENT, assertThrows(RpcException.class, () -> source.answer(request(List.of()))).code(),
         "the key is required");
+  }
+
+  /** {@code config} with {@code arguments} and the options {@code flags}, given without a value. */
+  private static RpcRequest request(List<String> arguments, String... flags) throws RpcException {
+    Map<String, String[]> parameters = new java.util.HashMap<>();
+    for (String f : flags) {
+      parameters.put(f, new String[] {""});
+    }
+    return new HttpRpcRequest("config", arguments, parameters, null, MultipartReader.Limits.DEFAULT, java.time.Instant.now());
   }
 
   private static Object swarm(ConfigCommands.Source source) throws RpcException {

@@ -161,30 +161,6 @@ class RpcServletHttpTest {
   }
 
   @Test
-  void readyOnceNodeReadyIsRegisteredEvenBeforeItsBindingArrives() throws Exception {
-    // The launcher sees NodeReady in the registry and writes the api file while the registration's event is
-    // still going round the framework's listeners: the servlet must not answer 503 in that moment.
-    java.util.concurrent.atomic.AtomicBoolean registered = new java.util.concurrent.atomic.AtomicBoolean();
-    org.osgi.framework.ServiceReference<?> reference = (org.osgi.framework.ServiceReference<?>) java.lang.reflect.Proxy
-        .newProxyInstance(getClass().getClassLoader(), new Class<?>[] {org.osgi.framework.ServiceReference.class},
-            (proxy, method, args) -> { throw new UnsupportedOperationException(method.getName()); });
-    org.osgi.framework.BundleContext context = (org.osgi.framework.BundleContext) java.lang.reflect.Proxy
-        .newProxyInstance(getClass().getClassLoader(), new Class<?>[] {org.osgi.framework.BundleContext.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("getServiceReference") && args[0] == io.cairn.node.NodeReady.class) {
-                return registered.get() ? reference : null;
-              }
-              throw new UnsupportedOperationException(method.getName());
-            });
-    try (TestServer server = new TestServer(Map.of(), context)) {
-      server.command("version", new Counting(false));
-      assertEquals(503, RawHttp.post(server.port(), "version").status(), "not registered: starting");
-      registered.set(true);
-      assertEquals(200, RawHttp.post(server.port(), "version").status(), "registered, binding not yet arrived");
-    }
-  }
-
-  @Test
   void aForbiddenOriginIsRefusedEvenWhileStarting() throws Exception {
     try (TestServer server = new TestServer()) {
       RawHttp.Response r = RawHttp.exchange(server.port(), RawHttp.head("POST", "/api/v0/version", "HTTP/1.1",

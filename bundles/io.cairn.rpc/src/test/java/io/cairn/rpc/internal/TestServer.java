@@ -10,17 +10,20 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.log.Logger;
 
 /**
  * The RPC servlet on an embedded Jetty 12 (the line Felix HTTP runs), with a small request thread pool so
- * that a command holding one shows; commands and the node's readiness are bound as DS would bind them.
+ * that a command holding one shows; commands are bound as DS would bind them, and NodeReady is looked up in a registry of its own.
  */
 final class TestServer implements AutoCloseable {
   /** Jetty's request threads: few, so that commands holding them would starve the server. */
@@ -32,14 +35,11 @@ final class TestServer implements AutoCloseable {
   private final int port;
   private final AtomicLong serviceIds = new AtomicLong(1);
 
-  TestServer(Map<String, Object> config) throws Exception {
-    this(config, null);
-  }
+  /** Whether {@code NodeReady} is in the registry the servlet looks it up in. */
+  private final AtomicBoolean nodeReady = new AtomicBoolean();
 
-  /** With the bundle context the servlet looks {@code NodeReady} up in while its reference is unbound. */
-  TestServer(Map<String, Object> config, org.osgi.framework.BundleContext bundleContext) throws Exception {
-    servlet = new RpcServlet(node(), config(config), bundleContext);
-    servlet.logger = logger(log);
+  TestServer(Map<String, Object> config) throws Exception {
+    servlet = new RpcServlet(node(), logger(log), config(config), registry());
     QueuedThreadPool pool = new QueuedThreadPool(JETTY_THREADS, 2);
     pool.setName("jetty-test");
     jetty = new Server(pool);
@@ -65,10 +65,25 @@ final class TestServer implements AutoCloseable {
     return port;
   }
 
-  /** The node says it is ready (DS binds the optional dynamic reference). */
+  /** The node says it is ready: {@code NodeReady} is registered. */
   TestServer ready() {
-    servlet.ready = new NodeReady() {};
+    nodeReady.set(true);
     return this;
+  }
+
+  /** A framework whose registry holds {@code NodeReady} once {@link #ready} is called, and nothing else. */
+  private BundleContext registry() {
+    ServiceReference<?> reference = (ServiceReference<?>) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {ServiceReference.class}, (p, m, a) -> {
+          throw new UnsupportedOperationException(m.getName());
+        });
+    return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {BundleContext.class},
+        (p, m, a) -> {
+          if (m.getName().equals("getServiceReference") && a[0] == NodeReady.class) {
+            return nodeReady.get() ? reference : null;
+          }
+          throw new UnsupportedOperationException(m.getName());
+        });
   }
 
   TestServer command(String path, RpcCommand command) {
