@@ -69,7 +69,8 @@ public final class PinDistance {
     report.put("benchmark", "pin-distance");
     for (String line : lines(metaFile)) {
       int eq = line.indexOf('=');
-      report.put(line.substring(0, eq), line.substring(eq + 1));
+      String value = line.substring(eq + 1);
+      report.put(line.substring(0, eq), value.matches("-?[0-9]{1,18}") ? (Object) Long.parseLong(value) : value);
     }
     double load = median(values(runs, "load", "load"));
     Map<String, Object> loadReport = new LinkedHashMap<>();
@@ -180,6 +181,12 @@ public final class PinDistance {
       for (Run r : runs) {
         max = Math.max(max, r.mbPerSec());
       }
+      for (PathSpec p : paths) {
+        // A cap within twice the highest figure is drawn; a far higher one would flatten the bars.
+        if (p.rate() > 0 && p.rate() / 1e6 <= 2 * max) {
+          max = Math.max(max, p.rate() / 1e6);
+        }
+      }
       max = LoadChart.niceCeiling(max);
       int plotW = WIDTH - LEFT - RIGHT;
       int plotH = HEIGHT - TOP - BOTTOM;
@@ -201,7 +208,7 @@ public final class PinDistance {
         int center = LEFT + i * groupW + groupW / 2;
         bar(g, center - barW, barW, values(runs, p.name(), "fresh"), max, plotH, FRESH);
         bar(g, center, barW, values(runs, p.name(), "warm"), max, plotH, WARM);
-        if (p.rate() > 0) {
+        if (p.rate() > 0 && p.rate() / 1e6 <= max) {
           int y = TOP + plotH - (int) (p.rate() / 1e6 / max * plotH);
           g.setColor(Color.DARK_GRAY);
           g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {3f, 3f}, 0f));
