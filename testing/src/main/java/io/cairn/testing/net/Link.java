@@ -41,6 +41,8 @@ final class Link {
   private long resetAt;
   private long resetGeneration;
   private double tokens;
+  /** Bytes were left waiting for tokens at the last serialization: the link has been busy since {@link #refilledAt}. */
+  private boolean backlogged;
   private long refilledAt;
   /** The rate the tokens were counted at: -1 before the first cap, so that a new cap starts with a full bucket. */
   private long tokenRate = -1;
@@ -110,7 +112,12 @@ final class Link {
       drop();
     }
     boolean stalled = s.stalled() && now - s.stallUntilNanos() < 0;
-    if (s.blackhole() == Blackhole.OFF && !stalled) {
+    if (s.blackhole() != Blackhole.OFF || stalled) {
+      // A held link serializes nothing: no tokens are owed for the time it is held.
+      tokens = Math.min(tokens, s.bucketDepth());
+      refilledAt = now;
+      backlogged = false;
+    } else {
       serialize(s, now);
       deliver(now);
       if (resetting || discarded) {
@@ -146,7 +153,13 @@ final class Link {
         tokens = tokenRate <= 0 ? depth : Math.min(tokens, depth);
         tokenRate = s.rate();
       } else {
-        tokens = Math.min(depth, tokens + (now - refilledAt) * (double) s.rate() / 1e9);
+        // While bytes waited, the link was busy all along: a timer tick that came late owes it every token
+        // of the time since (it sent them all at the rate), so lateness costs no throughput. An idle link's
+        // tokens stop at the bucket's depth. Either way what passes in t is at most rate x t + depth.
+        tokens += (now - refilledAt) * (double) s.rate() / 1e9;
+        if (!backlogged) {
+          tokens = Math.min(tokens, depth);
+        }
       }
       refilledAt = now;
     }
@@ -156,6 +169,7 @@ final class Link {
       if (s.rate() > 0) {
         n = (int) Math.min(n, (long) tokens);
         if (n == 0) {
+          backlogged = true;
           return;
         }
         tokens -= n;
@@ -165,6 +179,8 @@ final class Link {
       wire.add(new InFlight(part, now + s.delayNanos()));
       wireBytes += n;
     }
+    backlogged = false;
+    tokens = Math.min(tokens, s.bucketDepth()); // idle from here: what it did not spend is not owed
   }
 
   /** Due bytes to the destination while it is writable, up to an armed reset. */
