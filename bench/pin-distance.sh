@@ -142,7 +142,7 @@ start_daemon() {
     --swarm-address /ip4/127.0.0.1/tcp/0 --gateway-address 127.0.0.1:0 >"$log" 2>&1 &
   pid=$!; started+=("$pid")   # bin/cairn execs the JVM: this is the node's pid
   local deadline=$((SECONDS + 120))
-  until grep -q -E 'RPC API +http://' "$log"; do
+  until grep -q -E 'RPC API +http://' "$log" 2>/dev/null; do
     kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ] || { echo "$1 did not start:" >&2; tail -30 "$log" >&2; return 1; }
     sleep 0.2
   done
