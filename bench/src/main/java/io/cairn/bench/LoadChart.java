@@ -118,7 +118,7 @@ final class LoadChart {
   }
 
   /** The least of 1, 2, 2.5, 4, 5, 6 or 8 times a power of ten that is at least {@code v}: round axis labels. */
-  private static double niceCeiling(double v) {
+  static double niceCeiling(double v) {
     if (v <= 0) {
       return 1;
     }
@@ -132,7 +132,7 @@ final class LoadChart {
   }
 
   /** A tick label with as many decimals as the axis' range needs. */
-  private static String format(double v, double axisMax) {
+  static String format(double v, double axisMax) {
     return String.format(Locale.ROOT, axisMax >= 20 ? "%,.0f" : axisMax >= 2 ? "%.1f" : axisMax >= 0.2 ? "%.2f" : "%.3f", v);
   }
 }
