@@ -472,7 +472,7 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   private void serve(PeerLedger ledger, List<WantTask> tasks, EngineSettings s) {
     List<CompletableFuture<Found>> lookups = new ArrayList<>(tasks.size());
     for (WantTask t : tasks) {
-      lookups.add(lookup(t, t.type, s));
+      lookups.add(lookup(t, t.type, t.wantClass != WantClass.NORMAL, s));
     }
     List<BlockPayload> blocks = new ArrayList<>();
     List<BlockPresence> presences = new ArrayList<>();
@@ -515,10 +515,10 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   }
 
   /** Looks a want up: the block for want-block (or a small enough block for want-have), else its size or -1. */
-  private CompletableFuture<Found> lookup(WantTask t, WantType type, EngineSettings s) {
+  private CompletableFuture<Found> lookup(WantTask t, WantType type, boolean priority, EngineSettings s) {
     int before;
     try {
-      before = lookups.acquire(this::lookupLimit);
+      before = lookups.acquire(this::lookupLimit, priority);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return CompletableFuture.completedFuture(new Found(t, type, null, -1));

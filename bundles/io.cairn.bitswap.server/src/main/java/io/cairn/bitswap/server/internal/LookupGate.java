@@ -13,12 +13,20 @@ final class LookupGate {
   private static final long RECHECK_MILLIS = 5;
   private int inFlight;
 
-  /** Waits for room under {@code limit}, takes it, and returns how many lookups ran before this one. */
-  synchronized int acquire(IntSupplier limit) throws InterruptedException {
-    while (inFlight >= limit.getAsInt()) {
+  /**
+   * Waits for room under {@code limit}, takes it, and returns how many lookups ran before this one. A
+   * {@code priority} lookup (a class above the lowest) may go a quarter over the limit, so better
+   * classes keep their latency while the lowest class fills the limit.
+   */
+  synchronized int acquire(IntSupplier limit, boolean priority) throws InterruptedException {
+    while (inFlight >= allowed(limit.getAsInt(), priority)) {
       wait(RECHECK_MILLIS);
     }
     return inFlight++;
+  }
+
+  private static int allowed(int limit, boolean priority) {
+    return priority ? limit + Math.max(1, limit / 4) : limit;
   }
 
   synchronized void release() {

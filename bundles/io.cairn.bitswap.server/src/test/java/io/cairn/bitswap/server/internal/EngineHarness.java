@@ -155,12 +155,24 @@ final class EngineHarness implements AutoCloseable {
     public void disconnect(PeerId peer, String reason) {}
   }
 
-  /** Blocks in a map; every call completes at once. */
+  /** Blocks in a map; every call completes at once, except reads of gated blocks, which wait for {@link #open}. */
   static final class MapStore implements Blockstore {
     final Map<Cid, Block> blocks = new ConcurrentHashMap<>();
+    private final CompletableFuture<Void> gate = new CompletableFuture<>();
+    private final Set<Cid> gated = ConcurrentHashMap.newKeySet();
 
     void add(Block b) {
       blocks.put(b.cid(), b);
+    }
+
+    /** Adds a block whose reads complete only once the gate opens: a slow tier the test controls. */
+    void addGated(Block b) {
+      gated.add(b.cid());
+      add(b);
+    }
+
+    void open() {
+      gate.complete(null);
     }
 
     @Override
@@ -171,6 +183,9 @@ final class EngineHarness implements AutoCloseable {
     @Override
     public CompletableFuture<Block> get(Cid cid) {
       Block b = blocks.get(cid);
+      if (b != null && gated.contains(cid)) {
+        return gate.thenApply(v -> b);
+      }
       return b != null ? CompletableFuture.completedFuture(b)
           : CompletableFuture.failedFuture(new BlockNotFoundException(cid, "not here"));
     }
