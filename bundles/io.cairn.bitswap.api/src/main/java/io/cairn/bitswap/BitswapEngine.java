@@ -24,4 +24,7 @@ public interface BitswapEngine {
   void notifyNewBlocks(List<Block> blocks);
 
   ServerStats stats();
+
+  /** The strategies and limits in use now, the want classes and the degradation counts (since 1.1). */
+  EngineStatus status();
 }

@@ -1,9 +1,12 @@
 /**
  * The boundary between bitswap and libp2p (boxo's {@code bitswap/network}): the network sends
  * messages to peers and hands received ones to every {@link io.cairn.bitswap.spi.BitswapReceiver} added to it.
+ * Also the engine's strategies (1.1): the {@link io.cairn.bitswap.spi.PriorityRequestManager} that
+ * orders its work and the {@link io.cairn.bitswap.spi.BitswapLimits} that bound it, each a service
+ * carrying {@code cairn.strategy=<name>}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.cairn.bitswap.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -69,7 +69,7 @@ final class BitswapCommands {
       request.flag("human", false);
       Bitswap c = client(client);
       BitswapEngine e = engine(engine);
-      response.json(BitswapReport.stat(c.stats(), c.wantlist(), e.stats(), e.ledgers()));
+      response.json(BitswapReport.stat(c.stats(), c.wantlist(), e.stats(), e.ledgers(), e.status()));
     }
   }
 

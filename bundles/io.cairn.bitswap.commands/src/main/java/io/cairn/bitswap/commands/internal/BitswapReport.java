@@ -3,6 +3,7 @@ package io.cairn.bitswap.commands.internal;
 import io.cairn.bitswap.Bitswap;
 import io.cairn.bitswap.BitswapEngine;
 import io.cairn.bitswap.ClientStats;
+import io.cairn.bitswap.EngineStatus;
 import io.cairn.bitswap.LedgerEntry;
 import io.cairn.bitswap.ServerStats;
 import io.cairn.multiformats.Cid;
@@ -83,11 +84,12 @@ final class BitswapReport {
   }
 
   /**
-   * {@code bitswap/stat}: boxo's Stat. {@code ProvideBufLen} is 0: Cairn does not announce blocks to a
-   * routing system, so nothing waits to be provided.
+   * {@code bitswap/stat}: boxo's Stat, its fields first and in its order, then Cairn's engine
+   * ({@link #engine}). {@code ProvideBufLen} is 0: Cairn does not announce blocks to a routing system,
+   * so nothing waits to be provided.
    */
   static Map<String, Object> stat(ClientStats client, Collection<Cid> wantlist, ServerStats engine,
-      List<LedgerEntry> ledgers) {
+      List<LedgerEntry> ledgers, EngineStatus status) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("ProvideBufLen", 0);
     m.put("Wantlist", sorted(wantlist).stream().map(BitswapReport::link).toList());
@@ -99,6 +101,48 @@ final class BitswapReport {
     m.put("DupBlksReceived", client.dupBlocksReceived());
     m.put("DupDataReceived", client.dupDataReceived());
     m.put("MessagesReceived", engine.messagesReceived());
+    m.putAll(engine(status));
+    return m;
+  }
+
+  /**
+   * What Kubo's Stat lacks, from the engine's strategies: {@code Strategies} (the {@code cairn.strategy}
+   * in use for priority and limits), {@code Limits} (each limit's current value beside what is in use
+   * against it; {@code GlobalOutstandingBytes} -1 when there is no global budget), {@code Classes} (per
+   * want class: latency target in ms, -1 for none; queued; answered; latency percentiles in ms) and
+   * {@code Degradation} (wants promoted, shed with DONT_HAVE, peers deferred; lookups failed for lack of memory).
+   */
+  static Map<String, Object> engine(EngineStatus s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    Map<String, Object> strategies = new LinkedHashMap<>();
+    strategies.put("Priority", s.priorityStrategy());
+    strategies.put("Limits", s.limitsStrategy());
+    m.put("Strategies", strategies);
+    Map<String, Object> limits = new LinkedHashMap<>();
+    limits.put("GlobalOutstandingBytes", s.globalLimitBytes() == Long.MAX_VALUE ? -1 : s.globalLimitBytes());
+    limits.put("OutstandingBytes", s.outstandingBytes());
+    limits.put("LookupConcurrency", s.lookupLimit());
+    limits.put("LookupsInFlight", s.lookupsInFlight());
+    limits.put("PeerOutstandingBytesMin", s.peerLimitMinBytes());
+    limits.put("PeerOutstandingBytesMax", s.peerLimitMaxBytes());
+    m.put("Limits", limits);
+    m.put("Classes", s.classes().stream().map(c -> {
+      Map<String, Object> cm = new LinkedHashMap<>();
+      cm.put("Name", c.name());
+      cm.put("TargetMs", c.targetMillis());
+      cm.put("Queued", c.queued());
+      cm.put("Answered", c.answered());
+      cm.put("P50Ms", c.p50Millis());
+      cm.put("P95Ms", c.p95Millis());
+      cm.put("P99Ms", c.p99Millis());
+      return cm;
+    }).toList());
+    Map<String, Object> degradation = new LinkedHashMap<>();
+    degradation.put("Promoted", s.promoted());
+    degradation.put("Shed", s.shed());
+    degradation.put("Deferred", s.deferred());
+    degradation.put("MemoryPressure", s.memoryPressure());
+    m.put("Degradation", degradation);
     return m;
   }
 

@@ -3,6 +3,7 @@ package io.cairn.bitswap.commands.internal;
 import io.cairn.bitswap.Bitswap;
 import io.cairn.bitswap.BitswapEngine;
 import io.cairn.bitswap.ClientStats;
+import io.cairn.bitswap.EngineStatus;
 import io.cairn.bitswap.LedgerEntry;
 import io.cairn.bitswap.ServerStats;
 import io.cairn.bitswap.Want;
@@ -21,11 +22,13 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Gogo: {@code bitswap:stat [-v] [--human]}, {@code bitswap:wantlist [peer]}, {@code bitswap:ledger [peer]}:
- * Kubo's {@code ipfs bitswap} commands for the console, in Kubo's text where it has one. A command whose
- * client or engine is not running fails with a message naming it.
+ * Kubo's {@code ipfs bitswap} commands for the console, in Kubo's text where it has one; and
+ * {@code bitswap:limits [--human]}: the engine's strategies, limits and want classes now. A command
+ * whose client or engine is not running fails with a message naming it.
  */
 @Component(service = BitswapShellCommands.class, property = {"osgi.command.scope=bitswap",
-    "osgi.command.function=stat", "osgi.command.function=wantlist", "osgi.command.function=ledger"})
+    "osgi.command.function=stat", "osgi.command.function=wantlist", "osgi.command.function=ledger",
+    "osgi.command.function=limits"})
 public class BitswapShellCommands {
   /** go-humanize's SI byte units. */
   private static final String[] SI = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
@@ -80,6 +83,43 @@ public class BitswapShellCommands {
     line(out, "sessions", cs.sessions());
     line(out, "queued tasks", ss.queuedTasks());
     line(out, "outstanding bytes", bytes(ss.outstandingBytes(), human));
+    return out.toString();
+  }
+
+  /**
+   * The engine's strategies in use, each limit's current value beside what is in use against it, the
+   * want classes (target, queued, answered, latency percentiles) and the degradation counts.
+   * {@code --human} prints byte counts in SI units.
+   */
+  public String limits(String... options) {
+    boolean human = false;
+    for (String option : options) {
+      if (option.equals("--human")) {
+        human = true;
+      } else {
+        throw new IllegalArgumentException("unknown option " + option + ": usage: bitswap:limits [--human]");
+      }
+    }
+    EngineStatus s = BitswapReport.require(engine).status();
+    StringBuilder out = new StringBuilder("bitswap engine limits\n");
+    line(out, "priority strategy", s.priorityStrategy());
+    line(out, "limits strategy", s.limitsStrategy());
+    line(out, "global outstanding bytes", bytes(s.outstandingBytes(), human) + " of "
+        + (s.globalLimitBytes() == Long.MAX_VALUE ? "no limit" : bytes(s.globalLimitBytes(), human)));
+    line(out, "lookups", s.lookupsInFlight() + " of " + s.lookupLimit());
+    line(out, "per-peer outstanding bytes limit", bytes(s.peerLimitMinBytes(), human) + " to "
+        + bytes(s.peerLimitMaxBytes(), human));
+    line(out, "promoted", s.promoted());
+    line(out, "shed", s.shed());
+    line(out, "deferred", s.deferred());
+    line(out, "memory pressure", s.memoryPressure());
+    out.append(String.format(Locale.ROOT, "\t%-9s %8s %9s %10s %9s %9s %9s%n", "CLASS", "TARGET", "QUEUED", "ANSWERED",
+        "P50 MS", "P95 MS", "P99 MS"));
+    for (EngineStatus.ClassStatus c : s.classes()) {
+      out.append(String.format(Locale.ROOT, "\t%-9s %8s %9d %10d %9.2f %9.2f %9.2f%n", c.name(),
+          c.targetMillis() < 0 ? "-" : c.targetMillis() + " ms", c.queued(), c.answered(), c.p50Millis(), c.p95Millis(),
+          c.p99Millis()));
+    }
     return out.toString();
   }
 

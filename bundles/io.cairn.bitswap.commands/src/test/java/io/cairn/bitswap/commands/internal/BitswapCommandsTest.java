@@ -73,7 +73,8 @@ class BitswapCommandsTest {
 
       Map<?, ?> onA = (Map<?, ?>) TestRpc.json(stat(a), new TestRpc.Request());
       assertEquals(List.of("ProvideBufLen", "Wantlist", "Peers", "BlocksReceived", "DataReceived", "BlocksSent", "DataSent",
-          "DupBlksReceived", "DupDataReceived", "MessagesReceived"), List.copyOf(onA.keySet()), "boxo's Stat, in its field order");
+          "DupBlksReceived", "DupDataReceived", "MessagesReceived", "Strategies", "Limits", "Classes", "Degradation"),
+          List.copyOf(onA.keySet()), "boxo's Stat, in its field order, then the engine's additions");
       assertEquals(0, onA.get("ProvideBufLen"));
       assertEquals(List.of(), onA.get("Wantlist"));
       assertEquals(List.of(b.id.toString()), onA.get("Peers"));
@@ -92,6 +93,32 @@ class BitswapCommandsTest {
       assertEquals(1L, onB.get("BlocksSent"));
       assertEquals(5000L, onB.get("DataSent"));
       assertTrue((Long) onB.get("MessagesReceived") >= 1, "a's want came in a message");
+    }
+  }
+
+  @Test
+  void statAddsTheEnginesStrategiesLimitsAndClasses() throws Exception {
+    try (Node a = new Node(); Node b = new Node()) {
+      fetched(a, b, 5000);
+      // The answer counts once its send completes, just after a has the block.
+      Node.eventually("b's answer counted", () -> b.engine.status().classes().get(2).answered() == 1);
+      Map<?, ?> onB = (Map<?, ?>) TestRpc.json(stat(b), new TestRpc.Request());
+      // An engine with no strategy service bound runs boxo's fixed behaviour.
+      assertEquals(Map.of("Priority", "static (built-in)", "Limits", "static (built-in)"), onB.get("Strategies"));
+      Map<?, ?> limits = (Map<?, ?>) onB.get("Limits");
+      assertEquals(List.of("GlobalOutstandingBytes", "OutstandingBytes", "LookupConcurrency", "LookupsInFlight",
+          "PeerOutstandingBytesMin", "PeerOutstandingBytesMax"), List.copyOf(limits.keySet()));
+      assertEquals(-1L, ((Number) limits.get("GlobalOutstandingBytes")).longValue(), "boxo has no global budget");
+      assertEquals(128L, ((Number) limits.get("LookupConcurrency")).longValue());
+      assertEquals(1L << 20, ((Number) limits.get("PeerOutstandingBytesMax")).longValue());
+      List<?> classes = (List<?>) onB.get("Classes");
+      assertEquals(List.of("critical", "high", "normal"), classes.stream().map(c -> ((Map<?, ?>) c).get("Name")).toList());
+      Map<?, ?> normal = (Map<?, ?>) classes.get(2);
+      assertEquals(-1L, ((Number) normal.get("TargetMs")).longValue());
+      assertEquals(1L, ((Number) normal.get("Answered")).longValue(), "a's want-block, answered in the normal class");
+      assertEquals(10L, ((Number) ((Map<?, ?>) classes.get(0)).get("TargetMs")).longValue());
+      assertEquals(List.of("Promoted", "Shed", "Deferred", "MemoryPressure"),
+          List.copyOf(((Map<?, ?>) onB.get("Degradation")).keySet()));
     }
   }
 

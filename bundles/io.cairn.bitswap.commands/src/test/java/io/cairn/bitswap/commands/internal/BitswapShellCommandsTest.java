@@ -45,6 +45,28 @@ class BitswapShellCommandsTest {
   }
 
   @Test
+  void limitsShowsTheStrategiesLimitsAndClasses() throws Exception {
+    try (Node a = new Node(); Node b = new Node()) {
+      fetched(a, b, 5000);
+      Node.eventually("b's answer counted", () -> b.engine.status().classes().get(2).answered() == 1);
+      List<String> lines = shell(b).limits().lines().toList();
+      assertEquals(List.of("bitswap engine limits", "\tpriority strategy: static (built-in)",
+          "\tlimits strategy: static (built-in)"), lines.subList(0, 3));
+      assertTrue(lines.contains("\tlookups: 0 of 128"), lines.toString());
+      assertTrue(lines.contains("\tper-peer outstanding bytes limit: 1048576 to 1048576"), lines.toString());
+      assertTrue(lines.stream().anyMatch(l -> l.startsWith("\tglobal outstanding bytes: ") && l.endsWith(" of no limit")),
+          lines.toString());
+      assertTrue(lines.stream().anyMatch(l -> l.matches("\\tnormal +- +0 +1 .*")), lines.toString());
+      assertTrue(shell(b).limits("--human").lines().toList().contains("\tper-peer outstanding bytes limit: 1.0 MB to 1.0 MB"));
+      assertEquals("unknown option -x: usage: bitswap:limits [--human]",
+          assertThrows(IllegalArgumentException.class, () -> shell(b).limits("-x")).getMessage());
+      BitswapShellCommands noEngine = shell(b);
+      noEngine.engine = null;
+      assertEquals(BitswapReport.NO_ENGINE, assertThrows(IllegalStateException.class, noEngine::limits).getMessage());
+    }
+  }
+
+  @Test
   void statRefusesAnUnknownOptionAndNamesAMissingService() throws Exception {
     try (Node a = new Node()) {
       IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> shell(a).stat("-x"));

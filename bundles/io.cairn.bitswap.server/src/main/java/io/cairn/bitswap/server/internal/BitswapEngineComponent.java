@@ -1,6 +1,7 @@
 package io.cairn.bitswap.server.internal;
 
 import io.cairn.bitswap.BitswapEngine;
+import io.cairn.bitswap.EngineStatus;
 import io.cairn.bitswap.LedgerEntry;
 import io.cairn.bitswap.ServerStats;
 import io.cairn.bitswap.Want;
@@ -11,26 +12,41 @@ import io.cairn.bitswap.message.BlockPayload;
 import io.cairn.bitswap.message.BlockPresence;
 import io.cairn.bitswap.message.PresenceType;
 import io.cairn.bitswap.message.WantType;
+import io.cairn.bitswap.spi.BitswapLimits;
 import io.cairn.bitswap.spi.BitswapNetwork;
 import io.cairn.bitswap.spi.BitswapReceiver;
+import io.cairn.bitswap.spi.FixedLimits;
+import io.cairn.bitswap.spi.PeerRank;
+import io.cairn.bitswap.spi.PeerTurn;
+import io.cairn.bitswap.spi.PriorityRequestManager;
+import io.cairn.bitswap.spi.WantClass;
+import io.cairn.bitswap.spi.WantPriorityOrder;
+import io.cairn.bitswap.spi.WantRequest;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.Blockstore;
+import io.cairn.blockstore.MemoryPressureException;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.PeerId;
 import io.cairn.node.config.Configs;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
 import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.CollectionType;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
@@ -45,12 +61,24 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The bitswap engine (boxo's decision engine). A message's wants land in the sender's
- * {@link PeerLedger} on the network thread; a ledger with queued wants sits once in the ready queue;
- * task workers take the head ledger, take up to a turn's worth of its best wants, look them up
- * (bounded by the blockstore workers), send the blocks and presences in messages of about the
- * target size, and put the ledger back at the tail if it has more: every peer with work gets a turn
- * before any peer gets a second one. Bytes in flight per peer are capped, so a peer that reads
- * slowly holds back only itself.
+ * {@link PeerLedger} on the network thread, each in the class the {@link PriorityRequestManager} gives
+ * it; a ledger with queued wants sits once in the ready queue, placed by the priority manager's rank
+ * (first come, first served among equals); task workers take the head ledger, take up to a turn's
+ * worth of its best wants, look them up (at most the {@link BitswapLimits}' lookup concurrency at
+ * once), send the blocks and presences in messages of about the target size, and put the ledger back
+ * if it has more. Bytes in flight per peer and to all peers together are capped by the limits
+ * strategy, so a peer that reads slowly holds back only itself.
+ *
+ * <p>Over capacity (the lookups at their limit while better-class work waits, or the global byte
+ * budget spent), the lowest class is shed first: its wants are answered DONT_HAVE where the peer asked
+ * for that, else deferred until capacity frees; better classes keep being served.
+ *
+ * <p>Both strategies are services held by MULTIPLE DYNAMIC GREEDY references ({@code priority},
+ * {@code limits}; {@code <name>.target} in this component's configuration selects one): the best
+ * ranked is used, one that throws is dropped for the next (logged once), and boxo's fixed behaviour
+ * ({@link WantPriorityOrder}, {@link FixedLimits#BOXO}) is the last resort. A want keeps the class and
+ * order it was queued with; bytes and lookups in flight are counted here, not in the strategy, so a
+ * swap moves work over without failing it.
  */
 @Component(service = BitswapEngine.class, immediate = true, configurationPid = BitswapEngineComponent.PID,
     configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -64,7 +92,28 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   private final Map<PeerId, PeerLedger> ledgers = new ConcurrentHashMap<>();
   /** Which peers wait for which CIDs we lack. */
   private final Map<Cid, Set<PeerLedger>> waitingFor = new ConcurrentHashMap<>();
-  private final LinkedBlockingQueue<PeerLedger> ready = new LinkedBlockingQueue<>();
+  /** A ledger waiting for a worker, placed by the priority manager's rank, then first come first served. */
+  private record Ready(PeerLedger ledger, PeerRank rank, long seq) {}
+
+  private final PriorityBlockingQueue<Ready> ready = new PriorityBlockingQueue<>(64,
+      Comparator.comparing(Ready::rank).thenComparingLong(Ready::seq));
+  private final AtomicLong readySeq = new AtomicLong();
+  /** Ledgers held back while the engine sheds the lowest class: rescheduled when capacity frees. */
+  private final Set<PeerLedger> deferred = ConcurrentHashMap.newKeySet();
+  private final Strategies<PriorityRequestManager> priorities;
+  private final Strategies<BitswapLimits> limits;
+  /** The priority manager as ledgers call it: the best working strategy, isolated. */
+  private final PriorityRequestManager priority = new IsolatedPriority();
+  private final LookupGate lookups = new LookupGate();
+  /** Wants queued now in each class, over all peers. */
+  private final AtomicLongArray queuedByClass = new AtomicLongArray(WantClass.values().length);
+  private final EnumMap<WantClass, LatencyRecorder> latency = new EnumMap<>(WantClass.class);
+  private final AtomicLong promoted = new AtomicLong();
+  private final AtomicLong shed = new AtomicLong();
+  private final AtomicLong deferrals = new AtomicLong();
+  private final AtomicLong memoryPressure = new AtomicLong();
+  /** Package-private for tests that drive time. */
+  volatile LongSupplier clock = System::nanoTime;
   private final List<Thread> workers = new ArrayList<>();
   private final AtomicLong blocksSent = new AtomicLong();
   private final AtomicLong dataSent = new AtomicLong();
@@ -79,7 +128,6 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   private final AtomicInteger pendingBlockTasks = new AtomicInteger();
   private volatile EngineMetrics metrics;
   private volatile EngineSettings settings;
-  private volatile Semaphore blockstoreWorkers;
   private volatile boolean running = true;
 
   @Activate
@@ -88,6 +136,11 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     this.network = network;
     this.blockstore = blockstore;
     this.log = log;
+    this.priorities = new Strategies<>("priority", WantPriorityOrder.INSTANCE, "static (built-in)", log);
+    this.limits = new Strategies<>("limits", FixedLimits.BOXO, "static (built-in)", log);
+    for (WantClass c : WantClass.values()) {
+      latency.put(c, new LatencyRecorder());
+    }
     apply(Configs.validate(PID, config, EngineSettings::of, log)
         .orElseGet(() -> EngineSettings.of(Configs.defaults(EngineConfig.class))));
     network.addReceiver(this);
@@ -98,13 +151,8 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     Configs.validate(PID, config, EngineSettings::of, log).ifPresent(this::apply);
   }
 
-  /** Takes new settings: resizes the worker pool and the blockstore worker permits in place. */
+  /** Takes new settings: resizes the worker pool in place. */
   private synchronized void apply(EngineSettings next) {
-    EngineSettings previous = settings;
-    if (previous == null || previous.blockstoreWorkerCount() != next.blockstoreWorkerCount()) {
-      // Lookups in flight keep the permits of the semaphore they took; new ones use the new bound.
-      blockstoreWorkers = new Semaphore(next.blockstoreWorkerCount());
-    }
     settings = next;
     while (workers.size() < next.taskWorkerCount()) {
       Thread worker = Thread.ofPlatform().daemon().name("bitswap-engine-" + workers.size()).start(this::work);
@@ -113,8 +161,97 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     while (workers.size() > next.taskWorkerCount()) {
       workers.remove(workers.size() - 1).interrupt();
     }
-    // More budget per peer may let waiting peers go now.
     ledgers.values().forEach(this::schedule);
+  }
+
+  // ---- strategies (DS: MULTIPLE DYNAMIC GREEDY; "priority.target" / "limits.target" select)
+
+  @Reference(name = "priority", service = PriorityRequestManager.class, cardinality = ReferenceCardinality.AT_LEAST_ONE,
+      policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+      collectionType = CollectionType.SERVICE, unbind = "unbindPriority", updated = "updatedPriority")
+  void bindPriority(PriorityRequestManager strategy, Map<String, Object> props) {
+    priorities.bind(strategy, props);
+    strategiesChanged();
+  }
+
+  void updatedPriority(PriorityRequestManager strategy, Map<String, Object> props) {
+    priorities.updated(strategy, props);
+    strategiesChanged();
+  }
+
+  void unbindPriority(PriorityRequestManager strategy) {
+    priorities.unbind(strategy);
+    strategiesChanged();
+  }
+
+  @Reference(name = "limits", service = BitswapLimits.class, cardinality = ReferenceCardinality.AT_LEAST_ONE,
+      policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+      collectionType = CollectionType.SERVICE, unbind = "unbindLimits", updated = "updatedLimits")
+  void bindLimits(BitswapLimits strategy, Map<String, Object> props) {
+    limits.bind(strategy, props);
+    strategiesChanged();
+  }
+
+  void updatedLimits(BitswapLimits strategy, Map<String, Object> props) {
+    limits.updated(strategy, props);
+    strategiesChanged();
+  }
+
+  void unbindLimits(BitswapLimits strategy) {
+    limits.unbind(strategy);
+    strategiesChanged();
+  }
+
+  /** New limits may let held-back peers go; the metrics name the strategies now in use. */
+  private void strategiesChanged() {
+    EngineMetrics m = metrics;
+    if (m != null) {
+      m.strategies(priorities.inUse(), limits.inUse());
+    }
+    wakeDeferred();
+    ledgers.values().forEach(this::schedule);
+  }
+
+  /** The best working priority strategy, each call isolated ({@link Strategies#apply}); a null answer counts as a failure. */
+  private final class IsolatedPriority implements PriorityRequestManager {
+    @Override
+    public WantClass classify(WantRequest want) {
+      return priorities.apply(p -> Objects.requireNonNull(p.classify(want), "classify returned null"));
+    }
+
+    @Override
+    public long order(WantRequest want) {
+      return priorities.apply(p -> p.order(want));
+    }
+
+    @Override
+    public WantClass promote(WantClass current, long waitedNanos) {
+      return priorities.apply(p -> Objects.requireNonNull(p.promote(current, waitedNanos), "promote returned null"));
+    }
+
+    @Override
+    public PeerRank rank(PeerTurn peer) {
+      return priorities.apply(p -> Objects.requireNonNull(p.rank(peer), "rank returned null"));
+    }
+  }
+
+  private long peerLimit(PeerId peer) {
+    return limits.apply(l -> positive(l.peerOutstandingBytes(peer), "peerOutstandingBytes"));
+  }
+
+  private long globalLimit() {
+    return limits.apply(l -> positive(l.globalOutstandingBytes(), "globalOutstandingBytes"));
+  }
+
+  private int lookupLimit() {
+    return limits.apply(l -> (int) positive(l.lookupConcurrency(), "lookupConcurrency"));
+  }
+
+  private static long positive(long value, String what) {
+    if (value < 1) {
+      throw new IllegalStateException(what + " returned " + value);
+    }
+    return value;
   }
 
   @Deactivate
@@ -136,10 +273,13 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
       policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
   void bindMetrics(Object registry) {
     EngineMetrics previous = metrics;
-    metrics = new EngineMetrics(registry, activeTasks::get, activeBlockTasks::get, pendingBlockTasks::get);
     if (previous != null) {
       previous.close();
     }
+    EngineMetrics next = new EngineMetrics(registry, activeTasks::get, activeBlockTasks::get, pendingBlockTasks::get,
+        this::status, lookups::inFlight);
+    next.strategies(priorities.inUse(), limits.inUse());
+    metrics = next;
   }
 
   void unbindMetrics(Object registry) {
@@ -174,7 +314,7 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
 
   @Override
   public void peerConnected(PeerId peer, BitswapProtocol protocol) {
-    ledgers.computeIfAbsent(peer, p -> new PeerLedger(p, this));
+    ledgers.computeIfAbsent(peer, p -> new PeerLedger(p, this, priority, clock));
   }
 
   @Override
@@ -182,7 +322,9 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     PeerLedger ledger = ledgers.remove(peer);
     if (ledger != null) {
       ledger.close();
+      deferred.remove(ledger);
     }
+    limits.tellAll(l -> l.peerGone(peer));
   }
 
   @Override
@@ -216,9 +358,64 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     });
   }
 
+  @Override
+  public void queued(WantClass wantClass, int delta) {
+    queuedByClass.addAndGet(wantClass.ordinal(), delta);
+  }
+
+  @Override
+  public void promoted(WantClass from, WantClass to) {
+    promoted.incrementAndGet();
+  }
+
   private void schedule(PeerLedger ledger) {
-    if (ledger.trySchedule(settings.maxOutstandingBytesPerPeer())) {
-      ready.add(ledger);
+    switch (ledger.trySchedule(peerLimit(ledger.peer), shedding())) {
+      case READY -> {
+        PeerTurn turn = ledger.turn();
+        ready.add(new Ready(ledger, priority.rank(turn), readySeq.getAndIncrement()));
+      }
+      case DEFERRED -> {
+        if (deferred.add(ledger)) {
+          deferrals.incrementAndGet();
+        }
+        // Capacity may have freed between the check and the add: do not strand the ledger.
+        if (!shedding()) {
+          wakeDeferred();
+        }
+      }
+      case NONE -> { }
+    }
+  }
+
+  /**
+   * Whether the lowest class is shed now: the global byte budget is spent, or the lookups are at their
+   * limit while wants of a better class wait. With every want in one class (the static strategy) and no
+   * global budget, never: the engine behaves as boxo's.
+   */
+  private boolean shedding() {
+    if (outstandingBytes.get() >= globalLimit()) {
+      return true;
+    }
+    if (lookups.inFlight() < lookupLimit()) {
+      return false;
+    }
+    for (WantClass c : WantClass.values()) {
+      if (c != WantClass.NORMAL && queuedByClass.get(c.ordinal()) > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Capacity freed: held-back ledgers go back to scheduling. */
+  private void wakeDeferred() {
+    if (deferred.isEmpty() || shedding()) {
+      return;
+    }
+    for (PeerLedger ledger : List.copyOf(deferred)) {
+      if (deferred.remove(ledger)) {
+        schedule(ledger);
+      }
     }
   }
 
@@ -228,7 +425,7 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     while (running && !Thread.currentThread().isInterrupted()) {
       PeerLedger ledger;
       try {
-        ledger = ready.take();
+        ledger = ready.take().ledger();
       } catch (InterruptedException e) {
         return;
       }
@@ -249,7 +446,17 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   /** One turn for one peer: take its best wants, look them up, answer them. */
   private void serve(PeerLedger ledger) {
     EngineSettings s = settings;
-    List<WantTask> tasks = ledger.take(s.maxTasksPerEnvelope(), s.maxOutstandingBytesPerPeer());
+    PeerLedger.Turn turn = ledger.take(s.maxTasksPerEnvelope(), peerLimit(ledger.peer), shedding());
+    if (!turn.shed().isEmpty()) {
+      shed.addAndGet(turn.shed().size());
+      List<BlockPresence> dontHaves = new ArrayList<>(turn.shed().size());
+      for (WantTask t : turn.shed()) {
+        dontHaves.add(new BlockPresence(t.cid, PresenceType.DONT_HAVE));
+      }
+      // Not recorded as answered: a shed want's latency is not its class's service time.
+      sendOne(ledger, List.of(), dontHaves, List.of());
+    }
+    List<WantTask> tasks = turn.tasks();
     if (tasks.isEmpty()) {
       return;
     }
@@ -265,13 +472,16 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   private void serve(PeerLedger ledger, List<WantTask> tasks, EngineSettings s) {
     List<CompletableFuture<Found>> lookups = new ArrayList<>(tasks.size());
     for (WantTask t : tasks) {
-      lookups.add(lookup(t, t.type, s));
+      lookups.add(lookup(t, t.type, t.wantClass != WantClass.NORMAL, s));
     }
     List<BlockPayload> blocks = new ArrayList<>();
     List<BlockPresence> presences = new ArrayList<>();
-    long budget = s.maxOutstandingBytesPerPeer() - ledger.outstandingBytes();
+    // Within the peer's limit and what is left of the global budget (the first block always goes).
+    long budget = Math.min(peerLimit(ledger.peer) - ledger.outstandingBytes(), globalLimit() - outstandingBytes.get());
     long blockBytes = 0;
     List<WantTask> answered = new ArrayList<>();
+    List<WantTask> blockTasks = new ArrayList<>();
+    List<WantTask> presenceTasks = new ArrayList<>();
     for (CompletableFuture<Found> lookup : lookups) {
       Found f = lookup.join();
       WantTask t = f.task;
@@ -287,25 +497,28 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
         blocks.add(BlockPayload.of(f.block.cid(), f.block.data()));
         blockBytes += f.block.size();
         answered.add(t);
+        blockTasks.add(t);
       } else if (f.size >= 0) {
         presences.add(new BlockPresence(t.cid, PresenceType.HAVE));
         answered.add(t);
+        presenceTasks.add(t);
       } else {
         if (t.sendDontHave) {
           presences.add(new BlockPresence(t.cid, PresenceType.DONT_HAVE));
+          presenceTasks.add(t);
         }
         ledger.notFound(t);
       }
     }
     answered.forEach(ledger::answered);
-    send(ledger, blocks, presences, s.targetMessageBytes());
+    send(ledger, blocks, blockTasks, presences, presenceTasks, s.targetMessageBytes());
   }
 
   /** Looks a want up: the block for want-block (or a small enough block for want-have), else its size or -1. */
-  private CompletableFuture<Found> lookup(WantTask t, WantType type, EngineSettings s) {
-    Semaphore permits = blockstoreWorkers;
+  private CompletableFuture<Found> lookup(WantTask t, WantType type, boolean priority, EngineSettings s) {
+    int before;
     try {
-      permits.acquire();
+      before = lookups.acquire(this::lookupLimit, priority);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return CompletableFuture.completedFuture(new Found(t, type, null, -1));
@@ -313,6 +526,7 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
       pendingBlockTasks.decrementAndGet();
     }
     activeBlockTasks.incrementAndGet();
+    long start = clock.getAsLong();
     CompletableFuture<Found> found;
     if (type == WantType.BLOCK) {
       found = blockstore.get(t.cid).thenApply(b -> new Found(t, type, b, b.size()));
@@ -322,32 +536,63 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
           : CompletableFuture.completedFuture(new Found(t, type, null, size)));
     }
     return found.orTimeout(s.blockstoreTimeoutMillis(), TimeUnit.MILLISECONDS)
-        .exceptionally(error -> new Found(t, type, null, -1))
+        .exceptionally(error -> {
+          if (unwrap(error) instanceof MemoryPressureException) {
+            memoryPressure.incrementAndGet();
+            limits.apply(l -> {
+              l.memoryPressure();
+              return null;
+            });
+          }
+          return new Found(t, type, null, -1);
+        })
         .whenComplete((f, error) -> {
           activeBlockTasks.decrementAndGet();
-          permits.release();
+          lookups.release();
+          long nanos = clock.getAsLong() - start;
+          boolean hit = f != null && (f.block != null || f.size >= 0);
+          limits.apply(l -> {
+            l.lookedUp(nanos, hit, before);
+            return null;
+          });
+          wakeDeferred();
         });
   }
 
-  /** Sends the answers in messages of about the target size; bytes count against the peer until written. */
-  private void send(PeerLedger ledger, List<BlockPayload> blocks, List<BlockPresence> presences, int target) {
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+  }
+
+  /**
+   * Sends the answers in messages of about the target size; bytes count against the peer until written.
+   * {@code blockTasks} and {@code presenceTasks} are the wants answered, index for index, whose latency
+   * is recorded when their message is written.
+   */
+  private void send(PeerLedger ledger, List<BlockPayload> blocks, List<WantTask> blockTasks,
+      List<BlockPresence> presences, List<WantTask> presenceTasks, int target) {
     List<BlockPayload> batch = new ArrayList<>();
+    List<WantTask> batchTasks = new ArrayList<>();
     long batchBytes = 0;
-    for (BlockPayload b : blocks) {
+    for (int i = 0; i < blocks.size(); i++) {
+      BlockPayload b = blocks.get(i);
       if (!batch.isEmpty() && batchBytes + b.data().length > target) {
-        sendOne(ledger, batch, List.of());
+        sendOne(ledger, batch, List.of(), batchTasks);
         batch = new ArrayList<>();
+        batchTasks = new ArrayList<>();
         batchBytes = 0;
       }
       batch.add(b);
+      batchTasks.add(blockTasks.get(i));
       batchBytes += b.data().length;
     }
     if (!batch.isEmpty() || !presences.isEmpty()) {
-      sendOne(ledger, batch, presences);
+      batchTasks.addAll(presenceTasks);
+      sendOne(ledger, batch, presences, batchTasks);
     }
   }
 
-  private void sendOne(PeerLedger ledger, List<BlockPayload> blocks, List<BlockPresence> presences) {
+  private void sendOne(PeerLedger ledger, List<BlockPayload> blocks, List<BlockPresence> presences,
+      List<WantTask> tasks) {
     BitswapMessage message = new BitswapMessage(List.of(), false, blocks, presences, 0);
     long size = BitswapCodec.encodedSize(message, BitswapProtocol.V1_2_0);
     long blockBytes = 0;
@@ -357,13 +602,33 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     long bytes = blockBytes;
     int count = blocks.size();
     long haves = presences.stream().filter(p -> p.type() == PresenceType.HAVE).count();
+    // The class and arrival of each answered want, read now: the ledger may reuse the task once answered.
+    int n = tasks.size();
+    WantClass[] classes = new WantClass[n];
+    long[] arrived = new long[n];
+    for (int i = 0; i < n; i++) {
+      classes[i] = tasks.get(i).wantClass;
+      arrived[i] = tasks.get(i).arrivedAt;
+    }
     ledger.reserve(size);
     outstandingBytes.addAndGet(size);
-    long start = System.nanoTime();
+    long start = clock.getAsLong();
     network.send(ledger.peer, message).whenComplete((ok, error) -> {
       ledger.sent(size, count, bytes, error == null);
       outstandingBytes.addAndGet(-size);
+      long now = clock.getAsLong();
+      limits.apply(l -> {
+        l.sent(ledger.peer, size, now - start, error == null);
+        return null;
+      });
       if (error == null) {
+        EngineMetrics em = metrics;
+        for (int i = 0; i < n; i++) {
+          latency.get(classes[i]).record(now - arrived[i]);
+          if (em != null) {
+            em.answered(classes[i], now - arrived[i]);
+          }
+        }
         blocksSent.addAndGet(count);
         dataSent.addAndGet(bytes);
         haveSent.addAndGet(haves);
@@ -376,6 +641,7 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
         log.debug("bitswap answer to {} not sent: {}", ledger.peer, error.toString());
       }
       schedule(ledger);
+      wakeDeferred();
     });
   }
 
@@ -404,5 +670,28 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     }
     return new ServerStats(blocksSent.get(), dataSent.get(), haveSent.get(), dontHaveSent.get(),
         messagesReceived.get(), ledgers.size(), queued, outstandingBytes.get(), malformedMessages.get());
+  }
+
+  @Override
+  public EngineStatus status() {
+    long min = 0;
+    long max = 0;
+    boolean first = true;
+    for (PeerLedger l : ledgers.values()) {
+      long limit = peerLimit(l.peer);
+      min = first ? limit : Math.min(min, limit);
+      max = first ? limit : Math.max(max, limit);
+      first = false;
+    }
+    List<EngineStatus.ClassStatus> classes = new ArrayList<>();
+    for (WantClass c : WantClass.values()) {
+      LatencyRecorder r = latency.get(c);
+      long target = c.targetNanos();
+      classes.add(new EngineStatus.ClassStatus(c.label(), target < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(target),
+          queuedByClass.get(c.ordinal()), r.count(), r.percentileMillis(0.5), r.percentileMillis(0.95),
+          r.percentileMillis(0.99)));
+    }
+    return new EngineStatus(priorities.inUse(), limits.inUse(), globalLimit(), outstandingBytes.get(), lookupLimit(),
+        lookups.inFlight(), min, max, classes, promoted.get(), shed.get(), deferrals.get(), memoryPressure.get());
   }
 }

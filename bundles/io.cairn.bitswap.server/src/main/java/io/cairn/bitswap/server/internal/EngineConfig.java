@@ -5,19 +5,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 @ObjectClassDefinition(
     name = "Cairn bitswap engine",
-    description = "Serves peers' wantlists from the blockstore: per-peer ledgers, a task queue fair between peers, blockstore workers and bounded bytes in flight per peer (boxo's decision engine, with boxo's defaults).")
+    description = "Serves peers' wantlists from the blockstore: per-peer ledgers, a task queue ordered by the priority strategy, blockstore lookups and bytes in flight bounded by the limits strategy (boxo's decision engine). The strategies are services carrying cairn.strategy=<name>: the best ranked is used unless priority.target / limits.target select one.")
 @interface EngineConfig {
   @AttributeDefinition(name = "Task workers", min = "1", max = "1024",
       description = "Threads that take a peer's next tasks, look the blocks up and send the answer (boxo: 8).")
   int taskWorkerCount() default 8;
-
-  @AttributeDefinition(name = "Blockstore workers", min = "1", max = "65536",
-      description = "Blockstore lookups in flight at once across all peers (the seed's BitswapEngineBlockstoreWorkerCount: 128).")
-  int blockstoreWorkerCount() default 128;
-
-  @AttributeDefinition(name = "Max outstanding bytes per peer", min = "65536", max = "1073741824",
-      description = "Bytes sent to a peer but not yet written to its connection; a peer at the limit gets nothing more until they are (the seed's MaxOutstandingBytesPerPeer: 1 MiB).")
-  long maxOutstandingBytesPerPeer() default 1 << 20;
 
   @AttributeDefinition(name = "Max queued wantlist entries per peer", min = "1", max = "1000000",
       description = "Wants kept per peer; past it, a new want evicts a want we lack the block for, or a lower-priority one, or is dropped (boxo: 1024).")
@@ -38,4 +30,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   @AttributeDefinition(name = "Blockstore timeout (ms)", min = "10", max = "600000",
       description = "A lookup that takes longer counts as a miss.")
   int blockstoreTimeoutMillis() default 10_000;
+
+  @AttributeDefinition(name = "Priority strategy (filter)",
+      description = "Which PriorityRequestManager services the engine may use, an LDAP filter on their properties, e.g. (cairn.strategy=static); the best ranked of those matching is used. The engine waits for at least one.")
+  String priority_target() default "(cairn.strategy=*)";
+
+  @AttributeDefinition(name = "Limits strategy (filter)",
+      description = "Which BitswapLimits services the engine may use, an LDAP filter on their properties, e.g. (cairn.strategy=static); the best ranked of those matching is used. The engine waits for at least one.")
+  String limits_target() default "(cairn.strategy=*)";
 }

@@ -4,10 +4,16 @@ import io.cairn.bitswap.LedgerEntry;
 import io.cairn.bitswap.Want;
 import io.cairn.bitswap.message.WantType;
 import io.cairn.bitswap.message.WantlistEntry;
+import io.cairn.bitswap.spi.PeerTurn;
+import io.cairn.bitswap.spi.PriorityRequestManager;
+import io.cairn.bitswap.spi.WantClass;
+import io.cairn.bitswap.spi.WantPriorityOrder;
+import io.cairn.bitswap.spi.WantRequest;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.Multicodec;
 import io.cairn.multiformats.PeerId;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -15,20 +21,34 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * One peer's wantlist and what was exchanged with it. The wantlist is capped; each want is queued
- * for a worker, in a worker's hands, or waiting for a block we lack. All state is guarded by one
- * lock per peer, held only for bookkeeping (never across a lookup or a send).
+ * for a worker (in the class the {@link PriorityRequestManager} gave it), in a worker's hands, or
+ * waiting for a block we lack. A queued want that waited past its class's target is promoted when a
+ * worker next looks at the peer. All state is guarded by one lock per peer, held only for bookkeeping
+ * (never across a lookup or a send).
  */
 final class PeerLedger {
   final PeerId peer;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<Cid, WantTask> wants = new HashMap<>();
-  private final TreeSet<WantTask> queued = new TreeSet<>(WantTask.ORDER);
+  /** Queued wants per class, best first; and the same wants longest-queued first, for promotion. */
+  private final EnumMap<WantClass, TreeSet<WantTask>> queued = new EnumMap<>(WantClass.class);
+  private final EnumMap<WantClass, TreeSet<WantTask>> queuedSince = new EnumMap<>(WantClass.class);
   private final TreeSet<WantTask> waiting = new TreeSet<>(WantTask.ORDER);
   /** Told when a want starts or stops waiting for a block (the engine's index of who waits for what). */
   private final WaitingIndex index;
+  private final PriorityRequestManager priority;
+  private final LongSupplier clock;
+  private final long connectedAt;
+  private int queuedCount;
+  /** Queued NORMAL wants whose peer asked for DONT_HAVE: what the engine can shed now. */
+  private int sheddable;
+  /** Turns in which a worker took wants of this peer, and when the last one ended. */
+  private long turns;
+  private long lastTurnEnd;
   private long seq;
   private long outstandingBytes;
   /** In the engine's ready queue or in a worker's hands. */
@@ -40,16 +60,107 @@ final class PeerLedger {
   private long blocksReceived;
   private long messagesReceived;
 
-  /** Where the engine keeps which peers wait for which CIDs, so an arriving block finds them. */
+  /**
+   * Where the engine keeps which peers wait for which CIDs, so an arriving block finds them; and its
+   * counts of queued wants per class and of promotions.
+   */
   interface WaitingIndex {
     void waiting(Cid cid, PeerLedger ledger);
 
     void notWaiting(Cid cid, PeerLedger ledger);
+
+    /** {@code delta} wants joined (or left, if negative) the queue of {@code wantClass}. */
+    default void queued(WantClass wantClass, int delta) {}
+
+    default void promoted(WantClass from, WantClass to) {}
+  }
+
+  /** What a worker's turn took: the wants to look up, and the lowest-class wants shed (to answer DONT_HAVE). */
+  record Turn(List<WantTask> tasks, List<WantTask> shed) {}
+
+  /** How {@link #trySchedule} went. */
+  enum Schedule {
+    /** The caller must put the ledger on the ready queue. */
+    READY,
+    /** Nothing to do now: nothing queued, already scheduled, or at its byte limit (a send completion reschedules it). */
+    NONE,
+    /** Only deferred lowest-class wants queued while the engine sheds: wait until capacity frees. */
+    DEFERRED
   }
 
   PeerLedger(PeerId peer, WaitingIndex index) {
+    this(peer, index, WantPriorityOrder.INSTANCE, System::nanoTime);
+  }
+
+  PeerLedger(PeerId peer, WaitingIndex index, PriorityRequestManager priority, LongSupplier clock) {
     this.peer = peer;
     this.index = index;
+    this.priority = priority;
+    this.clock = clock;
+    this.connectedAt = clock.getAsLong();
+    for (WantClass c : WantClass.values()) {
+      queued.put(c, new TreeSet<>(WantTask.ORDER));
+      queuedSince.put(c, new TreeSet<>(WantTask.QUEUED_LONGEST));
+    }
+  }
+
+  private void enqueue(WantTask t, long now) {
+    t.state = WantTask.State.QUEUED;
+    t.queuedAt = now;
+    queued.get(t.wantClass).add(t);
+    queuedSince.get(t.wantClass).add(t);
+    queuedCount++;
+    if (t.wantClass == WantClass.NORMAL && t.sendDontHave) {
+      sheddable++;
+    }
+    index.queued(t.wantClass, 1);
+  }
+
+  private void dequeue(WantTask t) {
+    if (queued.get(t.wantClass).remove(t)) {
+      queuedSince.get(t.wantClass).remove(t);
+      queuedCount--;
+      if (t.wantClass == WantClass.NORMAL && t.sendDontHave) {
+        sheddable--;
+      }
+      index.queued(t.wantClass, -1);
+    }
+  }
+
+  /** Gives a (new or repeated) want its class and order. */
+  private void classify(WantTask t, long now) {
+    WantRequest r = new WantRequest(peer, t.cid, t.type, t.priority, t.sendDontHave, false);
+    t.wantClass = priority.classify(r);
+    t.order = priority.order(r);
+    t.arrivedAt = now;
+  }
+
+  /** Moves up a class each want that waited past what its class allows, longest-waiting first. */
+  private void promoteDue(long now) {
+    WantClass[] classes = WantClass.values();
+    for (int i = classes.length - 1; i > 0; i--) {
+      TreeSet<WantTask> since = queuedSince.get(classes[i]);
+      while (!since.isEmpty()) {
+        WantTask t = since.first();
+        WantClass to = priority.promote(classes[i], now - t.queuedAt);
+        if (to.ordinal() >= classes[i].ordinal()) {
+          break;
+        }
+        dequeue(t);
+        t.wantClass = to;
+        enqueue(t, now);
+        index.promoted(classes[i], to);
+      }
+    }
+  }
+
+  private WantClass bestQueued() {
+    for (WantClass c : WantClass.values()) {
+      if (!queued.get(c).isEmpty()) {
+        return c;
+      }
+    }
+    return null;
   }
 
   /**
@@ -79,6 +190,7 @@ final class PeerLedger {
         }
       }
       int dropped = 0;
+      long now = clock.getAsLong();
       for (WantlistEntry e : entries) {
         if (e.cid().multihash().code() == Multicodec.IDENTITY.code()) {
           continue;
@@ -89,8 +201,8 @@ final class PeerLedger {
             remove(existing);
           }
         } else if (existing != null) {
-          renew(existing, e);
-        } else if (!add(e, cap)) {
+          renew(existing, e, now);
+        } else if (!add(e, cap, now)) {
           dropped++;
         }
       }
@@ -100,7 +212,7 @@ final class PeerLedger {
     }
   }
 
-  private void renew(WantTask t, WantlistEntry e) {
+  private void renew(WantTask t, WantlistEntry e, long now) {
     detach(t);
     t.priority = e.priority();
     // A want-have never downgrades a want-block still open for the same CID.
@@ -108,35 +220,50 @@ final class PeerLedger {
       t.type = WantType.BLOCK;
     }
     t.sendDontHave = e.sendDontHave();
+    // Detached (or in a worker's hands, in no set): its class and order may change.
+    classify(t, now);
     if (t.state == WantTask.State.IN_PROGRESS) {
       t.requeue = true;
     } else {
       t.seq = seq++;
-      t.state = WantTask.State.QUEUED;
-      queued.add(t);
+      enqueue(t, now);
     }
   }
 
   /** Adds a new want within the cap: evicts a want we lack the block for, else a lower-priority one, else drops the new one. */
-  private boolean add(WantlistEntry e, int cap) {
+  private boolean add(WantlistEntry e, int cap, long now) {
     if (wants.size() >= cap) {
+      WantTask lowest = lowestQueued();
       WantTask victim = !waiting.isEmpty() ? waiting.last()
-          : !queued.isEmpty() && queued.last().priority < e.priority() ? queued.last() : null;
+          : lowest != null && lowest.priority < e.priority() ? lowest : null;
       if (victim == null) {
         return false;
       }
       remove(victim);
     }
     WantTask t = new WantTask(e.cid(), e.priority(), e.type(), e.sendDontHave(), seq++);
+    classify(t, now);
     wants.put(t.cid, t);
-    queued.add(t);
+    enqueue(t, now);
     return true;
+  }
+
+  /** The last queued want of the lowest class that has any. */
+  private WantTask lowestQueued() {
+    WantClass[] classes = WantClass.values();
+    for (int i = classes.length - 1; i >= 0; i--) {
+      TreeSet<WantTask> q = queued.get(classes[i]);
+      if (!q.isEmpty()) {
+        return q.last();
+      }
+    }
+    return null;
   }
 
   /** Takes a want out of the queued or waiting set it is in (not out of the wantlist). */
   private void detach(WantTask t) {
     switch (t.state) {
-      case QUEUED -> queued.remove(t);
+      case QUEUED -> dequeue(t);
       case WAITING -> {
         waiting.remove(t);
         index.notWaiting(t.cid, this);
@@ -151,24 +278,54 @@ final class PeerLedger {
   }
 
   /**
-   * A worker's turn: up to {@code max} queued wants, best first, or none while the peer has
-   * {@code maxOutstanding} bytes in flight.
+   * A worker's turn: up to {@code max} queued wants, best class first and in the strategy's order
+   * within a class, or none while the peer has {@code maxOutstanding} bytes in flight. When
+   * {@code shedLowest}, the lowest class is not served: those of its wants whose peer asked for
+   * DONT_HAVE are shed (they leave the wantlist; the caller answers DONT_HAVE), the others stay queued.
    */
-  List<WantTask> take(int max, long maxOutstanding) {
+  Turn take(int max, long maxOutstanding, boolean shedLowest) {
     lock.lock();
     try {
-      List<WantTask> taken = new ArrayList<>(Math.min(max, queued.size()));
+      List<WantTask> taken = new ArrayList<>(Math.min(max, queuedCount));
+      List<WantTask> shed = new ArrayList<>();
       if (closed || outstandingBytes >= maxOutstanding) {
-        return taken;
+        return new Turn(taken, shed);
       }
-      while (taken.size() < max && !queued.isEmpty()) {
-        WantTask t = queued.pollFirst();
-        t.state = WantTask.State.IN_PROGRESS;
-        taken.add(t);
+      promoteDue(clock.getAsLong());
+      for (WantClass c : WantClass.values()) {
+        if (shedLowest && c == WantClass.NORMAL) {
+          shedLowest(max, shed);
+          break;
+        }
+        TreeSet<WantTask> q = queued.get(c);
+        while (taken.size() < max && !q.isEmpty()) {
+          WantTask t = q.first();
+          dequeue(t);
+          t.state = WantTask.State.IN_PROGRESS;
+          taken.add(t);
+        }
       }
-      return taken;
+      if (!taken.isEmpty()) {
+        turns++;
+      }
+      return new Turn(taken, shed);
     } finally {
       lock.unlock();
+    }
+  }
+
+  private void shedLowest(int max, List<WantTask> shed) {
+    if (sheddable == 0) {
+      return;
+    }
+    for (WantTask t : List.copyOf(queued.get(WantClass.NORMAL))) {
+      if (shed.size() >= max) {
+        return;
+      }
+      if (t.sendDontHave) {
+        remove(t);
+        shed.add(t);
+      }
     }
   }
 
@@ -223,8 +380,7 @@ final class PeerLedger {
     try {
       if (wants.get(t.cid) == t) {
         t.requeue = false;
-        t.state = WantTask.State.QUEUED;
-        queued.add(t);
+        enqueue(t, t.queuedAt);
       }
     } finally {
       lock.unlock();
@@ -234,8 +390,7 @@ final class PeerLedger {
   private void requeue(WantTask t) {
     t.requeue = false;
     t.seq = seq++;
-    t.state = WantTask.State.QUEUED;
-    queued.add(t);
+    enqueue(t, clock.getAsLong());
   }
 
   /** A block we lacked arrived: a want waiting for it goes back to the queue. */
@@ -288,17 +443,35 @@ final class PeerLedger {
   }
 
   /**
-   * Marks the ledger scheduled if it has queued wants, budget left and is not scheduled yet;
-   * true means the caller must put it on the ready queue.
+   * Marks the ledger scheduled if it has queued wants, budget left and is not scheduled yet. While
+   * the engine sheds ({@code shedding}), a ledger with only lowest-class wants, none of which can be
+   * answered DONT_HAVE, is deferred instead.
    */
-  boolean trySchedule(long maxOutstanding) {
+  Schedule trySchedule(long maxOutstanding, boolean shedding) {
     lock.lock();
     try {
-      if (scheduled || closed || queued.isEmpty() || outstandingBytes >= maxOutstanding) {
-        return false;
+      if (scheduled || closed || queuedCount == 0 || outstandingBytes >= maxOutstanding) {
+        return Schedule.NONE;
+      }
+      promoteDue(clock.getAsLong());
+      if (shedding && bestQueued() == WantClass.NORMAL && sheddable == 0) {
+        return Schedule.DEFERRED;
       }
       scheduled = true;
-      return true;
+      return Schedule.READY;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The peer as it joins the ready queue, for the priority manager to rank. */
+  PeerTurn turn() {
+    lock.lock();
+    try {
+      long now = clock.getAsLong();
+      WantClass best = bestQueued();
+      return new PeerTurn(peer, turns == 0, now - (turns == 0 ? connectedAt : lastTurnEnd),
+          best == null ? WantClass.NORMAL : best, queuedCount);
     } finally {
       lock.unlock();
     }
@@ -309,6 +482,7 @@ final class PeerLedger {
     lock.lock();
     try {
       scheduled = false;
+      lastTurnEnd = clock.getAsLong();
     } finally {
       lock.unlock();
     }
@@ -322,8 +496,14 @@ final class PeerLedger {
       for (WantTask t : waiting) {
         index.notWaiting(t.cid, this);
       }
+      for (WantClass c : WantClass.values()) {
+        index.queued(c, -queued.get(c).size());
+        queued.get(c).clear();
+        queuedSince.get(c).clear();
+      }
+      queuedCount = 0;
+      sheddable = 0;
       wants.clear();
-      queued.clear();
       waiting.clear();
     } finally {
       lock.unlock();
@@ -333,7 +513,7 @@ final class PeerLedger {
   int queuedCount() {
     lock.lock();
     try {
-      return queued.size();
+      return queuedCount;
     } finally {
       lock.unlock();
     }
@@ -343,7 +523,7 @@ final class PeerLedger {
     lock.lock();
     try {
       List<WantTask> all = new ArrayList<>(wants.values());
-      all.sort(WantTask.ORDER);
+      all.sort(java.util.Comparator.<WantTask, WantClass>comparing(t -> t.wantClass).thenComparing(WantTask.ORDER));
       return all.stream().map(WantTask::toWant).toList();
     } finally {
       lock.unlock();

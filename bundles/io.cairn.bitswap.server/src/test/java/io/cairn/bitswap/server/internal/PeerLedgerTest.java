@@ -49,7 +49,7 @@ class PeerLedgerTest {
   }
 
   private List<Cid> take(int max) {
-    return ledger.take(max, BUDGET).stream().map(t -> t.cid).toList();
+    return ledger.take(max, BUDGET, false).tasks().stream().map(t -> t.cid).toList();
   }
 
   @Test
@@ -72,7 +72,7 @@ class PeerLedgerTest {
   @Test
   void overflowEvictsWantsWeLackTheBlockForThenLowerPriorities() {
     ledger.applyWants(List.of(block(1, 5), block(2, 5)), false, 2, 0, 0);
-    List<WantTask> taken = ledger.take(1, BUDGET);
+    List<WantTask> taken = ledger.take(1, BUDGET, false).tasks();
     ledger.notFound(taken.get(0));
     assertTrue(waiting.containsKey(cid(1)));
     // At the cap: the want waiting for a block we lack goes first.
@@ -89,7 +89,7 @@ class PeerLedgerTest {
   @Test
   void cancelRemovesTheWantWhereverItIs() {
     ledger.applyWants(List.of(block(1, 1), block(2, 1)), false, 1024, 0, 0);
-    List<WantTask> inHand = ledger.take(1, BUDGET);
+    List<WantTask> inHand = ledger.take(1, BUDGET, false).tasks();
     ledger.applyWants(List.of(WantlistEntry.cancel(cid(1)), WantlistEntry.cancel(cid(2))), false, 1024, 0, 0);
     assertTrue(ledger.wantlist().isEmpty());
     assertFalse(ledger.stillWanted(inHand.get(0)), "a worker must not send what was cancelled meanwhile");
@@ -122,7 +122,7 @@ class PeerLedgerTest {
   @Test
   void aWantWaitingForABlockIsQueuedAgainWhenItArrives() {
     ledger.applyWants(List.of(block(1, 1)), false, 1024, 0, 0);
-    ledger.notFound(ledger.take(1, BUDGET).get(0));
+    ledger.notFound(ledger.take(1, BUDGET, false).tasks().get(0));
     assertTrue(take(1).isEmpty());
     ledger.blockArrived(cid(1));
     assertEquals(List.of(cid(1)), take(1));
@@ -132,7 +132,7 @@ class PeerLedgerTest {
   @Test
   void aRepeatedWantInAWorkersHandsIsQueuedAgainAfterIt() {
     ledger.applyWants(List.of(block(1, 1)), false, 1024, 0, 0);
-    WantTask t = ledger.take(1, BUDGET).get(0);
+    WantTask t = ledger.take(1, BUDGET, false).tasks().get(0);
     ledger.applyWants(List.of(block(1, 1)), false, 1024, 0, 0);
     ledger.answered(t);
     assertEquals(List.of(cid(1)), take(1));
@@ -142,18 +142,18 @@ class PeerLedgerTest {
   void nothingIsTakenWhileThePeerHasItsBudgetInFlight() {
     ledger.applyWants(List.of(block(1, 1)), false, 1024, 0, 0);
     ledger.reserve(BUDGET);
-    assertFalse(ledger.trySchedule(BUDGET));
+    assertEquals(PeerLedger.Schedule.NONE, ledger.trySchedule(BUDGET, false));
     assertTrue(take(1).isEmpty());
     ledger.sent(BUDGET, 0, 0, true);
-    assertTrue(ledger.trySchedule(BUDGET));
-    assertFalse(ledger.trySchedule(BUDGET), "a scheduled ledger is not scheduled twice");
+    assertEquals(PeerLedger.Schedule.READY, ledger.trySchedule(BUDGET, false));
+    assertEquals(PeerLedger.Schedule.NONE, ledger.trySchedule(BUDGET, false), "a scheduled ledger is not scheduled twice");
     assertEquals(List.of(cid(1)), take(1));
   }
 
   @Test
   void closingForgetsEverythingIncludingTheWaitingIndex() {
     ledger.applyWants(List.of(block(1, 1), block(2, 1)), false, 1024, 0, 0);
-    ledger.notFound(ledger.take(1, BUDGET).get(0));
+    ledger.notFound(ledger.take(1, BUDGET, false).tasks().get(0));
     ledger.close();
     assertTrue(waiting.isEmpty());
     assertTrue(ledger.wantlist().isEmpty());
