@@ -25,7 +25,8 @@ import { cidsSha256, generate, parseSets, verifyBlock } from './testdata.mjs'
 //
 //   node helia-peer.mjs serve [set] [--port P] [--cids-out F] [--quiet] [--ignore-stdin] [--timeout S] [--seed HEX]
 //   node helia-peer.mjs fetch <multiaddr/p2p/ID> [set | --cids-file F] [--concurrency C]
-//                             [--block-timeout S] [--timeout S] [--seed HEX]
+//                             [--block-timeout S] [--timeout S] [--seed HEX] [--report-blocks]
+//   --report-blocks: a {"event":"block","cid":...,"atMs":...} line as each block arrives (atMs: wall clock)
 //   set: --kind raw|dagpb --size S --count N, or --sets kind:size:count[,...]
 //
 // stdout: one JSON object per line, nothing else. stderr: human-readable logs.
@@ -202,6 +203,7 @@ async function runFetch (positional, flags) {
   const remotePeer = peerIdFromString(p2p.value)
   const concurrency = intArg(flags.concurrency, '--concurrency', 32, 1, 10_000)
   const blockTimeoutMs = intArg(flags['block-timeout'], '--block-timeout', 30, 1, 3600) * 1000
+  const reportBlocks = flags['report-blocks'] === true
   const cids = flags['cids-file'] != null
     ? await cidsFromFile(flags['cids-file'])
     : generateSets(parseSets(flags, intArg), () => {}).cids
@@ -250,6 +252,8 @@ async function runFetch (positional, flags) {
           fetched++
           bytes += data.byteLength
           latencies.push(ms)
+          // wall-clock time of arrival, for a test that times a block from its put on the peer to here
+          if (reportBlocks) emit({ event: 'block', cid: cid.toString(), atMs: performance.timeOrigin + performance.now(), ms: Math.round(ms * 10) / 10 })
         }
       } catch (err) {
         recordFailure(cid, describeError(err))
@@ -286,7 +290,7 @@ async function runFetch (positional, flags) {
 
 runMain({
   usage: 'helia-peer.mjs serve [--kind raw|dagpb --size S --count N | --sets ...] [--port P] | helia-peer.mjs fetch <multiaddr-with-/p2p/> [--kind ... | --sets ... | --cids-file F] [--concurrency C]',
-  booleans: ['ignore-stdin', 'quiet'],
+  booleans: ['ignore-stdin', 'quiet', 'report-blocks'],
   modes: {
     serve: { timeout: 3600, run: ({ flags }) => runServe(flags) },
     fetch: { timeout: 300, run: ({ positional, flags }) => runFetch(positional, flags) }

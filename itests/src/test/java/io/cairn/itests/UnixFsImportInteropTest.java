@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.blockstore.BatchIOManager;
 import io.cairn.blockstore.BlockTier;
 import io.cairn.blockstore.MultiTierBlockstore;
+import io.cairn.blockstore.service.internal.BlockServiceComponent;
 import io.cairn.testing.Components;
 import io.cairn.unixfs.ImportOptions;
 import io.cairn.unixfs.ImportProgress;
@@ -51,7 +52,8 @@ class UnixFsImportInteropTest {
         Map.of("capacityBytes", 1L << 30));
     Components.call(store, "addTier", memory, Map.of(BlockTier.TIER, BlockTier.MEMORY, BlockTier.RANK, 0, "service.id", 1L),
         null);
-    unixfs = Components.createWith(UnixFs.class, "io.cairn.unixfs.internal.UnixFsComponent", Map.of(), store, log);
+    unixfs = Components.createWith(UnixFs.class, "io.cairn.unixfs.internal.UnixFsComponent", Map.of(), store,
+        new BlockServiceComponent(store, log), log);
   }
 
   @AfterEach

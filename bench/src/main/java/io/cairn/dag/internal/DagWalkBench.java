@@ -111,7 +111,7 @@ public class DagWalkBench {
   @Benchmark
   public DagWalk.Result walk() {
     Walk walk = new Walk(List.of(root), WalkOptions.local().withOrder(order), new DagSettings(50_000, 4096, concurrency),
-        (block, depth) -> true, tier, () -> null, drains);
+        (block, depth) -> true, tier, null, drains); // a local walk never fetches: no block service
     walk.start();
     return walk.done().join();
   }

@@ -16,6 +16,7 @@ import io.cairn.node.config.Configs;
 import io.cairn.pin.GarbageCollector;
 import io.cairn.pin.PinType;
 import io.cairn.pin.Pinner.Pin;
+import io.cairn.blockstore.service.internal.BlockServiceComponent;
 import io.cairn.testing.Components;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -85,7 +86,7 @@ public final class GcLoad {
         Map.of("cairn_tier", "ssd", "cairn_tier_rank", 100, "minFreeBytes", 0L), log, node);
     Components.call(store, "addTier", file, Map.of(BlockTier.TIER, "ssd", BlockTier.RANK, 100, "service.id", 1L), null);
     DagService dag = Components.createWith(DagService.class, "io.cairn.dag.internal.DagServiceComponent", Map.of(), store,
-        log);
+        new BlockServiceComponent(store, log), log);
     PinnerComponent pinner = new PinnerComponent(log, node, store, dag, Configs.defaults(PinnerConfig.class));
     GarbageCollectorComponent gc = new GarbageCollectorComponent(log, store, dag, pinner,
         Configs.defaults(GarbageCollectorConfig.class));

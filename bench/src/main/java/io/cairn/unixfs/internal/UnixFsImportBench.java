@@ -1,6 +1,7 @@
 package io.cairn.unixfs.internal;
 
 import io.cairn.blockstore.BlockTier;
+import io.cairn.blockstore.service.internal.BlockServiceComponent;
 import io.cairn.blockstore.batchio.internal.BatchIOComponent;
 import io.cairn.blockstore.batchio.internal.BenchBatchIO;
 import io.cairn.blockstore.memory.internal.BenchMemoryTier;
@@ -65,7 +66,8 @@ public class UnixFsImportBench {
     batchio = BenchBatchIO.withDefaults(silent);
     memory = BenchMemoryTier.withDefaults(silent);
     store = BenchTieredStore.overMemory(silent, batchio, memory);
-    unixfs = new UnixFsComponent(store, silent, Configs.defaults(UnixFsConfig.class));
+    unixfs = new UnixFsComponent(store, new BlockServiceComponent(store, silent), silent,
+        Configs.defaults(UnixFsConfig.class));
   }
 
   @TearDown

@@ -66,7 +66,20 @@ public interface MultiTierBlockstore extends Blockstore {
    */
   Observation observePuts(Consumer<Cid> observer);
 
-  /** A registration made by {@link #observePuts}; closing it stops the telling. */
+  /**
+   * Tells {@code observer} the CID of every block put from now on once the put that carried it has
+   * completed successfully, so the block can be read (written, or found already stored). The same puts as
+   * {@link #observePuts} (identity blocks and moves between tiers are not told), but after the write where
+   * that one is before: this is how the bitswap server learns that a block a peer waits for is here now,
+   * whoever stored it ({@code block/put}, {@code add}, {@code dag/import}, a bitswap receipt). Told on the
+   * thread that completes the put; an observer must be quick. One that throws is logged and ignored: the
+   * put has succeeded and stays so. Close the observation to stop.
+   *
+   * @since 1.2
+   */
+  Observation observeStored(Consumer<Cid> observer);
+
+  /** A registration made by {@link #observePuts} or {@link #observeStored}; closing it stops the telling. */
   @ProviderType
   interface Observation extends AutoCloseable {
     /**

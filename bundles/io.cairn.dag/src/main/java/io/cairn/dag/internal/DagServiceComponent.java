@@ -1,7 +1,7 @@
 package io.cairn.dag.internal;
 
-import io.cairn.bitswap.Bitswap;
 import io.cairn.blockstore.Block;
+import io.cairn.blockstore.BlockService;
 import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.dag.DagException;
 import io.cairn.dag.DagService;
@@ -21,18 +21,15 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
- * The DAG service: link reading by codec and walks over the node's blockstore. Bitswap is optional and
- * dynamic: without it, walks that fetch fail at the first block missing locally, and everything else works.
- * Walks drain on a small pool of daemon threads (reading links and calling visitors); reads and fetches
- * run on the blockstore's and bitswap's own threads.
+ * The DAG service: link reading by codec and walks over the node's blockstore. Walks that fetch take missing
+ * blocks from the block service, which asks peers when bitswap runs: without it, they fail at the first block
+ * missing locally, and everything else works. Walks drain on a small pool of daemon threads (reading links
+ * and calling visitors); reads and fetches run on the blockstore's and bitswap's own threads.
  */
 @Component(service = DagService.class, configurationPid = DagServiceComponent.PID,
     configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -41,15 +38,16 @@ public class DagServiceComponent implements DagService {
   public static final String PID = "io.cairn.dag";
 
   private final MultiTierBlockstore blockstore;
+  private final BlockService blocks;
   private final Logger log;
   private final ExecutorService executor;
   private volatile DagSettings settings;
-  private volatile Bitswap bitswap;
 
   @Activate
-  public DagServiceComponent(@Reference MultiTierBlockstore blockstore,
+  public DagServiceComponent(@Reference MultiTierBlockstore blockstore, @Reference BlockService blocks,
       @Reference(service = LoggerFactory.class) Logger log, DagConfig config) {
     this.blockstore = blockstore;
+    this.blocks = blocks;
     this.log = log;
     this.settings = Configs.validate(PID, config, DagSettings::of, log)
         .orElseGet(() -> DagSettings.of(Configs.defaults(DagConfig.class)));
@@ -72,18 +70,6 @@ public class DagServiceComponent implements DagService {
     executor.shutdownNow();
   }
 
-  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-      policyOption = ReferencePolicyOption.GREEDY)
-  void bindBitswap(Bitswap bitswap) {
-    this.bitswap = bitswap;
-  }
-
-  void unbindBitswap(Bitswap bitswap) {
-    if (this.bitswap == bitswap) {
-      this.bitswap = null;
-    }
-  }
-
   DagSettings settings() {
     return settings;
   }
@@ -100,7 +86,7 @@ public class DagServiceComponent implements DagService {
 
   @Override
   public DagWalk walk(Collection<Cid> roots, WalkOptions options, DagVisitor visitor) {
-    Walk walk = new Walk(List.copyOf(roots), options, settings, visitor, blockstore, () -> bitswap, executor);
+    Walk walk = new Walk(List.copyOf(roots), options, settings, visitor, blockstore, blocks, executor);
     walk.start();
     return walk;
   }

@@ -1,9 +1,8 @@
 package io.cairn.dag.internal;
 
-import io.cairn.bitswap.Bitswap;
-import io.cairn.bitswap.BitswapSession;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockNotFoundException;
+import io.cairn.blockstore.BlockService;
 import io.cairn.blockstore.Blockstore;
 import io.cairn.dag.DagException;
 import io.cairn.dag.DagVisitor;
@@ -21,7 +20,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * One walk. Iterative: the path from the roots is a stack of frames, each a block's links and a cursor.
@@ -43,14 +41,14 @@ final class Walk implements DagWalk {
   private final DagSettings settings;
   private final DagVisitor visitor;
   private final Blockstore blockstore;
-  private final Supplier<Bitswap> bitswap;
+  private final BlockService blocks;
   private final Executor executor;
   private final CompletableFuture<Result> done = new CompletableFuture<>();
   private final ConcurrentLinkedQueue<Slot> arrived = new ConcurrentLinkedQueue<>();
   private final AtomicInteger wip = new AtomicInteger();
   private volatile long blocksVisited;
   private volatile long bytesVisited;
-  private BitswapSession session;
+  private BlockService.Session session;
   private boolean closed;
 
   // Drain state: touched by one drain at a time.
@@ -92,12 +90,12 @@ final class Walk implements DagWalk {
   }
 
   Walk(List<Cid> roots, WalkOptions options, DagSettings settings, DagVisitor visitor, Blockstore blockstore,
-      Supplier<Bitswap> bitswap, Executor executor) {
+      BlockService blocks, Executor executor) {
     this.options = options;
     this.settings = settings;
     this.visitor = visitor;
     this.blockstore = blockstore;
-    this.bitswap = bitswap;
+    this.blocks = blocks;
     this.executor = executor;
     frames.add(new Frame(roots, 0));
     // However the walk ends (done, failed, cancelled here or through done()), what it still wants is withdrawn.
@@ -276,27 +274,23 @@ final class Walk implements DagWalk {
     });
   }
 
-  /** The block from the blockstore, or (when the walk fetches) through the walk's bitswap session. */
+  /**
+   * The block from the blockstore, or (when the walk fetches) from the block service through the walk's
+   * session, so the walk's fetches share what is learnt about peers.
+   */
   private CompletableFuture<Block> read(Cid cid) {
-    CompletableFuture<Block> local = blockstore.get(cid);
     if (!options.fetch()) {
-      return local;
+      return blockstore.get(cid);
     }
-    return local.exceptionallyCompose(e -> unwrap(e) instanceof BlockNotFoundException
-        ? session(cid).get(cid, options.blockTimeout()) : CompletableFuture.failedFuture(e));
+    return session().get(cid, options.blockTimeout());
   }
 
-  private synchronized BitswapSession session(Cid cid) {
+  private synchronized BlockService.Session session() {
     if (closed) {
       throw new CancellationException("the walk has ended");
     }
     if (session == null) {
-      Bitswap b = bitswap.get();
-      if (b == null) {
-        throw new CompletionException(new DagException(cid, "block " + cid
-            + " is not in the local blockstore and bitswap is not running to fetch it"));
-      }
-      session = b.newSession();
+      session = blocks.newSession();
     }
     return session;
   }
@@ -314,8 +308,13 @@ final class Walk implements DagWalk {
       return d;
     }
     if (e instanceof BlockNotFoundException) {
-      return new DagException(cid, "block " + cid + " is not in the local blockstore"
-          + (options.fetch() ? "" : " (this walk does not fetch)"), e);
+      if (options.fetch()) {
+        // The block service is offline: no exchange runs. The walk's own finding, so no cause (the gateway
+        // answers it 404, not 502).
+        return new DagException(cid, "block " + cid
+            + " is not in the local blockstore and bitswap is not running to fetch it");
+      }
+      return new DagException(cid, "block " + cid + " is not in the local blockstore (this walk does not fetch)", e);
     }
     return new DagException(cid, "block " + cid + " could not be had: " + e.getMessage(), e);
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.bitswap.Bitswap;
+import io.cairn.bitswap.client.internal.BitswapExchange;
 import io.cairn.bitswap.BitswapEngine;
 import io.cairn.blockstore.Block;
 import io.cairn.dag.DagException;
@@ -45,9 +46,15 @@ class FetchWalkTest {
         "io.cairn.bitswap.server.internal.BitswapEngineComponent", Map.of(), network, store.store, store.logger);
     final Bitswap client = Components.createWith(Bitswap.class,
         "io.cairn.bitswap.client.internal.BitswapClientComponent", Map.of(), network, store.store, store.logger);
+    final BitswapExchange exchange = new BitswapExchange(client);
 
     Peer() {
-      Components.call(client, "bindEngine", engine);
+      Components.call(engine, "bindStore", store.store);
+    }
+
+    /** Bitswap bound to the block service as its exchange, as DS binds it. */
+    void online() {
+      Components.call(store.blocks, "bindExchange", exchange);
     }
 
     @Override
@@ -104,7 +111,7 @@ class FetchWalkTest {
     List<Cid> expected = treeAtHolder();
     MemoryNetwork.connect(fetcher.network, holder.network);
     DagServiceComponent dag = fetcher.store.dag(Map.of("concurrency", 8));
-    dag.bindBitswap(fetcher.client);
+    fetcher.online();
     List<Cid> visits = Collections.synchronizedList(new ArrayList<>());
     DagWalk walk = dag.walk(List.of(expected.get(0)), WalkOptions.fetching(Duration.ofSeconds(20))
         .withOrder(WalkOptions.Order.DFS), (Block b, int depth) -> visits.add(b.cid()));
@@ -137,7 +144,7 @@ class FetchWalkTest {
     });
     MemoryNetwork.connect(fetcher.network, holder.network);
     DagServiceComponent dag = fetcher.store.dag(Map.of());
-    dag.bindBitswap(fetcher.client);
+    fetcher.online();
     List<Cid> visits = Collections.synchronizedList(new ArrayList<>());
     DagWalk walk = dag.walk(List.of(root.cid(), inline), WalkOptions.fetching(Duration.ofSeconds(20))
         .withOrder(WalkOptions.Order.DFS), (Block b, int depth) -> visits.add(b.cid()));
@@ -155,7 +162,7 @@ class FetchWalkTest {
     assertTrue(holder.store.store.delete(gone).get());
     MemoryNetwork.connect(fetcher.network, holder.network);
     DagServiceComponent dag = fetcher.store.dag(Map.of());
-    dag.bindBitswap(fetcher.client);
+    fetcher.online();
     DagWalk walk = dag.walk(List.of(tree.get(0)), WalkOptions.fetching(Duration.ofMillis(300)), (b, d) -> true);
     ExecutionException e = assertThrows(ExecutionException.class, () -> walk.done().get(60, TimeUnit.SECONDS));
     DagException dagError = assertInstanceOf(DagException.class, e.getCause());
@@ -170,7 +177,7 @@ class FetchWalkTest {
     }
     MemoryNetwork.connect(fetcher.network, holder.network);
     DagServiceComponent dag = fetcher.store.dag(Map.of());
-    dag.bindBitswap(fetcher.client);
+    fetcher.online();
     DagWalk walk = dag.walk(List.of(tree.get(0)), WalkOptions.fetching(Duration.ofMinutes(5)), (b, d) -> true);
     eventually("the fetcher wants the missing leaves", () -> !fetcher.client.wantlist().isEmpty());
     walk.cancel();
@@ -183,8 +190,8 @@ class FetchWalkTest {
   void withoutBitswapTheWalkSaysSo() throws Exception {
     List<Cid> tree = treeAtHolder();
     DagServiceComponent dag = fetcher.store.dag(Map.of());
-    dag.bindBitswap(fetcher.client);
-    dag.unbindBitswap(fetcher.client);
+    fetcher.online();
+    Components.call(fetcher.store.blocks, "unbindExchange", fetcher.exchange);
     DagWalk walk = dag.walk(List.of(tree.get(0)), WalkOptions.fetching(Duration.ofSeconds(5)), (b, d) -> true);
     ExecutionException e = assertThrows(ExecutionException.class, () -> walk.done().get(60, TimeUnit.SECONDS));
     assertTrue(e.getCause().getMessage().contains("bitswap is not running"), e.getCause().getMessage());

@@ -11,6 +11,7 @@ import io.cairn.dag.PbNode;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.Multicodec;
 import io.cairn.multiformats.Multihash;
+import io.cairn.blockstore.service.internal.BlockServiceComponent;
 import io.cairn.testing.Components;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ final class Store implements AutoCloseable {
   final Logger logger = Components.logger(log);
   final BatchIOManager batchio;
   final MultiTierBlockstore store;
+  /** The real block service over the store, with no exchange until a test binds one. */
+  final BlockServiceComponent blocks;
   private final List<Object> services = new ArrayList<>();
 
   Store() {
@@ -39,12 +42,13 @@ final class Store implements AutoCloseable {
         Map.of("capacityBytes", 512L << 20));
     Components.call(store, "addTier", memory, Map.of(BlockTier.TIER, BlockTier.MEMORY, BlockTier.RANK, 0, "service.id",
         1L), null);
+    blocks = new BlockServiceComponent(store, logger);
   }
 
   /** The DAG service over this store, configured with {@code config} (the OCD's defaults for the rest). */
   DagServiceComponent dag(Map<String, Object> config) {
     DagServiceComponent dag = (DagServiceComponent) Components.createWith(DagService.class,
-        DagServiceComponent.class.getName(), config, store, logger);
+        DagServiceComponent.class.getName(), config, store, blocks, logger);
     services.add(dag);
     return dag;
   }

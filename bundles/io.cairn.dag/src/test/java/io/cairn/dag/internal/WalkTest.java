@@ -155,7 +155,7 @@ class WalkTest {
     ExecutorService drains = Executors.newFixedThreadPool(2);
     try {
       Recorder r = new Recorder();
-      Walk walk = new Walk(List.of(root), dfs(), new DagSettings(100, 100, 16), r, shuffling, () -> null, drains);
+      Walk walk = new Walk(List.of(root), dfs(), new DagSettings(100, 100, 16), r, shuffling, store.blocks, drains);
       walk.start();
       finish(walk);
       assertEquals(preOrder(root), r.visits);
@@ -366,7 +366,7 @@ class WalkTest {
         Thread.currentThread().interrupt();
       }
       return true;
-    }, store.store, () -> null, drains);
+    }, store.store, store.blocks, drains);
     walk.start();
     assertTrue(inFirstVisit.await(30, TimeUnit.SECONDS));
     walk.cancel();

@@ -1,20 +1,16 @@
 package io.cairn.gateway.internal;
 
-import io.cairn.bitswap.BitswapTimeoutException;
+import io.cairn.blockstore.BlockFetchTimeoutException;
 import java.util.concurrent.TimeoutException;
 
-/**
- * Tells a fetch that timed out from other failures. The only class that touches the optionally imported
- * bitswap package: a bitswap exception can only be met where bitswap runs, and without the package wired
- * nothing is a bitswap timeout.
- */
+/** Tells a fetch that timed out (504) from other failures, wherever in a chain of causes it sits. */
 final class FetchFailures {
   private FetchFailures() {}
 
-  /** Whether {@code e}, or any of its causes, is a wait for a block that ran out: bitswap's timeout, or a TimeoutException. */
+  /** Whether {@code e}, or any of its causes, is a wait for a block that ran out: the block service's, or a TimeoutException. */
   static boolean isTimeout(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof TimeoutException || isBitswapTimeout(t)) {
+      if (t instanceof TimeoutException || t instanceof BlockFetchTimeoutException) {
         return true;
       }
     }
@@ -30,13 +26,5 @@ final class FetchFailures {
       }
     }
     return message;
-  }
-
-  private static boolean isBitswapTimeout(Throwable t) {
-    try {
-      return t instanceof BitswapTimeoutException;
-    } catch (NoClassDefFoundError bitswapNotWired) {
-      return false;
-    }
   }
 }

@@ -1,6 +1,6 @@
 package io.cairn.gateway.internal;
 
-import io.cairn.blockstore.MultiTierBlockstore;
+import io.cairn.blockstore.BlockService;
 import io.cairn.dag.DagService;
 import io.cairn.node.config.Configs;
 import io.cairn.unixfs.UnixFs;
@@ -74,7 +74,7 @@ public final class GatewayServer {
   volatile Object unixfs;
 
   @Activate
-  public GatewayServer(@Reference MultiTierBlockstore store, @Reference DagService dag,
+  public GatewayServer(@Reference BlockService blocks, @Reference DagService dag,
       @Reference(service = LoggerFactory.class) Logger log, GatewayConfig config, BundleContext context)
       throws InterruptedException {
     this.log = log;
@@ -83,7 +83,7 @@ public final class GatewayServer {
         .orElseGet(() -> GatewaySettings.of(Configs.defaults(GatewayConfig.class), null));
     this.unixfsPool = unixfsPool(settings);
     this.connections = new ConnectionLimits(() -> settings, log);
-    this.responder = new Responder(new BlockSource(store, dag), dag, () -> unixfs, () -> unixfsPool);
+    this.responder = new Responder(new BlockSource(blocks), dag, () -> unixfs, () -> unixfsPool);
     try {
       server = bind(settings);
     } catch (InterruptedException | RuntimeException e) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.bitswap.Bitswap;
+import io.cairn.bitswap.client.internal.BitswapExchange;
 import io.cairn.blockstore.Block;
 import io.cairn.dag.commands.internal.TestStore;
 import io.cairn.multiformats.Cid;
@@ -50,14 +51,14 @@ class GatewayAdmissionTest {
   GatewayServer server;
 
   GatewayAdmissionTest() {
-    Components.call(local.dag, "bindBitswap", client);
+    Components.call(local.blocks, "bindExchange", new BitswapExchange(client));
     local.store.put(present).join();
   }
 
   void start(Map<String, Object> values) throws Exception {
     Map<String, Object> v = new HashMap<>(Map.of("port", 0));
     v.putAll(values);
-    server = new GatewayServer(local.store, local.dag, local.logger,
+    server = new GatewayServer(local.blocks, local.dag, local.logger,
         (GatewayConfig) Components.config(GatewayConfig.class, v), null);
   }
 

@@ -60,7 +60,7 @@ class GatewayServerTest {
   @BeforeEach
   void start() throws Exception {
     local = new TestStore();
-    server = new GatewayServer(local.store, local.dag, local.logger, config(Map.of()), null);
+    server = new GatewayServer(local.blocks, local.dag, local.logger, config(Map.of()), null);
   }
 
   @AfterEach
@@ -189,7 +189,7 @@ class GatewayServerTest {
 
   @Test
   void aMissingRootIs404WhenTheNodeDoesNotFetch() throws Exception {
-    Components.call(local.dag, "unbindBitswap", local.peers);
+    Components.call(local.blocks, "unbindExchange", local.peers);
     HttpResponse<byte[]> r = get("/ipfs/" + root.cid() + "?format=raw");
     String body = new String(r.body(), StandardCharsets.UTF_8);
     assertEquals(404, r.statusCode(), body);

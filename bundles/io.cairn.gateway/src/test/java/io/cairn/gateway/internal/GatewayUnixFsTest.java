@@ -54,8 +54,9 @@ class GatewayUnixFsTest {
   @BeforeEach
   void start() throws Exception {
     local = new TestStore();
-    fs = Components.createWith(UnixFs.class, "io.cairn.unixfs.internal.UnixFsComponent", Map.of(), local.store, local.logger);
-    server = new GatewayServer(local.store, local.dag, local.logger,
+    fs = Components.createWith(UnixFs.class, "io.cairn.unixfs.internal.UnixFsComponent", Map.of(), local.store, local.blocks,
+        local.logger);
+    server = new GatewayServer(local.blocks, local.dag, local.logger,
         (GatewayConfig) Components.config(GatewayConfig.class, Map.of("port", 0)), null);
     server.unixfs = fs;
     new Random(7).nextBytes(big);
@@ -163,10 +164,6 @@ class GatewayUnixFsTest {
     local.peers.hold(List.of(block(leaf)));
     local.peers.silent = true;
     assertTrue(local.store.delete(leaf).join());
-    // As DS binds UnixFS's optional bitswap reference (a field).
-    var bitswap = fs.getClass().getDeclaredField("bitswap");
-    bitswap.setAccessible(true);
-    bitswap.set(fs, local.peers);
     var first = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/ipfs/" + bigFile
         + "?entity-bytes=0:*")).timeout(Duration.ofSeconds(30)).header("Accept", "application/vnd.ipld.car").build(),
         HttpResponse.BodyHandlers.ofByteArray());

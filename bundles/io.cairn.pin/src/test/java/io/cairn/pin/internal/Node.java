@@ -7,6 +7,7 @@ import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.dag.DagService;
 import io.cairn.multiformats.Cid;
 import io.cairn.node.NodeInfo;
+import io.cairn.blockstore.service.internal.BlockServiceComponent;
 import io.cairn.testing.Components;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,7 +64,8 @@ public final class Node implements AutoCloseable {
     Components.call(blocks, "addTier", file, Map.of(BlockTier.TIER, "ssd", BlockTier.RANK, 100, "service.id", 2L), null);
     dag = new TestDag(blocks);
     walker = realWalker
-        ? Components.createWith(DagService.class, "io.cairn.dag.internal.DagServiceComponent", Map.of(), blocks, logger)
+        ? Components.createWith(DagService.class, "io.cairn.dag.internal.DagServiceComponent", Map.of(), blocks,
+            new BlockServiceComponent(blocks, logger), logger)
         : dag;
     pinner = pinner(pinnerConfig);
     gc = new GarbageCollectorComponent(logger, blocks, walker, pinner,

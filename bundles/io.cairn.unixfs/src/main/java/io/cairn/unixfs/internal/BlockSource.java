@@ -1,50 +1,37 @@
 package io.cairn.unixfs.internal;
 
 import io.cairn.blockstore.Block;
+import io.cairn.blockstore.BlockFetchTimeoutException;
 import io.cairn.blockstore.BlockNotFoundException;
-import io.cairn.blockstore.MultiTierBlockstore;
+import io.cairn.blockstore.BlockService;
 import io.cairn.multiformats.Cid;
 import io.cairn.unixfs.UnixFsException;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
- * Where UnixFS reads blocks: the blockstore, then bitswap (when a client is bound) for what is missing.
- * The blockstore answers identity CIDs from their own digest.
+ * Where UnixFS reads blocks: the block service (the blockstore, then peers when bitswap runs), within the
+ * block timeout. The blockstore answers identity CIDs from their own digest.
  */
 final class BlockSource {
-  /** The bitswap client fails its future at the timeout; this much more guards against one that does not. */
-  private static final long GRACE_MILLIS = 1_000;
+  /** The block service fails its future at the timeout (its guard a second later at most); this guards further. */
+  private static final long GRACE_MILLIS = 2_000;
 
-  private final MultiTierBlockstore store;
-  private final Supplier<Object> bitswap;
+  private final BlockService blocks;
   private final Duration timeout;
 
-  /**
-   * @param bitswap the bound {@code io.cairn.bitswap.Bitswap} at the time of a call, or null
-   */
-  BlockSource(MultiTierBlockstore store, Supplier<Object> bitswap, Duration timeout) {
-    this.store = store;
-    this.bitswap = bitswap;
+  BlockSource(BlockService blocks, Duration timeout) {
+    this.blocks = blocks;
     this.timeout = timeout;
   }
 
-  /** The block, arriving later; a block nobody has fails with {@link BlockNotFoundException} or bitswap's timeout. */
+  /** The block, arriving later; a block nobody has fails with {@link BlockNotFoundException} or the fetch timeout. */
   CompletableFuture<Block> get(Cid cid) {
-    return store.get(cid).exceptionallyCompose(e -> {
-      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-      Object client = bitswap.get();
-      if (cause instanceof BlockNotFoundException && client != null) {
-        return BitswapFetch.fetch(client, cid, timeout);
-      }
-      return CompletableFuture.failedFuture(cause);
-    });
+    return blocks.get(cid, timeout);
   }
 
   /** Waits for {@link #get}. */
@@ -64,6 +51,10 @@ final class BlockSource {
       if (cause instanceof BlockNotFoundException) {
         throw new UnixFsException(cid, "block " + cid + " was not found locally and no bitswap client runs to fetch it",
             cause);
+      }
+      if (cause instanceof BlockFetchTimeoutException) {
+        throw new UnixFsException(cid, "block " + cid + " could not be had: no peer delivered " + cid + " within "
+            + timeout.toMillis() + " ms", cause);
       }
       throw new UnixFsException(cid, "block " + cid + " could not be had: "
           + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);

@@ -1,6 +1,6 @@
 package io.cairn.unixfs.internal;
 
-import io.cairn.bitswap.Bitswap;
+import io.cairn.blockstore.BlockService;
 import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.multiformats.Cid;
 import io.cairn.node.config.Configs;
@@ -24,17 +24,14 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The UnixFS service over the node's blockstore. Imports write through {@link MultiTierBlockstore#putBatch};
- * reads take blocks from the blockstore and, when the bitswap client runs, fetch the missing ones from
- * peers (the client stores what it fetches).
+ * reads take blocks from the block service: the blockstore, and, when bitswap runs, peers for the missing
+ * ones (bitswap stores what it fetches).
  */
 @Component(service = UnixFs.class, configurationPid = UnixFsComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = UnixFsConfig.class)
@@ -44,20 +41,15 @@ public class UnixFsComponent implements UnixFs {
   static final int MAX_CHUNK = 1 << 20;
 
   private final MultiTierBlockstore store;
+  private final BlockService blocks;
   private final Logger log;
   private volatile UnixFsSettings settings;
-  /**
-   * The bitswap client, when it runs. Typed {@code Object} so that this class loads without the bitswap
-   * package (an optional import): only {@link BitswapFetch} casts it.
-   */
-  @Reference(service = Bitswap.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-      policyOption = ReferencePolicyOption.GREEDY)
-  volatile Object bitswap;
 
   @Activate
-  public UnixFsComponent(@Reference MultiTierBlockstore store, @Reference(service = LoggerFactory.class) Logger log,
-      UnixFsConfig config) {
+  public UnixFsComponent(@Reference MultiTierBlockstore store, @Reference BlockService blocks,
+      @Reference(service = LoggerFactory.class) Logger log, UnixFsConfig config) {
     this.store = store;
+    this.blocks = blocks;
     this.log = log;
     this.settings = Configs.validate(PID, config, UnixFsSettings::of, log)
         .orElseGet(() -> UnixFsSettings.of(Configs.defaults(UnixFsConfig.class)));
@@ -74,7 +66,7 @@ public class UnixFsComponent implements UnixFs {
 
   private Reads reads() {
     UnixFsSettings s = settings;
-    return new Reads(new BlockSource(store, () -> bitswap, s.blockTimeout()), s);
+    return new Reads(new BlockSource(blocks, s.blockTimeout()), s);
   }
 
   @Override

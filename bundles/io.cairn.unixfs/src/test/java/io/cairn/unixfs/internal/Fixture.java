@@ -3,6 +3,7 @@ package io.cairn.unixfs.internal;
 import io.cairn.blockstore.BatchIOManager;
 import io.cairn.blockstore.BlockTier;
 import io.cairn.blockstore.MultiTierBlockstore;
+import io.cairn.blockstore.service.internal.BlockServiceComponent;
 import io.cairn.testing.Components;
 import java.util.Map;
 import org.osgi.service.log.Logger;
@@ -13,6 +14,8 @@ final class Fixture implements AutoCloseable {
   final BatchIOManager batchio;
   final MultiTierBlockstore store;
   final BlockTier memory;
+  /** The real block service over the store, with no exchange until a test binds one. */
+  final BlockServiceComponent blocks;
   final UnixFsComponent unixfs;
 
   Fixture() {
@@ -28,7 +31,8 @@ final class Fixture implements AutoCloseable {
         Map.of("capacityBytes", 512L << 20));
     Components.call(store, "addTier", memory, Map.of(BlockTier.TIER, BlockTier.MEMORY, BlockTier.RANK, 0, "service.id", 1L),
         null);
-    unixfs = new UnixFsComponent(store, log, (UnixFsConfig) Components.config(UnixFsConfig.class, config));
+    blocks = new BlockServiceComponent(store, log);
+    unixfs = new UnixFsComponent(store, blocks, log, (UnixFsConfig) Components.config(UnixFsConfig.class, config));
   }
 
   @Override

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.bitswap.Bitswap;
+import io.cairn.bitswap.client.internal.BitswapExchange;
 import io.cairn.blockstore.Block;
 import io.cairn.multiformats.Cid;
 import io.cairn.testing.Components;
@@ -44,7 +45,7 @@ class ReadOverBitswapTest {
       Bitswap client = Components.createWith(Bitswap.class, "io.cairn.bitswap.client.internal.BitswapClientComponent",
           Map.of(), peer, empty.store, empty.log);
       try {
-        empty.unixfs.bitswap = client;
+        Components.call(empty.blocks, "bindExchange", new BitswapExchange(client));
         Cid file = empty.unixfs.resolve("/ipfs/" + dir + "/f.bin").target();
         try (InputStream in = empty.unixfs.read(file, 100_000, 200_000)) {
           assertArrayEquals(Arrays.copyOfRange(data, 100_000, 300_000), in.readAllBytes());

@@ -1,7 +1,6 @@
 package io.cairn.bitswap.client.internal;
 
 import io.cairn.bitswap.Bitswap;
-import io.cairn.bitswap.BitswapEngine;
 import io.cairn.bitswap.BitswapSession;
 import io.cairn.bitswap.ClientStats;
 import io.cairn.bitswap.message.BitswapMessage;
@@ -46,7 +45,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * becomes a want in the {@link WantManager}. Received blocks are hashed (small ones on the network
  * thread, large ones on the verify threads, within a byte bound) — the CID is computed from the
  * bytes, so a block that does not match a want is one nobody asked for and is dropped. Wanted blocks
- * are stored, handed to the waiting gets, and announced to the engine for peers that want them.
+ * are stored and handed to the waiting gets; the store tells the engine, for peers that want them.
  */
 @Component(service = Bitswap.class, configurationPid = BitswapClientComponent.PID,
     configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -77,7 +76,6 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
     }
   };
   private volatile ClientSettings settings;
-  private volatile BitswapEngine engine;
   private volatile ClientMetrics metrics;
 
   @Activate
@@ -113,18 +111,6 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
     manager.stop();
     managerThread.interrupt();
     verifiers.shutdownNow();
-  }
-
-  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-      policyOption = ReferencePolicyOption.GREEDY)
-  void bindEngine(BitswapEngine engine) {
-    this.engine = engine;
-  }
-
-  void unbindEngine(BitswapEngine engine) {
-    if (this.engine == engine) {
-      this.engine = null;
-    }
   }
 
   /**
@@ -317,10 +303,8 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
         log.warn("block {} from {} not stored: {}", block.cid(), from, error.toString());
       }
     });
-    BitswapEngine e = engine;
-    if (e != null) {
-      e.notifyNewBlocks(List.of(block));
-    }
+    // Peers waiting for the block learn of it from the store once it is stored (the engine observes the
+    // store's stored blocks), not from here: telling the engine now would be before the write lands.
     return stored;
   }
 }

@@ -66,7 +66,9 @@ class BitswapClientTest {
           "io.cairn.bitswap.server.internal.BitswapEngineComponent", Map.of(), network, blockstore, Components.logger()));
       client = track(Components.createWith(Bitswap.class, BitswapClientComponent.class.getName(), clientConfig,
           network, blockstore, Components.logger()));
-      Components.call(client, "bindEngine", engine);
+      if (store instanceof MultiTierBlockstore tiered) {
+        Components.call(engine, "bindStore", tiered);
+      }
     }
 
     Node() {

@@ -43,7 +43,7 @@ final class Node implements AutoCloseable {
         network, store, logger);
     client = Components.createWith(Bitswap.class, "io.cairn.bitswap.client.internal.BitswapClientComponent", Map.of(),
         network, store, logger);
-    Components.call(client, "bindEngine", engine);
+    Components.call(engine, "bindStore", store);
   }
 
   /**

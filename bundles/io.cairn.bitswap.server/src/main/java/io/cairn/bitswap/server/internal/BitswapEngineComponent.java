@@ -25,6 +25,7 @@ import io.cairn.bitswap.spi.WantRequest;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.Blockstore;
 import io.cairn.blockstore.MemoryPressureException;
+import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.PeerId;
 import io.cairn.node.config.Configs;
@@ -129,6 +130,9 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   private volatile EngineMetrics metrics;
   private volatile EngineSettings settings;
   private volatile boolean running = true;
+  /** Guarded by this: the observation of the bound store's stored blocks. */
+  private MultiTierBlockstore.Observation stored;
+  private MultiTierBlockstore storedBy;
 
   @Activate
   public BitswapEngineComponent(@Reference BitswapNetwork network, @Reference Blockstore blockstore,
@@ -335,13 +339,43 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   @Override
   public void notifyNewBlocks(List<Block> blocks) {
     for (Block block : blocks) {
-      Set<PeerLedger> waiting = waitingFor.get(block.cid());
-      if (waiting != null) {
-        for (PeerLedger ledger : List.copyOf(waiting)) {
-          ledger.blockArrived(block.cid());
-          schedule(ledger);
-        }
+      arrived(block.cid());
+    }
+  }
+
+  /** A block we lacked is here now: peers waiting for it go back to the queue and are served. */
+  private void arrived(Cid cid) {
+    Set<PeerLedger> waiting = waitingFor.get(cid);
+    if (waiting != null) {
+      for (PeerLedger ledger : List.copyOf(waiting)) {
+        ledger.blockArrived(cid);
+        schedule(ledger);
       }
+    }
+  }
+
+  /**
+   * The node's store tells the engine of every block stored, whoever stored it (block/put, add, dag/import,
+   * the client's receipts), once it is readable: a peer already waiting for it is served at once instead of
+   * when it repeats its want (Helia never does). The one path by which local writes reach the engine; see
+   * io.cairn.blockstore.service's BlockServiceComponent for why not the exchange.
+   */
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  synchronized void bindStore(MultiTierBlockstore store) {
+    MultiTierBlockstore.Observation previous = stored;
+    stored = store.observeStored(this::arrived);
+    storedBy = store;
+    if (previous != null) {
+      previous.close();
+    }
+  }
+
+  synchronized void unbindStore(MultiTierBlockstore store) {
+    if (storedBy == store && stored != null) {
+      stored.close();
+      stored = null;
+      storedBy = null;
     }
   }
 

@@ -1,8 +1,8 @@
 package io.cairn.blockstore.commands.internal;
 
-import io.cairn.bitswap.Bitswap;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockstoreStats;
+import io.cairn.blockstore.BlockService;
 import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.multiformats.Cid;
 import io.cairn.node.NodeInfo;
@@ -38,7 +38,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * Kubo's {@code block/*} and {@code repo/stat} commands over the node's blockstore, in Kubo's field names
  * (ipfs-cluster and kubo-rpc-client read them). Bad input is a client error (400) and stores nothing; a
  * block the node lacks is Kubo's offline "not found" (500), except that {@code block/get} fetches it over
- * bitswap when the bitswap client runs.
+ * bitswap (through the block service) when bitswap runs.
  */
 final class BlockCommands {
   /** {@code repo/stat}'s {@code Version}: the node home's layout, as {@code version}'s {@code Repo}. */
@@ -157,7 +157,7 @@ final class BlockCommands {
 
   /**
    * {@code block/get}: the block's bytes, streamed from the tier that holds it. A block the blockstore
-   * lacks is fetched from peers over bitswap when the bitswap client runs, within the request's
+   * lacks is fetched from peers through the block service when bitswap runs, within the request's
    * {@code timeout} (what the local lookup left of it) or else {@code fetchTimeoutMillis}; without the
    * client it is Kubo's offline "not found".
    */
@@ -168,20 +168,15 @@ final class BlockCommands {
     public static final String PID = "io.cairn.blockstore.commands.get";
 
     private final MultiTierBlockstore store;
+    private final BlockService blocks;
     private final Logger log;
     private volatile BlockGetSettings settings;
-    /**
-     * The bitswap client, when it runs. Typed {@code Object} so that this class loads without the
-     * bitswap package (an optional import): only {@link BitswapFetch} casts it.
-     */
-    @Reference(service = Bitswap.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-        policyOption = ReferencePolicyOption.GREEDY)
-    volatile Object bitswap;
 
     @Activate
-    public Get(@Reference MultiTierBlockstore store, @Reference(service = LoggerFactory.class) Logger log,
-        BlockGetConfig config) {
+    public Get(@Reference MultiTierBlockstore store, @Reference BlockService blocks,
+        @Reference(service = LoggerFactory.class) Logger log, BlockGetConfig config) {
       this.store = store;
+      this.blocks = blocks;
       this.log = log;
       this.settings = Configs.validate(PID, config, BlockGetSettings::of, log)
           .orElseGet(() -> BlockGetSettings.of(Configs.defaults(BlockGetConfig.class)));
@@ -206,7 +201,7 @@ final class BlockCommands {
           .orElse(settings.fetchTimeout());
       InputStream found;
       try {
-        found = Blocks.open(store, bitswap, cid, timeout(request), fetchTimeout);
+        found = Blocks.open(store, blocks, cid, timeout(request), fetchTimeout);
       } catch (Blocks.Failure f) {
         throw error(f, cid);
       }

@@ -1,7 +1,7 @@
 package io.cairn.blockstore.commands.internal;
 
-import io.cairn.bitswap.Bitswap;
 import io.cairn.blockstore.Block;
+import io.cairn.blockstore.BlockService;
 import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.multiformats.Cid;
 import java.io.IOException;
@@ -12,28 +12,23 @@ import java.nio.file.Path;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Gogo: {@code block:put <file|->}, {@code block:get <cid> [file]}, {@code block:stat <cid>},
  * {@code block:rm <cid>...}: Kubo's {@code ipfs block} commands for the console. {@code put} makes a
  * raw sha2-256 CIDv1, as {@code ipfs block put} does by default; {@code get} fetches a block the node lacks
- * over bitswap when the bitswap client runs.
+ * from peers (through the block service) when bitswap runs.
  */
 @Component(service = BlockShellCommands.class, property = {"osgi.command.scope=block",
     "osgi.command.function=put", "osgi.command.function=get", "osgi.command.function=stat", "osgi.command.function=rm"})
 public class BlockShellCommands {
   private final MultiTierBlockstore store;
-  /** The bitswap client, when it runs; typed {@code Object} for the reason {@link BlockCommands.Get} gives. */
-  @Reference(service = Bitswap.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-      policyOption = ReferencePolicyOption.GREEDY)
-  volatile Object bitswap;
+  private final BlockService blocks;
 
   @Activate
-  public BlockShellCommands(@Reference MultiTierBlockstore store) {
+  public BlockShellCommands(@Reference MultiTierBlockstore store, @Reference BlockService blocks) {
     this.store = store;
+    this.blocks = blocks;
   }
 
   /** Stores the file (or standard input, {@code -}) as one block; prints its CID. */
@@ -99,7 +94,7 @@ public class BlockShellCommands {
     Cid c = parse(cid);
     InputStream found;
     try {
-      found = Blocks.open(store, bitswap, c, Blocks.DEFAULT_TIMEOUT, () -> Blocks.DEFAULT_TIMEOUT);
+      found = Blocks.open(store, blocks, c, Blocks.DEFAULT_TIMEOUT, () -> Blocks.DEFAULT_TIMEOUT);
     } catch (Blocks.Failure f) {
       throw failure(f, c);
     }

@@ -1,6 +1,9 @@
 package io.cairn.blockstore.commands.internal;
 
+import io.cairn.blockstore.Block;
+import io.cairn.blockstore.BlockFetchTimeoutException;
 import io.cairn.blockstore.BlockNotFoundException;
+import io.cairn.blockstore.BlockService;
 import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.MultiformatException;
@@ -26,6 +29,11 @@ final class Blocks {
   static final int SOFT_BLOCK_LIMIT = 2 * 1024 * 1024;
   /** How long a command waits for the blockstore when the request gives no {@code timeout}. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+  /**
+   * The block service fails a fetch at its timeout (its guard a second later at most); this much more only
+   * bounds the wait should it not.
+   */
+  private static final long FETCH_GRACE_MILLIS = 2_000;
   /** Kubo's answer to a block over the soft limit (cmdutils.CheckBlockSize). */
   static final String BIG_BLOCK = "produced block is over 2MiB: big blocks can't be exchanged with other peers. "
       + "consider using UnixFS for automatic chunking of bigger files, or pass --allow-big-block to override";
@@ -108,22 +116,58 @@ final class Blocks {
   }
 
   /**
-   * The block's bytes from the blockstore; a block it lacks is fetched from peers within
-   * {@code fetchTimeout} (asked once the lookup missed) when {@code bitswap} is a bound client.
+   * The block's bytes from the blockstore; a block it lacks is fetched from peers through the block service
+   * within {@code fetchTimeout} (asked once the lookup missed) when an exchange (bitswap) runs.
    *
-   * @param bitswap the bound {@code io.cairn.bitswap.Bitswap}, or null
-   * @throws Failure the lookup's (not found when there is no client), or the fetch's
+   * @throws Failure the lookup's (not found when the node is offline), or the fetch's
    */
-  static InputStream open(MultiTierBlockstore store, Object bitswap, Cid cid, Duration timeout,
+  static InputStream open(MultiTierBlockstore store, BlockService blocks, Cid cid, Duration timeout,
       Supplier<Duration> fetchTimeout) throws Failure {
     try {
       return await(store.getStream(cid), timeout);
     } catch (Failure f) {
-      if (!isNotFound(f) || bitswap == null) {
+      if (!isNotFound(f) || !blocks.online()) {
         throw f;
       }
-      return new ByteArrayInputStream(BitswapFetch.fetch(bitswap, cid, fetchTimeout.get()).data());
+      return new ByteArrayInputStream(fetch(blocks, cid, fetchTimeout.get(), f).data());
     }
+  }
+
+  /**
+   * The block from peers (the exchange hash-checks and stores it as it arrives).
+   *
+   * @param notLocal the lookup's failure, thrown again if the exchange stopped meanwhile (offline after all)
+   * @throws Failure saying that no peer sent the block within {@code timeout}, or why the fetch failed
+   */
+  private static Block fetch(BlockService blocks, Cid cid, Duration timeout, Failure notLocal) throws Failure {
+    CompletableFuture<Block> future = blocks.get(cid, timeout);
+    try {
+      return future.get(timeout.toMillis() + FETCH_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw timedOut(cid, timeout, e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof BlockFetchTimeoutException) {
+        throw timedOut(cid, timeout, cause);
+      }
+      if (cause instanceof BlockNotFoundException) {
+        throw notLocal;
+      }
+      throw new Failure("fetching " + cid + " over bitswap failed: "
+          + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
+    } catch (CancellationException e) {
+      throw new Failure("fetching " + cid + " over bitswap failed: the bitswap client stopped", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Failure("interrupted while fetching " + cid + " over bitswap", e);
+    } finally {
+      // Withdraws the want when this caller stops waiting first (its own timeout, an interrupt).
+      future.cancel(false);
+    }
+  }
+
+  private static Failure timedOut(Cid cid, Duration timeout, Throwable cause) {
+    return new Failure("block " + cid + " is not local and no peer sent it within " + timeout.toMillis() + " ms", cause);
   }
 
   static boolean isNotFound(Failure f) {

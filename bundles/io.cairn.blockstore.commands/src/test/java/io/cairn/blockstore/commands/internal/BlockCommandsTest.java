@@ -71,7 +71,7 @@ class BlockCommandsTest {
   /** The real pinner (io.cairn.pin) with the real DAG walker over {@code s}'s store, its pin set under {@code home}. */
   private static Pinner realPinner(RealStore s, java.nio.file.Path home) {
     io.cairn.dag.DagService dag = Components.createWith(io.cairn.dag.DagService.class,
-        "io.cairn.dag.internal.DagServiceComponent", Map.of(), s.store, s.logger);
+        "io.cairn.dag.internal.DagServiceComponent", Map.of(), s.store, s.blocks, s.logger);
     return Components.createWith(Pinner.class, "io.cairn.pin.internal.PinnerComponent", Map.of(), s.logger,
         RealStore.node(home), s.store, dag);
   }

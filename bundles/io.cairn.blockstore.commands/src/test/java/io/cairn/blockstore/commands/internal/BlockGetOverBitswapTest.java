@@ -1,5 +1,6 @@
 package io.cairn.blockstore.commands.internal;
 
+import io.cairn.bitswap.client.internal.BitswapExchange;
 import io.cairn.testing.bitswap.PeerWithBlocks;
 import static io.cairn.testing.TestRpc.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -44,11 +45,15 @@ class BlockGetOverBitswapTest {
     final Bitswap client = Components.createWith(Bitswap.class, "io.cairn.bitswap.client.internal.BitswapClientComponent",
         Map.of(), peer, s.store, s.logger);
 
-    /** block/get bound to the client, configured with {@code config}. */
+    /** block/get with the client bound to the block service as its exchange, configured with {@code config}. */
     BlockCommands.Get get(Map<String, Object> config) {
-      BlockCommands.Get get = s.get(config);
-      get.bitswap = client;
-      return get;
+      online();
+      return s.get(config);
+    }
+
+    /** The client, as the block service's exchange (what DS binds when bitswap runs). */
+    void online() {
+      Components.call(s.blocks, "bindExchange", new BitswapExchange(client));
     }
 
     @Override
@@ -152,12 +157,12 @@ class BlockGetOverBitswapTest {
   void theConsoleGetFetchesTooAndWithoutAClientSaysOffline() throws Exception {
     try (Node n = new Node()) {
       Block b = block(5000, 5);
-      BlockShellCommands shell = new BlockShellCommands(n.s.store);
+      BlockShellCommands shell = new BlockShellCommands(n.s.store, n.s.blocks);
       IOException offline = assertThrows(IOException.class, () -> shell.get(b.cid().toString(), dir.resolve("x").toString()));
       assertEquals("block was not found locally (offline): ipld: could not find " + b.cid(), offline.getMessage());
 
       n.peer.blocks.put(b.cid(), b);
-      shell.bitswap = n.client;
+      n.online();
       Path out = dir.resolve("out.bin");
       assertEquals("wrote 5000 bytes to " + out, shell.get(b.cid().toString(), out.toString()));
       assertArrayEquals(b.data(), Files.readAllBytes(out));

@@ -4,6 +4,7 @@ import io.cairn.blockstore.BatchIOManager;
 import io.cairn.blockstore.BlockTier;
 import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.node.NodeInfo;
+import io.cairn.blockstore.service.internal.BlockServiceComponent;
 import io.cairn.testing.Components;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +19,8 @@ final class RealStore implements AutoCloseable {
   final BatchIOManager batchio;
   final MultiTierBlockstore store;
   final BlockTier memory;
+  /** The real block service over the store, with no exchange until a test binds one. */
+  final BlockServiceComponent blocks;
   private final List<BlockTier> tiers = new ArrayList<>();
   private final List<BlockTier> files = new ArrayList<>();
   private long serviceIds = 1;
@@ -28,11 +31,12 @@ final class RealStore implements AutoCloseable {
         storeConfig);
     Components.call(store, "bindBatchIO", batchio);
     memory = memoryTier(BlockTier.MEMORY, 0, 64L << 20);
+    blocks = new BlockServiceComponent(store, logger);
   }
 
   /** block/get over this store, configured with {@code config} (the OCD's defaults for the rest). */
   BlockCommands.Get get(Map<String, Object> config) {
-    return new BlockCommands.Get(store, logger, (BlockGetConfig) Components.config(BlockGetConfig.class, config));
+    return new BlockCommands.Get(store, blocks, logger, (BlockGetConfig) Components.config(BlockGetConfig.class, config));
   }
 
   BlockCommands.Get get() {

@@ -29,7 +29,7 @@ class ShellCommandsTest {
   @Test
   void putGetStatRmRoundTrip() throws Exception {
     try (RealStore s = new RealStore(Map.of())) {
-      BlockShellCommands block = new BlockShellCommands(s.store);
+      BlockShellCommands block = new BlockShellCommands(s.store, s.blocks);
       byte[] data = bytes(70_000, 1);
       Path in = Files.write(dir.resolve("in.bin"), data);
       String cid = block.put(in.toString());
@@ -54,7 +54,7 @@ class ShellCommandsTest {
     try (RealStore s = new RealStore(Map.of("maxBlockSize", 2048))) {
       Path in = Files.write(dir.resolve("big.bin"), bytes(2049, 2));
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> new BlockShellCommands(s.store).put(in.toString()));
+          () -> new BlockShellCommands(s.store, s.blocks).put(in.toString()));
       assertTrue(e.getMessage().contains("over the maximum block size of 2048"), e.getMessage());
       assertEquals(0, s.storedBlocks());
     }

@@ -90,7 +90,8 @@ import org.osgi.service.metatype.annotations.Designate;
  *
  * <p><b>Put observers</b> ({@link #observePuts}, for garbage collection) are told the CIDs of the blocks
  * each put stores (identity blocks are not stored, so not told) before any is written; see
- * {@link PutObservers}.
+ * {@link PutObservers}. <b>Stored observers</b> ({@link #observeStored}, for the bitswap server) are told the
+ * same CIDs once the put has succeeded, on the completing thread.
  *
  * <p>{@link #keys()} lists the persistent tiers' keys one tier after another (the memory tier's only when
  * there is no persistent tier): weakly consistent, so a block moving down while the stream runs may
@@ -116,6 +117,9 @@ public class TieredBlockstore implements MultiTierBlockstore {
   private final TierMover mover;
   private final GroupCommit groupCommit = new GroupCommit();
   private final PutObservers putObservers = new PutObservers();
+  private final Object storedObserversLock = new Object();
+  /** The {@link #observeStored} observers: an immutable list, replaced under {@link #storedObserversLock}. */
+  private volatile List<Consumer<Cid>> storedObservers = List.of();
   private final ScheduledExecutorService demotion;
   private final AtomicReference<BatchIOManager> batchio = new AtomicReference<>();
   private final LongAdder readNanos = new LongAdder();
@@ -593,7 +597,44 @@ public class TieredBlockstore implements MultiTierBlockstore {
       observed.leave();
       writeNanos.add(System.nanoTime() - start);
       writes.increment();
+      if (e == null) {
+        tellStored(blocks);
+      }
     });
+  }
+
+  /** Tells the {@link #observeStored} observers; one that throws is logged, never fails the put. */
+  private void tellStored(List<Block> blocks) {
+    List<Consumer<Cid>> observers = storedObservers;
+    if (observers.isEmpty()) {
+      return;
+    }
+    for (Consumer<Cid> o : observers) {
+      for (Block b : blocks) {
+        try {
+          o.accept(b.cid());
+        } catch (RuntimeException ex) {
+          log.warn("a stored-block observer failed on {}: {}", b.cid(), ex.toString());
+        }
+      }
+    }
+  }
+
+  @Override
+  public Observation observeStored(Consumer<Cid> observer) {
+    java.util.Objects.requireNonNull(observer, "observer");
+    synchronized (storedObserversLock) {
+      List<Consumer<Cid>> next = new ArrayList<>(storedObservers);
+      next.add(observer);
+      storedObservers = List.copyOf(next);
+    }
+    return () -> {
+      synchronized (storedObserversLock) {
+        List<Consumer<Cid>> next = new ArrayList<>(storedObservers);
+        next.remove(observer);
+        storedObservers = List.copyOf(next);
+      }
+    };
   }
 
   @Override

@@ -15,6 +15,7 @@ import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.Multicodec;
 import io.cairn.multiformats.Multihash;
 import io.cairn.rpc.RpcException;
+import io.cairn.blockstore.service.internal.BlockServiceComponent;
 import io.cairn.testing.Components;
 import io.cairn.testing.TestRpc;
 import java.util.ArrayList;
@@ -61,7 +62,8 @@ class RefsCommandTest {
         Map.of("capacityBytes", 64L << 20));
     Components.call(store, "addTier", memory, Map.of(BlockTier.TIER, BlockTier.MEMORY, BlockTier.RANK, 0, "service.id",
         1L), null);
-    dag = Components.createWith(DagService.class, "io.cairn.dag.internal.DagServiceComponent", Map.of(), store, logger);
+    dag = Components.createWith(DagService.class, "io.cairn.dag.internal.DagServiceComponent", Map.of(), store,
+        new BlockServiceComponent(store, logger), logger);
     refs = new RefsCommand(dag, logger, (RefsConfig) Components.config(RefsConfig.class, Map.of()));
   }
 

@@ -2,6 +2,7 @@ package io.cairn.dag.commands.internal;
 
 import io.cairn.blockstore.BatchIOManager;
 import io.cairn.blockstore.Block;
+import io.cairn.blockstore.BlockService;
 import io.cairn.blockstore.BlockTier;
 import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.dag.DagPb;
@@ -11,6 +12,7 @@ import io.cairn.dag.PbNode;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.Multicodec;
 import io.cairn.multiformats.Multihash;
+import io.cairn.blockstore.service.internal.BlockServiceComponent;
 import io.cairn.testing.Components;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,7 @@ import org.osgi.service.log.Logger;
 
 /**
  * The real tiered store over a real memory tier and the real batch I/O manager, and the real DAG service
- * over it, bound as DS binds them; {@link #peers} stands for the network the DAG service fetches from.
+ * and block service over it, bound as DS binds them; {@link #peers} stands for the network they fetch from.
  */
 public final class TestStore implements AutoCloseable {
   public final List<String> log = new ArrayList<>();
@@ -27,6 +29,8 @@ public final class TestStore implements AutoCloseable {
   public final BatchIOManager batchio;
   public final MultiTierBlockstore store;
   public final BlockTier memory;
+  /** The real block service over the store, {@link #peers} bound as its exchange. */
+  public final BlockService blocks;
   public final DagService dag;
   public final Peers peers;
 
@@ -38,9 +42,11 @@ public final class TestStore implements AutoCloseable {
     memory = Components.create(BlockTier.class, "io.cairn.blockstore.memory.internal.MemoryTier", logger,
         Map.of("capacityBytes", 256L << 20));
     Components.call(store, "addTier", memory, Map.of(BlockTier.TIER, BlockTier.MEMORY, BlockTier.RANK, 0, "service.id", 1L), null);
-    dag = Components.createWith(DagService.class, "io.cairn.dag.internal.DagServiceComponent", Map.of(), store, logger);
+    blocks = new BlockServiceComponent(store, logger);
     peers = new Peers(store);
-    Components.call(dag, "bindBitswap", peers);
+    Components.call(blocks, "bindExchange", peers);
+    dag = Components.createWith(DagService.class, "io.cairn.dag.internal.DagServiceComponent", Map.of(), store, blocks,
+        logger);
   }
 
   /** How many blocks the store holds. */

@@ -13,6 +13,7 @@ import io.cairn.node.NodeInfo;
 import io.cairn.pin.PinType;
 import io.cairn.pin.Pinner;
 import io.cairn.rpc.RpcException;
+import io.cairn.blockstore.service.internal.BlockServiceComponent;
 import io.cairn.testing.Components;
 import io.cairn.testing.TestRpc;
 import io.cairn.unixfs.UnixFs;
@@ -47,7 +48,8 @@ class UnixFsCommandsTest {
         Map.of("capacityBytes", 256L << 20));
     Components.call(store, "addTier", memory, Map.of(BlockTier.TIER, BlockTier.MEMORY, BlockTier.RANK, 0, "service.id", 1L),
         null);
-    unixfs = Components.createWith(UnixFs.class, "io.cairn.unixfs.internal.UnixFsComponent", Map.of(), store, log);
+    unixfs = Components.createWith(UnixFs.class, "io.cairn.unixfs.internal.UnixFsComponent", Map.of(), store,
+        new BlockServiceComponent(store, log), log);
   }
 
   @AfterEach
@@ -63,7 +65,7 @@ class UnixFsCommandsTest {
   private UnixFsCommands.Add add() {
     if (pinner == null) {
       DagService dag = Components.createWith(DagService.class, "io.cairn.dag.internal.DagServiceComponent", Map.of(),
-          store, log);
+          store, new BlockServiceComponent(store, log), log);
       NodeInfo node = new NodeInfo() {
         @Override
         public Path home() {
