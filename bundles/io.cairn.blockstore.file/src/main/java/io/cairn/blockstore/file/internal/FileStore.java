@@ -27,15 +27,11 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
 /**
@@ -62,7 +58,6 @@ final class FileStore implements AutoCloseable {
     void warn(String message);
   }
 
-  private static final int WRITE_BUFFER = 4 << 20;
   /** Blocks above this are streamed by {@link #getStream}; smaller ones are read whole. */
   private static final int STREAM_CHUNK = 64 << 10;
   /** How many records one re-encoding or compaction step rewrites before it lets queued puts in. */
@@ -72,16 +67,10 @@ final class FileStore implements AutoCloseable {
   private final Codecs codecs;
   private final Events events;
   private final BlockIndex index;
-  private final ConcurrentSkipListMap<Integer, Segment> segments = new ConcurrentSkipListMap<>();
-  private final ConcurrentHashMap<Integer, AtomicLong> liveBytes = new ConcurrentHashMap<>();
-  private final AtomicLong blockCount = new AtomicLong();
-  private final AtomicLong usedBytes = new AtomicLong();
-  private final AtomicLong blockBytes = new AtomicLong();
-  private final AtomicLongArray codecBlocks = new AtomicLongArray(256);
-  private final LongAdder hits = new LongAdder();
-  private final LongAdder misses = new LongAdder();
-  private final java.nio.file.FileStore fileSystem;
-  private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
+  private final TierCounters counters = new TierCounters();
+  private final WriteFault fault = new WriteFault();
+  private final SegmentLog log;
+  private final SpaceCheck space;
   private final BlockingQueue<WriteOp> queue;
   private final Thread writer;
   /**
@@ -102,20 +91,18 @@ final class FileStore implements AutoCloseable {
   private final ScheduledExecutorService compactor;
   private volatile CompletableFuture<Long> compacting = CompletableFuture.completedFuture(0L);
   private volatile FileTierSettings settings;
-  private volatile Segment active;
   private volatile boolean closing;
-  /** Set when a force failed: the page cache can no longer be trusted, so the tier takes no more writes. */
-  private volatile IOException broken;
   private volatile String missingCodecWarned = "";
 
-  private FileStore(Path dir, FileTierSettings settings, Codecs codecs, Events events, BlockIndex index)
-      throws IOException {
+  private FileStore(Path dir, List<Segment> found, FileTierSettings settings, Codecs codecs, Events events,
+      BlockIndex index) throws IOException {
     this.dir = dir;
+    this.log = new SegmentLog(dir, found, counters, events, fault);
     this.settings = settings;
     this.codecs = codecs;
     this.events = events;
     this.index = index;
-    this.fileSystem = Files.getFileStore(dir);
+    this.space = new SpaceCheck(dir, counters);
     this.queue = new LinkedBlockingQueue<>();
     String name = settings.name();
 
@@ -147,17 +134,13 @@ final class FileStore implements AutoCloseable {
     BlockIndex index = BlockIndex.open(dir, tail);
     FileStore store;
     try {
-      store = new FileStore(dir, settings, codecs, events, index);
-      for (Segment s : found) {
-        store.segments.put(s.id, s);
-        store.liveBytes.put(s.id, new AtomicLong());
-      }
+      store = new FileStore(dir, found, settings, codecs, events, index);
       if (index.trusted()) {
-        store.loadCounters();
+        store.counters.load(index.counters());
       } else if (!found.isEmpty()) {
         store.rebuild();
       }
-      store.openActive();
+      store.log.openActive(settings.segmentBytes());
     } catch (IOException | RuntimeException e) {
       index.close();
       for (Segment s : found) {
@@ -198,30 +181,13 @@ final class FileStore implements AutoCloseable {
     return opened;
   }
 
-  private void loadCounters() {
-    Map<String, Long> saved = index.counters();
-    blockCount.set(saved.getOrDefault("blocks", 0L));
-    usedBytes.set(saved.getOrDefault("usedBytes", 0L));
-    blockBytes.set(saved.getOrDefault("blockBytes", 0L));
-    for (Map.Entry<String, Long> e : saved.entrySet()) {
-      if (e.getKey().startsWith("live.")) {
-        AtomicLong live = liveBytes.get(Integer.parseInt(e.getKey().substring(5)));
-        if (live != null) {
-          live.set(e.getValue());
-        }
-      } else if (e.getKey().startsWith("codec.")) {
-        codecBlocks.set(Integer.parseInt(e.getKey().substring(6)), e.getValue());
-      }
-    }
-  }
-
   /** Replays every segment in order into an empty index; the last segment's tail is checked whole. */
   private void rebuild() throws IOException {
     long started = System.nanoTime();
     index.clear();
     long records = 0;
-    for (Segment s : segments.values()) {
-      boolean last = s.id == segments.lastKey();
+    for (Segment s : log.all()) {
+      boolean last = s == log.last();
       long[] count = {0};
       Segment.ScanEnd end = s.scan(RecordFormat.SEGMENT_HEADER, last, h -> {
         count[0]++;
@@ -229,13 +195,13 @@ final class FileStore implements AutoCloseable {
           Location location = new Location(s.id, h.offset(), h.codec(), h.originalLength(), h.storedLength());
           Location previous = index.put(h.cid(), location);
           if (previous != null) {
-            forget(h.cid().length, previous);
+            counters.forget(h.cid().length, previous);
           }
-          remember(h.cid().length, location);
+          counters.remember(h.cid().length, location);
         } else {
           Location previous = index.remove(h.cid());
           if (previous != null) {
-            forget(h.cid().length, previous);
+            counters.forget(h.cid().length, previous);
           }
         }
       });
@@ -251,47 +217,8 @@ final class FileStore implements AutoCloseable {
         }
       }
     }
-    events.info("rebuilt the index of " + dir + " from " + segments.size() + " segments, " + records + " records, in "
+    events.info("rebuilt the index of " + dir + " from " + log.all().size() + " segments, " + records + " records, in "
         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
-  }
-
-  private void openActive() throws IOException {
-    Map.Entry<Integer, Segment> last = segments.lastEntry();
-    if (last != null && last.getValue().size() < settings.segmentBytes()) {
-      active = last.getValue();
-    } else {
-      active = newSegment(last == null ? 1 : last.getKey() + 1);
-    }
-  }
-
-  private Segment newSegment(int id) throws IOException {
-    Segment s = Segment.create(dir, id);
-    s.force();
-    BlockIndex.forceDirectory(dir);
-    liveBytes.put(id, new AtomicLong());
-    segments.put(id, s);
-    return s;
-  }
-
-  private void remember(int cidLength, Location l) {
-    long bytes = l.recordLength(cidLength);
-    blockCount.incrementAndGet();
-    usedBytes.addAndGet(bytes);
-    blockBytes.addAndGet(l.originalLength());
-    liveBytes.computeIfAbsent(l.segment(), k -> new AtomicLong()).addAndGet(bytes);
-    codecBlocks.incrementAndGet(l.codec());
-  }
-
-  private void forget(int cidLength, Location l) {
-    long bytes = l.recordLength(cidLength);
-    blockCount.decrementAndGet();
-    usedBytes.addAndGet(-bytes);
-    blockBytes.addAndGet(-l.originalLength());
-    AtomicLong live = liveBytes.get(l.segment());
-    if (live != null) {
-      live.addAndGet(-bytes);
-    }
-    codecBlocks.decrementAndGet(l.codec());
   }
 
   void apply(FileTierSettings next) {
@@ -328,16 +255,16 @@ final class FileStore implements AutoCloseable {
     for (int attempt = 0; ; attempt++) {
       Location l = lookup(key);
       if (l == null) {
-        misses.increment();
+        counters.miss();
         throw new BlockNotFoundException(cid, "no block " + cid + " in the " + settings.name() + " tier");
       }
-      Segment s = segments.get(l.segment());
+      Segment s = log.get(l.segment());
       try {
         if (s == null) {
           throw new ClosedChannelException();
         }
         byte[] payload = readPayload(cid, key, l, s);
-        hits.increment();
+        counters.hit();
         return new Block(cid, decode(cid, l, payload));
       } catch (ClosedChannelException e) {
         // Compaction moved the record and closed its old segment between the lookup and the read.
@@ -417,7 +344,7 @@ final class FileStore implements AutoCloseable {
     if (l == null || l.codec() != 0 || l.storedLength() <= STREAM_CHUNK) {
       return new ByteArrayInputStream(get(cid).data());
     }
-    Segment s = segments.get(l.segment());
+    Segment s = log.get(l.segment());
     if (s == null) {
       return new ByteArrayInputStream(get(cid).data());
     }
@@ -435,7 +362,7 @@ final class FileStore implements AutoCloseable {
     } catch (IOException e) {
       throw new BlockstoreException("cannot read " + cid + ": " + e.getMessage(), e);
     }
-    hits.increment();
+    counters.hit();
     return new SegmentInputStream(cid, s, l.offset() + head.length, l.storedLength());
   }
 
@@ -495,7 +422,7 @@ final class FileStore implements AutoCloseable {
    * listed where the index still points at that record.
    */
   Stream<Cid> keys() {
-    List<Segment> snapshot = List.copyOf(segments.values());
+    List<Segment> snapshot = List.copyOf(log.all());
     return snapshot.stream().flatMap(s -> {
       List<Cid> live = new ArrayList<>();
       try {
@@ -515,18 +442,17 @@ final class FileStore implements AutoCloseable {
   }
 
   TierStats stats() {
-    return new TierStats(settings.name(), blockCount.get(), usedBytes.get(), blockBytes.get(), settings.capacityBytes(),
-        hits.sum(), misses.sum());
+    return counters.stats(settings);
   }
 
   /** Live blocks written by codec {@code id}. */
   long blocksWithCodec(int id) {
-    return codecBlocks.get(id);
+    return counters.blocksWithCodec(id);
   }
 
   /** The bytes of all segment files, dead records included. */
   long fileBytes() {
-    return segments.values().stream().mapToLong(Segment::size).sum();
+    return log.fileBytes();
   }
 
   // ---------------------------------------------------------------- writes
@@ -593,13 +519,13 @@ final class FileStore implements AutoCloseable {
   /** Sealed segments whose live share is below the compaction threshold, sparsest first. */
   List<Integer> compactionCandidates() {
     double threshold = settings.compactionThreshold();
-    Segment current = active;
-    return segments.values().stream()
+    Segment current = log.active();
+    return log.all().stream()
         .filter(s -> s != current)
         .filter(s -> {
-          AtomicLong live = liveBytes.get(s.id);
+          long live = counters.liveBytes(s.id);
           long payload = s.size() - RecordFormat.SEGMENT_HEADER;
-          return live != null && payload > 0 && (double) live.get() / payload < threshold;
+          return live >= 0 && payload > 0 && (double) live / payload < threshold;
         })
         .sorted((a, b) -> Double.compare(share(a), share(b)))
         .map(s -> s.id)
@@ -607,15 +533,15 @@ final class FileStore implements AutoCloseable {
   }
 
   private double share(Segment s) {
-    AtomicLong live = liveBytes.get(s.id);
-    return live == null ? 0 : (double) live.get() / Math.max(1, s.size());
+    long live = counters.liveBytes(s.id);
+    return live < 0 ? 0 : (double) live / Math.max(1, s.size());
   }
 
   private <T> CompletableFuture<T> enqueue(WriteOp op, CompletableFuture<T> done) {
     if (closing) {
       return CompletableFuture.failedFuture(new BlockstoreException("the " + settings.name() + " tier is closed"));
     }
-    if (broken != null) {
+    if (fault.isSet()) {
       return CompletableFuture.failedFuture(brokenError());
     }
     // Checked against the live setting, so a change applies at once; concurrent callers may pass it by
@@ -628,8 +554,7 @@ final class FileStore implements AutoCloseable {
   }
 
   private BlockstoreException brokenError() {
-    return new BlockstoreException("the " + settings.name() + " tier refuses writes after a failed force ("
-        + broken.getMessage() + "); restart the node to recover from its segments", broken);
+    return fault.refusal(settings.name());
   }
 
   private sealed interface WriteOp permits PutOp, DeleteOp, ReencodeOp, CompactOp {
@@ -727,19 +652,19 @@ final class FileStore implements AutoCloseable {
     if (ops.isEmpty()) {
       return;
     }
-    if (broken != null) {
+    if (fault.isSet()) {
       ops.forEach(op -> op.fail(brokenError()));
       return;
     }
     FileTierSettings s = settings;
-    Segment startSegment = active;
+    Segment startSegment = log.active();
     long startSize = startSegment.size();
     List<Pending> pending = new ArrayList<>();
     // CIDs this commit puts (true) or deletes (false), which the index does not show yet.
     Map<Key, Boolean> inCommit = new HashMap<>();
     List<WriteOp> accepted = new ArrayList<>();
     Map<WriteOp, Boolean> deleted = new HashMap<>();
-    long freeSpace = usableSpace();
+    long freeSpace = space.usableSpace();
     long added = 0;
     CompressionCodec writeCodec = s.compressionEnabled() ? writeCodec(s) : null;
     try {
@@ -762,14 +687,14 @@ final class FileStore implements AutoCloseable {
             inCommit.put(k, true);
             bytes += RecordFormat.recordLength(key.length, e.length);
           }
-          String refusal = spaceRefusal(s, added + bytes, freeSpace);
+          String refusal = space.refusal(s, added + bytes, freeSpace);
           if (refusal != null) {
             records.forEach(e -> inCommit.remove(new Key(e.cid)));
             put.fail(new DiskSpaceLowException(refusal));
             continue;
           }
           for (Encoded e : records) {
-            Location l = append(e.cid, RecordFormat.BLOCK, e.codec, e.originalLength, e.payload, e.length, s);
+            Location l = log.append(e.cid, RecordFormat.BLOCK, e.codec, e.originalLength, e.payload, e.length, s);
             pending.add(new Pending(e.cid, l, false));
           }
           added += bytes;
@@ -779,7 +704,7 @@ final class FileStore implements AutoCloseable {
           Key k = new Key(key);
           boolean present = inCommit.containsKey(k) ? inCommit.get(k) : lookup(key) != null;
           if (present) {
-            append(key, RecordFormat.TOMBSTONE, 0, 0, new byte[0], 0, s);
+            log.append(key, RecordFormat.TOMBSTONE, 0, 0, new byte[0], 0, s);
             pending.add(new Pending(key, null, true));
             inCommit.put(k, false);
           }
@@ -787,12 +712,12 @@ final class FileStore implements AutoCloseable {
           accepted.add(op);
         }
       }
-      flushBuffer();
+      log.flush();
     } catch (IOException e) {
-      undo(startSegment, startSize);
-      BlockstoreException failure = isNoSpace(e)
+      log.undo(startSegment, startSize);
+      BlockstoreException failure = SpaceCheck.isNoSpace(e)
           ? new DiskSpaceLowException("the file system of " + dir + " is full: " + e.getMessage())
-          : new BlockstoreException("cannot write to " + active.path + ": " + e.getMessage(), e);
+          : new BlockstoreException("cannot write to " + log.active().path + ": " + e.getMessage(), e);
       ops.forEach(op -> op.fail(failure));
       return;
     }
@@ -801,10 +726,10 @@ final class FileStore implements AutoCloseable {
       return;
     }
     try {
-      active.force();
+      log.active().force();
     } catch (IOException e) {
-      broken = e;
-      events.warn("forcing " + active.path + " failed (" + e + "); the " + s.name() + " tier takes no more writes");
+      fault.set(e);
+      events.warn("forcing " + log.active().path + " failed (" + e + "); the " + s.name() + " tier takes no more writes");
       accepted.forEach(op -> op.fail(brokenError()));
       return;
     }
@@ -824,12 +749,12 @@ final class FileStore implements AutoCloseable {
       if (p.tombstone()) {
         Location previous = lookup(p.cid());
         if (previous != null) {
-          forget(p.cid().length, previous);
+          counters.forget(p.cid().length, previous);
         }
         recent.put(k, DELETED);
       } else {
         recent.put(k, p.location());
-        remember(p.cid().length, p.location());
+        counters.remember(p.cid().length, p.location());
       }
     }
     indexQueue.add(pending);
@@ -860,14 +785,14 @@ final class FileStore implements AutoCloseable {
             // A put over a block the index held: the old record is dead now. One still in recent was
             // already replaced there, and was counted when it was published, so it is uncounted here.
             if (previous != null) {
-              forget(p.cid().length, previous);
+              counters.forget(p.cid().length, previous);
             }
             recent.remove(new Key(p.cid()), p.location());
           }
         }
       } catch (RuntimeException e) {
         events.warn("the " + settings.name() + " tier's index failed (" + e + "); the next start rebuilds it");
-        broken = new IOException("index failure: " + e, e);
+        fault.set(new IOException("index failure: " + e, e));
       } finally {
         indexBacklog.release(Math.min(pending.size(), MAX_INDEX_BACKLOG));
       }
@@ -894,34 +819,6 @@ final class FileStore implements AutoCloseable {
     });
   }
 
-  private String spaceRefusal(FileTierSettings s, long bytes, long freeSpace) {
-    if (bytes == 0) {
-      return null;
-    }
-    if (usedBytes.get() + bytes > s.capacityBytes()) {
-      return "the " + s.name() + " tier is at its capacity (" + usedBytes.get() + " of " + s.capacityBytes()
-          + " bytes, capacityBytes)";
-    }
-    if (freeSpace - bytes < s.minFreeBytes()) {
-      return "the file system of " + dir + " has " + freeSpace + " bytes free, and the " + s.name()
-          + " tier keeps at least " + s.minFreeBytes() + " (minFreeBytes)";
-    }
-    return null;
-  }
-
-  private long usableSpace() {
-    try {
-      return fileSystem.getUsableSpace();
-    } catch (IOException e) {
-      return Long.MAX_VALUE;
-    }
-  }
-
-  private static boolean isNoSpace(IOException e) {
-    String m = String.valueOf(e.getMessage());
-    return m.contains("No space left") || m.contains("Disk quota exceeded");
-  }
-
   private CompressionCodec writeCodec(FileTierSettings s) {
     CompressionCodec codec = codecs.byName(s.compressionCodec());
     if (codec == null && !s.compressionCodec().equals(missingCodecWarned)) {
@@ -945,58 +842,6 @@ final class FileStore implements AutoCloseable {
       }
     }
     return new Encoded(cid, 0, data.length, data, data.length);
-  }
-
-  /** Appends one record through the write buffer, sealing the segment first when it is full. */
-  private Location append(byte[] cid, byte kind, int codec, int originalLength, byte[] payload, int length,
-      FileTierSettings s) throws IOException {
-    int size = RecordFormat.recordLength(cid.length, length);
-    long end = active.size() + writeBuffer.position();
-    if (end > RecordFormat.SEGMENT_HEADER && end + size > s.segmentBytes()) {
-      flushBuffer();
-      // Sealed segments are forced at once, so only the active one can ever end in a torn record.
-      active.force();
-      active = newSegment(active.id + 1);
-    }
-    long offset = active.size() + writeBuffer.position();
-    if (size > writeBuffer.remaining()) {
-      flushBuffer();
-    }
-    if (size > writeBuffer.capacity()) {
-      ByteBuffer big = ByteBuffer.allocate(size);
-      RecordFormat.writeRecord(big, kind, codec, cid, originalLength, payload, length);
-      active.append(big.flip());
-    } else {
-      RecordFormat.writeRecord(writeBuffer, kind, codec, cid, originalLength, payload, length);
-    }
-    return new Location(active.id, offset, codec, originalLength, length);
-  }
-
-  private void flushBuffer() throws IOException {
-    writeBuffer.flip();
-    try {
-      active.append(writeBuffer);
-    } finally {
-      writeBuffer.clear();
-    }
-  }
-
-  /** Drops everything a failed commit appended: segments it began, and its bytes in the one it began in. */
-  private void undo(Segment startSegment, long startSize) {
-    writeBuffer.clear();
-    try {
-      while (active != startSegment) {
-        Segment extra = active;
-        segments.remove(extra.id);
-        liveBytes.remove(extra.id);
-        extra.delete();
-        active = segments.get(extra.id - 1);
-      }
-      startSegment.truncate(startSize);
-    } catch (IOException e) {
-      broken = e;
-      events.warn("cannot undo a failed write in " + dir + " (" + e + "); the tier takes no more writes");
-    }
   }
 
   /**
@@ -1031,7 +876,7 @@ final class FileStore implements AutoCloseable {
     }
     List<Pending> pending = new ArrayList<>();
     FileTierSettings s = settings;
-    Segment startSegment = active;
+    Segment startSegment = log.active();
     long startSize = startSegment.size();
     try {
       while (progress[1] < op.todo().size() && pending.size() < REWRITE_STEP) {
@@ -1041,17 +886,17 @@ final class FileStore implements AutoCloseable {
           continue; // deleted or rewritten since it was listed
         }
         Cid cid = Cid.fromBytes(key);
-        byte[] data = op.codec().decompress(readPayload(cid, key, l, segments.get(l.segment())), l.originalLength());
-        Location moved = append(key, RecordFormat.BLOCK, 0, data.length, data, data.length, s);
+        byte[] data = op.codec().decompress(readPayload(cid, key, l, log.get(l.segment())), l.originalLength());
+        Location moved = log.append(key, RecordFormat.BLOCK, 0, data.length, data, data.length, s);
         pending.add(new Pending(key, moved, false));
       }
-      flushBuffer();
+      log.flush();
     } catch (IOException e) {
-      undo(startSegment, startSize);
+      log.undo(startSegment, startSize);
       throw e;
     }
     if (!pending.isEmpty()) {
-      active.force();
+      log.active().force();
       publish(pending);
       progress[0] += pending.size();
     }
@@ -1066,15 +911,15 @@ final class FileStore implements AutoCloseable {
   }
 
   private void compactSegment(CompactOp op) throws IOException {
-    Segment victim = segments.get(op.segment());
-    if (victim == null || victim == active) {
+    Segment victim = log.get(op.segment());
+    if (victim == null || victim == log.active()) {
       op.done().complete(0L);
       return;
     }
     FileTierSettings s = settings;
-    boolean olderExist = segments.firstKey() < victim.id;
+    boolean olderExist = log.first().id < victim.id;
     List<Pending> pending = new ArrayList<>();
-    Segment startSegment = active;
+    Segment startSegment = log.active();
     long startSize = startSegment.size();
     try {
       List<Header> headers = new ArrayList<>();
@@ -1087,27 +932,24 @@ final class FileStore implements AutoCloseable {
             victim.read(ByteBuffer.wrap(record), h.offset());
             byte[] payload = Arrays.copyOfRange(record, RecordFormat.HEADER + h.cid().length,
                 RecordFormat.HEADER + h.cid().length + h.storedLength());
-            Location moved = append(h.cid(), RecordFormat.BLOCK, h.codec(), h.originalLength(), payload,
+            Location moved = log.append(h.cid(), RecordFormat.BLOCK, h.codec(), h.originalLength(), payload,
                 payload.length, s);
             pending.add(new Pending(h.cid(), moved, false));
           }
         } else if (l == null && olderExist) {
           // An older segment may still hold a record this tombstone cancels; a rebuild needs it.
-          append(h.cid(), RecordFormat.TOMBSTONE, 0, 0, new byte[0], 0, s);
+          log.append(h.cid(), RecordFormat.TOMBSTONE, 0, 0, new byte[0], 0, s);
         }
       }
-      flushBuffer();
-      active.force();
+      log.flush();
+      log.active().force();
     } catch (IOException e) {
-      undo(startSegment, startSize);
+      log.undo(startSegment, startSize);
       throw e;
     }
     publish(pending);
     awaitIndexed(); // the moved records' old copies are uncounted before their segment goes
-    segments.remove(victim.id);
-    liveBytes.remove(victim.id);
-    victim.delete();
-    BlockIndex.forceDirectory(dir);
+    log.delete(victim);
     op.done().complete((long) pending.size());
   }
 
@@ -1140,13 +982,13 @@ final class FileStore implements AutoCloseable {
     }
     IOException failure = null;
     try {
-      active.force();
+      log.active().force();
     } catch (IOException e) {
       failure = e;
     }
-    if (broken == null && failure == null && !writer.isAlive() && !indexer.isAlive()) {
-      saveCounters();
-      Segment last = segments.lastEntry().getValue();
+    if (!fault.isSet() && failure == null && !writer.isAlive() && !indexer.isAlive()) {
+      counters.save(index.counters());
+      Segment last = log.last();
       try {
         index.closeClean(last.id + ":" + last.size());
       } catch (IOException e) {
@@ -1156,25 +998,9 @@ final class FileStore implements AutoCloseable {
     } else {
       index.close();
     }
-    for (Segment s : segments.values()) {
-      s.close();
-    }
+    log.close();
     if (failure != null) {
       throw failure;
-    }
-  }
-
-  private void saveCounters() {
-    Map<String, Long> c = index.counters();
-    c.clear();
-    c.put("blocks", blockCount.get());
-    c.put("usedBytes", usedBytes.get());
-    c.put("blockBytes", blockBytes.get());
-    liveBytes.forEach((id, live) -> c.put("live." + id, live.get()));
-    for (int i = 0; i < codecBlocks.length(); i++) {
-      if (codecBlocks.get(i) != 0) {
-        c.put("codec." + i, codecBlocks.get(i));
-      }
     }
   }
 
