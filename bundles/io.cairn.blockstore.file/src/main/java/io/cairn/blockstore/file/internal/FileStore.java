@@ -67,26 +67,13 @@ final class FileStore implements AutoCloseable {
   private final Codecs codecs;
   private final Events events;
   private final BlockIndex index;
+  private final LiveIndex liveIndex;
   private final TierCounters counters = new TierCounters();
   private final WriteFault fault = new WriteFault();
   private final SegmentLog log;
   private final SpaceCheck space;
   private final BlockingQueue<WriteOp> queue;
   private final Thread writer;
-  /**
-   * Index changes whose records are durable but which MapDB has not taken yet, by CID ({@link
-   * #DELETED} for a delete). Readers look here first. The writer fills it after each force and hands
-   * the changes to the indexer thread, which applies them to MapDB while the writer appends and
-   * forces the next commit: MapDB's insert cost more than the force itself (FileTierBench), and this
-   * way the two overlap instead of adding up.
-   */
-  private final ConcurrentHashMap<Key, Location> recent = new ConcurrentHashMap<>();
-  private static final Location DELETED = new Location(-1, -1, 0, 0, 0);
-  private final BlockingQueue<List<Pending>> indexQueue = new LinkedBlockingQueue<>();
-  /** Changes queued for the indexer at most; the writer waits beyond it, so {@link #recent} stays bounded. */
-  private final java.util.concurrent.Semaphore indexBacklog = new java.util.concurrent.Semaphore(MAX_INDEX_BACKLOG);
-  private static final int MAX_INDEX_BACKLOG = 262_144;
-  private final Thread indexer;
   private final ExecutorService acks;
   private final ScheduledExecutorService compactor;
   private volatile CompletableFuture<Long> compacting = CompletableFuture.completedFuture(0L);
@@ -108,7 +95,8 @@ final class FileStore implements AutoCloseable {
 
     this.acks = Executors.newSingleThreadExecutor(r -> daemon(r, "cairn-file-" + name + "-ack"));
     this.writer = daemon(this::writeLoop, "cairn-file-" + name + "-writer");
-    this.indexer = daemon(this::indexLoop, "cairn-file-" + name + "-index");
+    this.liveIndex = new LiveIndex(index, counters, events, fault, () -> this.settings.name(),
+        () -> closing && !writer.isAlive());
     this.compactor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cairn-file-" + name + "-compactor"));
   }
 
@@ -149,7 +137,7 @@ final class FileStore implements AutoCloseable {
       throw e;
     }
     store.writer.start();
-    store.indexer.start();
+    store.liveIndex.start();
     store.scheduleCompaction();
     return store;
   }
@@ -231,29 +219,20 @@ final class FileStore implements AutoCloseable {
 
   // ---------------------------------------------------------------- reads
 
-  /** Where the block is: the not yet indexed changes first, then MapDB. */
-  private Location lookup(byte[] key) {
-    Location l = recent.get(new Key(key));
-    if (l != null) {
-      return l == DELETED ? null : l;
-    }
-    return index.get(key);
-  }
-
   boolean has(Cid cid) {
-    return lookup(cid.toBytes()) != null;
+    return liveIndex.lookup(cid.toBytes()) != null;
   }
 
   /** The block's original size, or -1 when absent. */
   int size(Cid cid) {
-    Location l = lookup(cid.toBytes());
+    Location l = liveIndex.lookup(cid.toBytes());
     return l == null ? -1 : l.originalLength();
   }
 
   Block get(Cid cid) throws BlockstoreException {
     byte[] key = cid.toBytes();
     for (int attempt = 0; ; attempt++) {
-      Location l = lookup(key);
+      Location l = liveIndex.lookup(key);
       if (l == null) {
         counters.miss();
         throw new BlockNotFoundException(cid, "no block " + cid + " in the " + settings.name() + " tier");
@@ -340,7 +319,7 @@ final class FileStore implements AutoCloseable {
    */
   InputStream getStream(Cid cid) throws BlockstoreException {
     byte[] key = cid.toBytes();
-    Location l = lookup(key);
+    Location l = liveIndex.lookup(key);
     if (l == null || l.codec() != 0 || l.storedLength() <= STREAM_CHUNK) {
       return new ByteArrayInputStream(get(cid).data());
     }
@@ -428,7 +407,7 @@ final class FileStore implements AutoCloseable {
       try {
         s.scan(RecordFormat.SEGMENT_HEADER, false, h -> {
           if (h.kind() == RecordFormat.BLOCK) {
-            Location l = lookup(h.cid());
+            Location l = liveIndex.lookup(h.cid());
             if (l != null && l.segment() == s.id && l.offset() == h.offset()) {
               live.add(Cid.fromBytes(h.cid()));
             }
@@ -626,23 +605,6 @@ final class FileStore implements AutoCloseable {
     }
   }
 
-  /** A record about to be written, and what the index does once it is durable. */
-  private record Pending(byte[] cid, Location location, boolean tombstone) {
-  }
-
-  /** A CID as a hash key. */
-  private record Key(byte[] bytes) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key k && Arrays.equals(bytes, k.bytes);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(bytes);
-    }
-  }
-
   /**
    * One group commit: appends the records of every put and delete taken, forces once, updates the
    * index while the force runs, then completes them all. A put that would pass the capacity or the
@@ -659,9 +621,9 @@ final class FileStore implements AutoCloseable {
     FileTierSettings s = settings;
     Segment startSegment = log.active();
     long startSize = startSegment.size();
-    List<Pending> pending = new ArrayList<>();
+    List<LiveIndex.Pending> pending = new ArrayList<>();
     // CIDs this commit puts (true) or deletes (false), which the index does not show yet.
-    Map<Key, Boolean> inCommit = new HashMap<>();
+    Map<LiveIndex.Key, Boolean> inCommit = new HashMap<>();
     List<WriteOp> accepted = new ArrayList<>();
     Map<WriteOp, Boolean> deleted = new HashMap<>();
     long freeSpace = space.usableSpace();
@@ -674,7 +636,7 @@ final class FileStore implements AutoCloseable {
           long bytes = 0;
           for (Block b : put.blocks()) {
             byte[] key = b.cid().toBytes();
-            Key k = new Key(key);
+            LiveIndex.Key k = new LiveIndex.Key(key);
             // Only this commit's own repeats are skipped here: a lookup per block would cost the writer
             // a MapDB read each (a fifth of a put, measured). A block the index already holds is
             // written again and replaces its entry; the old record is dead space compaction reclaims.
@@ -689,23 +651,23 @@ final class FileStore implements AutoCloseable {
           }
           String refusal = space.refusal(s, added + bytes, freeSpace);
           if (refusal != null) {
-            records.forEach(e -> inCommit.remove(new Key(e.cid)));
+            records.forEach(e -> inCommit.remove(new LiveIndex.Key(e.cid)));
             put.fail(new DiskSpaceLowException(refusal));
             continue;
           }
           for (Encoded e : records) {
             Location l = log.append(e.cid, RecordFormat.BLOCK, e.codec, e.originalLength, e.payload, e.length, s);
-            pending.add(new Pending(e.cid, l, false));
+            pending.add(new LiveIndex.Pending(e.cid, l, false));
           }
           added += bytes;
           accepted.add(op);
         } else if (op instanceof DeleteOp del) {
           byte[] key = del.cid().toBytes();
-          Key k = new Key(key);
-          boolean present = inCommit.containsKey(k) ? inCommit.get(k) : lookup(key) != null;
+          LiveIndex.Key k = new LiveIndex.Key(key);
+          boolean present = inCommit.containsKey(k) ? inCommit.get(k) : liveIndex.lookup(key) != null;
           if (present) {
             log.append(key, RecordFormat.TOMBSTONE, 0, 0, new byte[0], 0, s);
-            pending.add(new Pending(key, null, true));
+            pending.add(new LiveIndex.Pending(key, null, true));
             inCommit.put(k, false);
           }
           deleted.put(op, present);
@@ -733,78 +695,13 @@ final class FileStore implements AutoCloseable {
       accepted.forEach(op -> op.fail(brokenError()));
       return;
     }
-    publish(pending);
+    liveIndex.publish(pending);
     complete(accepted, deleted);
-  }
-
-  /**
-   * Makes durable changes visible: into {@link #recent} at once, counted in the stats at once (a
-   * replaced entry is uncounted when MapDB reports it), and queued for the indexer. Waits while the
-   * indexer is {@link #MAX_INDEX_BACKLOG} changes behind.
-   */
-  private void publish(List<Pending> pending) {
-    indexBacklog.acquireUninterruptibly(Math.min(pending.size(), MAX_INDEX_BACKLOG));
-    for (Pending p : pending) {
-      Key k = new Key(p.cid());
-      if (p.tombstone()) {
-        Location previous = lookup(p.cid());
-        if (previous != null) {
-          counters.forget(p.cid().length, previous);
-        }
-        recent.put(k, DELETED);
-      } else {
-        recent.put(k, p.location());
-        counters.remember(p.cid().length, p.location());
-      }
-    }
-    indexQueue.add(pending);
-  }
-
-  /** The indexer: applies published changes to MapDB in order, then drops them from {@link #recent}. */
-  private void indexLoop() {
-    while (true) {
-      List<Pending> pending;
-      try {
-        pending = indexQueue.poll(50, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        return;
-      }
-      if (pending == null) {
-        if (closing && !writer.isAlive() && indexQueue.isEmpty()) {
-          return;
-        }
-        continue;
-      }
-      try {
-        for (Pending p : pending) {
-          if (p.tombstone()) {
-            index.remove(p.cid());
-            recent.remove(new Key(p.cid()), DELETED);
-          } else {
-            Location previous = index.put(p.cid(), p.location());
-            // A put over a block the index held: the old record is dead now. One still in recent was
-            // already replaced there, and was counted when it was published, so it is uncounted here.
-            if (previous != null) {
-              counters.forget(p.cid().length, previous);
-            }
-            recent.remove(new Key(p.cid()), p.location());
-          }
-        }
-      } catch (RuntimeException e) {
-        events.warn("the " + settings.name() + " tier's index failed (" + e + "); the next start rebuilds it");
-        fault.set(new IOException("index failure: " + e, e));
-      } finally {
-        indexBacklog.release(Math.min(pending.size(), MAX_INDEX_BACKLOG));
-      }
-    }
   }
 
   /** Waits until MapDB holds every published change (before listing MapDB's entries, and for tests). */
   void awaitIndexed() {
-    while (!indexQueue.isEmpty() || indexBacklog.availablePermits() < MAX_INDEX_BACKLOG) {
-      Thread.onSpinWait();
-      Thread.yield();
-    }
+    liveIndex.awaitIndexed();
   }
 
   private void complete(List<WriteOp> accepted, Map<WriteOp, Boolean> deleted) {
@@ -865,7 +762,7 @@ final class FileStore implements AutoCloseable {
     int id = op.codec().id();
     long[] progress = op.progress();
     if (progress[1] < 0) {
-      awaitIndexed();
+      liveIndex.awaitIndexed();
       for (Iterator<Map.Entry<byte[], byte[]>> it = index.entries(); it.hasNext(); ) {
         Map.Entry<byte[], byte[]> e = it.next();
         if (Location.decode(e.getValue()).codec() == id) {
@@ -874,21 +771,21 @@ final class FileStore implements AutoCloseable {
       }
       progress[1] = 0;
     }
-    List<Pending> pending = new ArrayList<>();
+    List<LiveIndex.Pending> pending = new ArrayList<>();
     FileTierSettings s = settings;
     Segment startSegment = log.active();
     long startSize = startSegment.size();
     try {
       while (progress[1] < op.todo().size() && pending.size() < REWRITE_STEP) {
         byte[] key = op.todo().get((int) progress[1]++);
-        Location l = lookup(key);
+        Location l = liveIndex.lookup(key);
         if (l == null || l.codec() != id) {
           continue; // deleted or rewritten since it was listed
         }
         Cid cid = Cid.fromBytes(key);
         byte[] data = op.codec().decompress(readPayload(cid, key, l, log.get(l.segment())), l.originalLength());
         Location moved = log.append(key, RecordFormat.BLOCK, 0, data.length, data, data.length, s);
-        pending.add(new Pending(key, moved, false));
+        pending.add(new LiveIndex.Pending(key, moved, false));
       }
       log.flush();
     } catch (IOException e) {
@@ -897,12 +794,12 @@ final class FileStore implements AutoCloseable {
     }
     if (!pending.isEmpty()) {
       log.active().force();
-      publish(pending);
+      liveIndex.publish(pending);
       progress[0] += pending.size();
     }
     if (progress[1] >= op.todo().size()) {
       // Done when MapDB has uncounted the old records too, so the codec's count is exact when it goes.
-      awaitIndexed();
+      liveIndex.awaitIndexed();
       op.done().complete(progress[0]);
     } else {
       // Back of the queue, so the puts that came meanwhile go first.
@@ -918,14 +815,14 @@ final class FileStore implements AutoCloseable {
     }
     FileTierSettings s = settings;
     boolean olderExist = log.first().id < victim.id;
-    List<Pending> pending = new ArrayList<>();
+    List<LiveIndex.Pending> pending = new ArrayList<>();
     Segment startSegment = log.active();
     long startSize = startSegment.size();
     try {
       List<Header> headers = new ArrayList<>();
       victim.scan(RecordFormat.SEGMENT_HEADER, false, headers::add);
       for (Header h : headers) {
-        Location l = lookup(h.cid());
+        Location l = liveIndex.lookup(h.cid());
         if (h.kind() == RecordFormat.BLOCK) {
           if (l != null && l.segment() == victim.id && l.offset() == h.offset()) {
             byte[] record = new byte[(int) (h.end() - h.offset())];
@@ -934,7 +831,7 @@ final class FileStore implements AutoCloseable {
                 RecordFormat.HEADER + h.cid().length + h.storedLength());
             Location moved = log.append(h.cid(), RecordFormat.BLOCK, h.codec(), h.originalLength(), payload,
                 payload.length, s);
-            pending.add(new Pending(h.cid(), moved, false));
+            pending.add(new LiveIndex.Pending(h.cid(), moved, false));
           }
         } else if (l == null && olderExist) {
           // An older segment may still hold a record this tombstone cancels; a rebuild needs it.
@@ -947,8 +844,8 @@ final class FileStore implements AutoCloseable {
       log.undo(startSegment, startSize);
       throw e;
     }
-    publish(pending);
-    awaitIndexed(); // the moved records' old copies are uncounted before their segment goes
+    liveIndex.publish(pending);
+    liveIndex.awaitIndexed(); // the moved records' old copies are uncounted before their segment goes
     log.delete(victim);
     op.done().complete((long) pending.size());
   }
@@ -970,7 +867,7 @@ final class FileStore implements AutoCloseable {
       op.fail(new BlockstoreException("the " + settings.name() + " tier closed before this write"));
     }
     try {
-      indexer.join(TimeUnit.MINUTES.toMillis(1));
+      liveIndex.join(TimeUnit.MINUTES.toMillis(1));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -986,7 +883,7 @@ final class FileStore implements AutoCloseable {
     } catch (IOException e) {
       failure = e;
     }
-    if (!fault.isSet() && failure == null && !writer.isAlive() && !indexer.isAlive()) {
+    if (!fault.isSet() && failure == null && !writer.isAlive() && liveIndex.stopped()) {
       counters.save(index.counters());
       Segment last = log.last();
       try {
