@@ -1,47 +1,40 @@
 package io.cairn.blockstore.file.internal;
 
 import io.cairn.blockstore.Block;
-import io.cairn.blockstore.BlockNotFoundException;
 import io.cairn.blockstore.BlockTooLargeException;
 import io.cairn.blockstore.BlockstoreException;
 import io.cairn.blockstore.CompressionCodec;
-import io.cairn.blockstore.CorruptBlockException;
 import io.cairn.blockstore.DiskSpaceLowException;
 import io.cairn.blockstore.MemoryPressureException;
 import io.cairn.blockstore.TierStats;
-import io.cairn.blockstore.file.internal.RecordFormat.Header;
 import io.cairn.multiformats.Cid;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * One persistent tier's storage engine, free of OSGi so tests and benchmarks drive it directly.
+ * One persistent tier's storage engine, free of OSGi so tests and benchmarks drive it directly: the
+ * write path, and the parts it ties together.
  *
  * <p>Writes go through one writer thread: it takes every request queued, appends their records to the
- * active segment, forces the segment once for all of them (group commit), makes them visible and only
- * then completes their futures. An indexer thread applies the changes to MapDB behind it, while the
- * writer goes on with the next commit. Reads run on the caller's thread: an index lookup and one
- * positional read, checked against the record's CRC32C, so they never queue behind writes.
+ * active segment of the {@link SegmentLog}, forces the segment once for all of them (group commit),
+ * publishes them in the {@link LiveIndex} and only then completes their futures; the index's own
+ * thread applies them to MapDB behind it. Compaction ({@link Compactor}) and re-encoding
+ * ({@link Reencoder}) run on the writer too, between commits. {@link Recovery} decides at open what
+ * is trusted. Reads ({@link BlockReader}) block and never queue behind writes; {@link FileTier} runs
+ * them on its {@link ReadExecutor}, not on its callers' threads.
  */
 final class FileStore implements AutoCloseable {
   /** The codecs the tier can use, as they come and go. */
@@ -58,9 +51,6 @@ final class FileStore implements AutoCloseable {
     void warn(String message);
   }
 
-  /** How many records one re-encoding or compaction step rewrites before it lets queued puts in. */
-  private static final int REWRITE_STEP = 1024;
-
   private final Path dir;
   private final Codecs codecs;
   private final Events events;
@@ -74,8 +64,8 @@ final class FileStore implements AutoCloseable {
   private final BlockingQueue<WriteOp> queue;
   private final Thread writer;
   private final ExecutorService acks;
-  private final ScheduledExecutorService compactor;
-  private volatile CompletableFuture<Long> compacting = CompletableFuture.completedFuture(0L);
+  private final Compactor compactor;
+  private final Reencoder reencoder;
   private volatile FileTierSettings settings;
   private volatile boolean closing;
   private volatile String missingCodecWarned = "";
@@ -97,10 +87,11 @@ final class FileStore implements AutoCloseable {
     this.liveIndex = new LiveIndex(index, counters, events, fault, () -> this.settings.name(),
         () -> closing && !writer.isAlive());
     this.reader = new BlockReader(log, liveIndex, counters, codecs, () -> this.settings.name());
-    this.compactor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cairn-file-" + name + "-compactor"));
+    this.compactor = new Compactor(log, liveIndex, counters, () -> this.settings, events, () -> closing, this::compact);
+    this.reencoder = new Reencoder(log, liveIndex, () -> this.settings);
   }
 
-  private static Thread daemon(Runnable r, String name) {
+  static Thread daemon(Runnable r, String name) {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
     return t;
@@ -117,7 +108,7 @@ final class FileStore implements AutoCloseable {
     if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
       throw new IOException(dir + " is not a writable folder");
     }
-    List<Segment> found = openSegments(dir, events);
+    List<Segment> found = Recovery.openSegments(dir, events);
     String tail = found.isEmpty() ? "none" : found.getLast().id + ":" + found.getLast().size();
     BlockIndex index = BlockIndex.open(dir, tail);
     FileStore store;
@@ -126,7 +117,7 @@ final class FileStore implements AutoCloseable {
       if (index.trusted()) {
         store.counters.load(index.counters());
       } else if (!found.isEmpty()) {
-        store.rebuild();
+        Recovery.rebuild(store.log, index, store.counters, events);
       }
       store.log.openActive(settings.segmentBytes());
     } catch (IOException | RuntimeException e) {
@@ -138,75 +129,8 @@ final class FileStore implements AutoCloseable {
     }
     store.writer.start();
     store.liveIndex.start();
-    store.scheduleCompaction();
+    store.compactor.start();
     return store;
-  }
-
-  private static List<Segment> openSegments(Path dir, Events events) throws IOException {
-    List<Path> files;
-    try (Stream<Path> list = Files.list(dir)) {
-      files = list.filter(p -> Segment.idOf(p) >= 0).sorted().toList();
-    }
-    List<Segment> opened = new ArrayList<>();
-    for (int i = 0; i < files.size(); i++) {
-      Path file = files.get(i);
-      boolean last = i == files.size() - 1;
-      if (last && Files.size(file) < RecordFormat.SEGMENT_HEADER) {
-        // A crash while a new segment was being created: it never held a record.
-        events.info("removing " + file + ", a segment cut short before its first record");
-        Files.delete(file);
-        continue;
-      }
-      try {
-        opened.add(Segment.open(file));
-      } catch (IOException e) {
-        for (Segment s : opened) {
-          s.close();
-        }
-        throw new IOException(e.getMessage() + "; move it out of " + dir + " to start without it", e);
-      }
-    }
-    return opened;
-  }
-
-  /** Replays every segment in order into an empty index; the last segment's tail is checked whole. */
-  private void rebuild() throws IOException {
-    long started = System.nanoTime();
-    index.clear();
-    long records = 0;
-    for (Segment s : log.all()) {
-      boolean last = s == log.last();
-      long[] count = {0};
-      Segment.ScanEnd end = s.scan(RecordFormat.SEGMENT_HEADER, last, h -> {
-        count[0]++;
-        if (h.kind() == RecordFormat.BLOCK) {
-          Location location = new Location(s.id, h.offset(), h.codec(), h.originalLength(), h.storedLength());
-          Location previous = index.put(h.cid(), location);
-          if (previous != null) {
-            counters.forget(h.cid().length, previous);
-          }
-          counters.remember(h.cid().length, location);
-        } else {
-          Location previous = index.remove(h.cid());
-          if (previous != null) {
-            counters.forget(h.cid().length, previous);
-          }
-        }
-      });
-      records += count[0];
-      if (end.badHeader() != null) {
-        if (last) {
-          events.info("dropping the unfinished tail of " + s.path + " from offset " + end.end() + " ("
-              + (s.size() - end.end()) + " bytes: " + end.badHeader() + "); only writes never acknowledged end there");
-          s.truncate(end.end());
-          s.force();
-        } else {
-          events.warn(s.path + " is damaged: " + end.badHeader() + "; the records after it are not indexed");
-        }
-      }
-    }
-    events.info("rebuilt the index of " + dir + " from " + log.all().size() + " segments, " + records + " records, in "
-        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
   }
 
   void apply(FileTierSettings next) {
@@ -292,48 +216,9 @@ final class FileStore implements AutoCloseable {
     return enqueue(op, op.done);
   }
 
-  /** Checks for sparse segments every compaction interval, as the setting is then; one at a time. */
-  private void scheduleCompaction() {
-    compactor.schedule(() -> {
-      if (closing) {
-        return;
-      }
-      if (compacting.isDone()) {
-        List<Integer> candidates = compactionCandidates();
-        if (!candidates.isEmpty()) {
-          int id = candidates.getFirst();
-          compacting = compact(id).whenComplete((moved, failure) -> {
-            if (failure != null) {
-              events.warn("compacting segment " + id + " of the " + settings.name() + " tier failed: " + failure);
-            } else {
-              events.info("compacted segment " + id + " of the " + settings.name() + " tier: " + moved + " blocks moved");
-            }
-          });
-        }
-      }
-      scheduleCompaction();
-    }, settings.compactionIntervalMs(), TimeUnit.MILLISECONDS);
-  }
-
   /** Sealed segments whose live share is below the compaction threshold, sparsest first. */
   List<Integer> compactionCandidates() {
-    double threshold = settings.compactionThreshold();
-    Segment current = log.active();
-    return log.all().stream()
-        .filter(s -> s != current)
-        .filter(s -> {
-          long live = counters.liveBytes(s.id);
-          long payload = s.size() - RecordFormat.SEGMENT_HEADER;
-          return live >= 0 && payload > 0 && (double) live / payload < threshold;
-        })
-        .sorted((a, b) -> Double.compare(share(a), share(b)))
-        .map(s -> s.id)
-        .toList();
-  }
-
-  private double share(Segment s) {
-    long live = counters.liveBytes(s.id);
-    return live < 0 ? 0 : (double) live / Math.max(1, s.size());
+    return compactor.candidates();
   }
 
   private <T> CompletableFuture<T> enqueue(WriteOp op, CompletableFuture<T> done) {
@@ -562,112 +447,25 @@ final class FileStore implements AutoCloseable {
   }
 
   /**
-   * Re-encoding and compaction: both read live records and append them again, in steps of
-   * {@link #REWRITE_STEP}, each step one group commit. A step's old records stay valid until the
-   * step is durable and indexed, so a crash at any point loses nothing.
+   * Re-encoding and compaction, on the writer between commits: both read live records and append
+   * them again, each step one group commit. A step's old records stay valid until the step is durable
+   * and indexed, so a crash at any point loses nothing.
    */
   private void rewrite(WriteOp op) {
     try {
       if (op instanceof ReencodeOp re) {
-        reencodeStep(re);
+        if (reencoder.step(re.codec(), re.todo(), re.progress())) {
+          re.done().complete(re.progress()[0]);
+        } else {
+          // Back of the queue, so the puts that came meanwhile go first.
+          queue.add(re);
+        }
       } else if (op instanceof CompactOp c) {
-        compactSegment(c);
+        c.done().complete(compactor.compact(c.segment()));
       }
     } catch (IOException | BlockstoreException e) {
       op.fail(e);
     }
-  }
-
-  private void reencodeStep(ReencodeOp op) throws IOException, BlockstoreException {
-    int id = op.codec().id();
-    long[] progress = op.progress();
-    if (progress[1] < 0) {
-      liveIndex.awaitIndexed();
-      for (Iterator<Map.Entry<byte[], byte[]>> it = index.entries(); it.hasNext(); ) {
-        Map.Entry<byte[], byte[]> e = it.next();
-        if (Location.decode(e.getValue()).codec() == id) {
-          op.todo().add(e.getKey());
-        }
-      }
-      progress[1] = 0;
-    }
-    List<LiveIndex.Pending> pending = new ArrayList<>();
-    FileTierSettings s = settings;
-    Segment startSegment = log.active();
-    long startSize = startSegment.size();
-    try {
-      while (progress[1] < op.todo().size() && pending.size() < REWRITE_STEP) {
-        byte[] key = op.todo().get((int) progress[1]++);
-        Location l = liveIndex.lookup(key);
-        if (l == null || l.codec() != id) {
-          continue; // deleted or rewritten since it was listed
-        }
-        Cid cid = Cid.fromBytes(key);
-        byte[] data = op.codec().decompress(BlockReader.readPayload(cid, key, l, log.get(l.segment())), l.originalLength());
-        Location moved = log.append(key, RecordFormat.BLOCK, 0, data.length, data, data.length, s);
-        pending.add(new LiveIndex.Pending(key, moved, false));
-      }
-      log.flush();
-    } catch (IOException e) {
-      log.undo(startSegment, startSize);
-      throw e;
-    }
-    if (!pending.isEmpty()) {
-      log.active().force();
-      liveIndex.publish(pending);
-      progress[0] += pending.size();
-    }
-    if (progress[1] >= op.todo().size()) {
-      // Done when MapDB has uncounted the old records too, so the codec's count is exact when it goes.
-      liveIndex.awaitIndexed();
-      op.done().complete(progress[0]);
-    } else {
-      // Back of the queue, so the puts that came meanwhile go first.
-      queue.add(op);
-    }
-  }
-
-  private void compactSegment(CompactOp op) throws IOException {
-    Segment victim = log.get(op.segment());
-    if (victim == null || victim == log.active()) {
-      op.done().complete(0L);
-      return;
-    }
-    FileTierSettings s = settings;
-    boolean olderExist = log.first().id < victim.id;
-    List<LiveIndex.Pending> pending = new ArrayList<>();
-    Segment startSegment = log.active();
-    long startSize = startSegment.size();
-    try {
-      List<Header> headers = new ArrayList<>();
-      victim.scan(RecordFormat.SEGMENT_HEADER, false, headers::add);
-      for (Header h : headers) {
-        Location l = liveIndex.lookup(h.cid());
-        if (h.kind() == RecordFormat.BLOCK) {
-          if (l != null && l.segment() == victim.id && l.offset() == h.offset()) {
-            byte[] record = new byte[(int) (h.end() - h.offset())];
-            victim.read(ByteBuffer.wrap(record), h.offset());
-            byte[] payload = Arrays.copyOfRange(record, RecordFormat.HEADER + h.cid().length,
-                RecordFormat.HEADER + h.cid().length + h.storedLength());
-            Location moved = log.append(h.cid(), RecordFormat.BLOCK, h.codec(), h.originalLength(), payload,
-                payload.length, s);
-            pending.add(new LiveIndex.Pending(h.cid(), moved, false));
-          }
-        } else if (l == null && olderExist) {
-          // An older segment may still hold a record this tombstone cancels; a rebuild needs it.
-          log.append(h.cid(), RecordFormat.TOMBSTONE, 0, 0, new byte[0], 0, s);
-        }
-      }
-      log.flush();
-      log.active().force();
-    } catch (IOException e) {
-      log.undo(startSegment, startSize);
-      throw e;
-    }
-    liveIndex.publish(pending);
-    liveIndex.awaitIndexed(); // the moved records' old copies are uncounted before their segment goes
-    log.delete(victim);
-    op.done().complete((long) pending.size());
   }
 
   /**
@@ -677,7 +475,7 @@ final class FileStore implements AutoCloseable {
   @Override
   public void close() throws IOException {
     closing = true;
-    compactor.shutdownNow();
+    compactor.stop();
     try {
       writer.join(TimeUnit.MINUTES.toMillis(1));
     } catch (InterruptedException e) {
