@@ -72,7 +72,7 @@ public class FileTierBench {
     dir = Files.createTempDirectory(Path.of(System.getProperty("cairn.bench.dir", System.getProperty("java.io.tmpdir"))),
         "cairn-file-bench");
     store = FileStore.open(new FileTierSettings("ssd", 100, dir.resolve("tier"), Long.MAX_VALUE / 4, 0, 256 << 20, 0.5,
-        3_600_000, false, "lz4", 1, 10, 4096), codecs(), events());
+        3_600_000, false, "lz4", 1, 10, 4096, 2048), codecs(), events());
     raw = FileChannel.open(dir.resolve("raw.dat"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     // The raw side writes exactly the bytes the store's records take: header, CID, payload, CRC.
     int record = RecordFormat.recordLength(nextCid().encodedLength(), blockSize);

@@ -64,7 +64,7 @@ public class FileTierGetBench {
     dir = Files.createTempDirectory(Path.of(System.getProperty("cairn.bench.dir", System.getProperty("java.io.tmpdir"))),
         "cairn-get-bench");
     store = FileStore.open(new FileTierSettings("ssd", 100, dir.resolve("tier"), Long.MAX_VALUE / 4, 0, 256 << 20, 0.5,
-        3_600_000, false, "lz4", 1, 10, 4096), FileTierBench.codecs(), FileTierBench.events());
+        3_600_000, false, "lz4", 1, 10, 4096, 2048), FileTierBench.codecs(), FileTierBench.events());
     byte[] data = new byte[blockSize];
     new Random(2).nextBytes(data);
     cids = new Cid[count];

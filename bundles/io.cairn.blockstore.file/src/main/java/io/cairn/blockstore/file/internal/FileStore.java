@@ -1,51 +1,40 @@
 package io.cairn.blockstore.file.internal;
 
 import io.cairn.blockstore.Block;
-import io.cairn.blockstore.BlockNotFoundException;
 import io.cairn.blockstore.BlockTooLargeException;
 import io.cairn.blockstore.BlockstoreException;
 import io.cairn.blockstore.CompressionCodec;
-import io.cairn.blockstore.CorruptBlockException;
 import io.cairn.blockstore.DiskSpaceLowException;
 import io.cairn.blockstore.MemoryPressureException;
 import io.cairn.blockstore.TierStats;
-import io.cairn.blockstore.file.internal.RecordFormat.Header;
 import io.cairn.multiformats.Cid;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
 /**
- * One persistent tier's storage engine, free of OSGi so tests and benchmarks drive it directly.
+ * One persistent tier's storage engine, free of OSGi so tests and benchmarks drive it directly: the
+ * write path, and the parts it ties together.
  *
  * <p>Writes go through one writer thread: it takes every request queued, appends their records to the
- * active segment, forces the segment once for all of them (group commit), makes them visible and only
- * then completes their futures. An indexer thread applies the changes to MapDB behind it, while the
- * writer goes on with the next commit. Reads run on the caller's thread: an index lookup and one
- * positional read, checked against the record's CRC32C, so they never queue behind writes.
+ * active segment of the {@link SegmentLog}, forces the segment once for all of them (group commit),
+ * publishes them in the {@link LiveIndex} and only then completes their futures; the index's own
+ * thread applies them to MapDB behind it. Compaction ({@link Compactor}) and re-encoding
+ * ({@link Reencoder}) run on the writer too, between commits. {@link Recovery} decides at open what
+ * is trusted. Reads ({@link BlockReader}) block and never queue behind writes; {@link FileTier} runs
+ * them on its {@link ReadExecutor}, not on its callers' threads.
  */
 final class FileStore implements AutoCloseable {
   /** The codecs the tier can use, as they come and go. */
@@ -62,70 +51,47 @@ final class FileStore implements AutoCloseable {
     void warn(String message);
   }
 
-  private static final int WRITE_BUFFER = 4 << 20;
-  /** Blocks above this are streamed by {@link #getStream}; smaller ones are read whole. */
-  private static final int STREAM_CHUNK = 64 << 10;
-  /** How many records one re-encoding or compaction step rewrites before it lets queued puts in. */
-  private static final int REWRITE_STEP = 1024;
-
   private final Path dir;
   private final Codecs codecs;
   private final Events events;
   private final BlockIndex index;
-  private final ConcurrentSkipListMap<Integer, Segment> segments = new ConcurrentSkipListMap<>();
-  private final ConcurrentHashMap<Integer, AtomicLong> liveBytes = new ConcurrentHashMap<>();
-  private final AtomicLong blockCount = new AtomicLong();
-  private final AtomicLong usedBytes = new AtomicLong();
-  private final AtomicLong blockBytes = new AtomicLong();
-  private final AtomicLongArray codecBlocks = new AtomicLongArray(256);
-  private final LongAdder hits = new LongAdder();
-  private final LongAdder misses = new LongAdder();
-  private final java.nio.file.FileStore fileSystem;
-  private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
+  private final LiveIndex liveIndex;
+  private final TierCounters counters = new TierCounters();
+  private final WriteFault fault = new WriteFault();
+  private final SegmentLog log;
+  private final SpaceCheck space;
+  private final BlockReader reader;
   private final BlockingQueue<WriteOp> queue;
   private final Thread writer;
-  /**
-   * Index changes whose records are durable but which MapDB has not taken yet, by CID ({@link
-   * #DELETED} for a delete). Readers look here first. The writer fills it after each force and hands
-   * the changes to the indexer thread, which applies them to MapDB while the writer appends and
-   * forces the next commit: MapDB's insert cost more than the force itself (FileTierBench), and this
-   * way the two overlap instead of adding up.
-   */
-  private final ConcurrentHashMap<Key, Location> recent = new ConcurrentHashMap<>();
-  private static final Location DELETED = new Location(-1, -1, 0, 0, 0);
-  private final BlockingQueue<List<Pending>> indexQueue = new LinkedBlockingQueue<>();
-  /** Changes queued for the indexer at most; the writer waits beyond it, so {@link #recent} stays bounded. */
-  private final java.util.concurrent.Semaphore indexBacklog = new java.util.concurrent.Semaphore(MAX_INDEX_BACKLOG);
-  private static final int MAX_INDEX_BACKLOG = 262_144;
-  private final Thread indexer;
   private final ExecutorService acks;
-  private final ScheduledExecutorService compactor;
-  private volatile CompletableFuture<Long> compacting = CompletableFuture.completedFuture(0L);
+  private final Compactor compactor;
+  private final Reencoder reencoder;
   private volatile FileTierSettings settings;
-  private volatile Segment active;
   private volatile boolean closing;
-  /** Set when a force failed: the page cache can no longer be trusted, so the tier takes no more writes. */
-  private volatile IOException broken;
   private volatile String missingCodecWarned = "";
 
-  private FileStore(Path dir, FileTierSettings settings, Codecs codecs, Events events, BlockIndex index)
-      throws IOException {
+  private FileStore(Path dir, List<Segment> found, FileTierSettings settings, Codecs codecs, Events events,
+      BlockIndex index) throws IOException {
     this.dir = dir;
+    this.log = new SegmentLog(dir, found, counters, events, fault);
     this.settings = settings;
     this.codecs = codecs;
     this.events = events;
     this.index = index;
-    this.fileSystem = Files.getFileStore(dir);
+    this.space = new SpaceCheck(dir, counters);
     this.queue = new LinkedBlockingQueue<>();
     String name = settings.name();
 
     this.acks = Executors.newSingleThreadExecutor(r -> daemon(r, "cairn-file-" + name + "-ack"));
     this.writer = daemon(this::writeLoop, "cairn-file-" + name + "-writer");
-    this.indexer = daemon(this::indexLoop, "cairn-file-" + name + "-index");
-    this.compactor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cairn-file-" + name + "-compactor"));
+    this.liveIndex = new LiveIndex(index, counters, events, fault, () -> this.settings.name(),
+        () -> closing && !writer.isAlive());
+    this.reader = new BlockReader(log, liveIndex, counters, codecs, () -> this.settings.name());
+    this.compactor = new Compactor(log, liveIndex, counters, () -> this.settings, events, () -> closing, this::compact);
+    this.reencoder = new Reencoder(log, liveIndex, () -> this.settings);
   }
 
-  private static Thread daemon(Runnable r, String name) {
+  static Thread daemon(Runnable r, String name) {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
     return t;
@@ -142,22 +108,18 @@ final class FileStore implements AutoCloseable {
     if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
       throw new IOException(dir + " is not a writable folder");
     }
-    List<Segment> found = openSegments(dir, events);
+    List<Segment> found = Recovery.openSegments(dir, events);
     String tail = found.isEmpty() ? "none" : found.getLast().id + ":" + found.getLast().size();
     BlockIndex index = BlockIndex.open(dir, tail);
     FileStore store;
     try {
-      store = new FileStore(dir, settings, codecs, events, index);
-      for (Segment s : found) {
-        store.segments.put(s.id, s);
-        store.liveBytes.put(s.id, new AtomicLong());
-      }
+      store = new FileStore(dir, found, settings, codecs, events, index);
       if (index.trusted()) {
-        store.loadCounters();
+        store.counters.load(index.counters());
       } else if (!found.isEmpty()) {
-        store.rebuild();
+        Recovery.rebuild(store.log, index, store.counters, events);
       }
-      store.openActive();
+      store.log.openActive(settings.segmentBytes());
     } catch (IOException | RuntimeException e) {
       index.close();
       for (Segment s : found) {
@@ -166,132 +128,9 @@ final class FileStore implements AutoCloseable {
       throw e;
     }
     store.writer.start();
-    store.indexer.start();
-    store.scheduleCompaction();
+    store.liveIndex.start();
+    store.compactor.start();
     return store;
-  }
-
-  private static List<Segment> openSegments(Path dir, Events events) throws IOException {
-    List<Path> files;
-    try (Stream<Path> list = Files.list(dir)) {
-      files = list.filter(p -> Segment.idOf(p) >= 0).sorted().toList();
-    }
-    List<Segment> opened = new ArrayList<>();
-    for (int i = 0; i < files.size(); i++) {
-      Path file = files.get(i);
-      boolean last = i == files.size() - 1;
-      if (last && Files.size(file) < RecordFormat.SEGMENT_HEADER) {
-        // A crash while a new segment was being created: it never held a record.
-        events.info("removing " + file + ", a segment cut short before its first record");
-        Files.delete(file);
-        continue;
-      }
-      try {
-        opened.add(Segment.open(file));
-      } catch (IOException e) {
-        for (Segment s : opened) {
-          s.close();
-        }
-        throw new IOException(e.getMessage() + "; move it out of " + dir + " to start without it", e);
-      }
-    }
-    return opened;
-  }
-
-  private void loadCounters() {
-    Map<String, Long> saved = index.counters();
-    blockCount.set(saved.getOrDefault("blocks", 0L));
-    usedBytes.set(saved.getOrDefault("usedBytes", 0L));
-    blockBytes.set(saved.getOrDefault("blockBytes", 0L));
-    for (Map.Entry<String, Long> e : saved.entrySet()) {
-      if (e.getKey().startsWith("live.")) {
-        AtomicLong live = liveBytes.get(Integer.parseInt(e.getKey().substring(5)));
-        if (live != null) {
-          live.set(e.getValue());
-        }
-      } else if (e.getKey().startsWith("codec.")) {
-        codecBlocks.set(Integer.parseInt(e.getKey().substring(6)), e.getValue());
-      }
-    }
-  }
-
-  /** Replays every segment in order into an empty index; the last segment's tail is checked whole. */
-  private void rebuild() throws IOException {
-    long started = System.nanoTime();
-    index.clear();
-    long records = 0;
-    for (Segment s : segments.values()) {
-      boolean last = s.id == segments.lastKey();
-      long[] count = {0};
-      Segment.ScanEnd end = s.scan(RecordFormat.SEGMENT_HEADER, last, h -> {
-        count[0]++;
-        if (h.kind() == RecordFormat.BLOCK) {
-          Location location = new Location(s.id, h.offset(), h.codec(), h.originalLength(), h.storedLength());
-          Location previous = index.put(h.cid(), location);
-          if (previous != null) {
-            forget(h.cid().length, previous);
-          }
-          remember(h.cid().length, location);
-        } else {
-          Location previous = index.remove(h.cid());
-          if (previous != null) {
-            forget(h.cid().length, previous);
-          }
-        }
-      });
-      records += count[0];
-      if (end.badHeader() != null) {
-        if (last) {
-          events.info("dropping the unfinished tail of " + s.path + " from offset " + end.end() + " ("
-              + (s.size() - end.end()) + " bytes: " + end.badHeader() + "); only writes never acknowledged end there");
-          s.truncate(end.end());
-          s.force();
-        } else {
-          events.warn(s.path + " is damaged: " + end.badHeader() + "; the records after it are not indexed");
-        }
-      }
-    }
-    events.info("rebuilt the index of " + dir + " from " + segments.size() + " segments, " + records + " records, in "
-        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
-  }
-
-  private void openActive() throws IOException {
-    Map.Entry<Integer, Segment> last = segments.lastEntry();
-    if (last != null && last.getValue().size() < settings.segmentBytes()) {
-      active = last.getValue();
-    } else {
-      active = newSegment(last == null ? 1 : last.getKey() + 1);
-    }
-  }
-
-  private Segment newSegment(int id) throws IOException {
-    Segment s = Segment.create(dir, id);
-    s.force();
-    BlockIndex.forceDirectory(dir);
-    liveBytes.put(id, new AtomicLong());
-    segments.put(id, s);
-    return s;
-  }
-
-  private void remember(int cidLength, Location l) {
-    long bytes = l.recordLength(cidLength);
-    blockCount.incrementAndGet();
-    usedBytes.addAndGet(bytes);
-    blockBytes.addAndGet(l.originalLength());
-    liveBytes.computeIfAbsent(l.segment(), k -> new AtomicLong()).addAndGet(bytes);
-    codecBlocks.incrementAndGet(l.codec());
-  }
-
-  private void forget(int cidLength, Location l) {
-    long bytes = l.recordLength(cidLength);
-    blockCount.decrementAndGet();
-    usedBytes.addAndGet(-bytes);
-    blockBytes.addAndGet(-l.originalLength());
-    AtomicLong live = liveBytes.get(l.segment());
-    if (live != null) {
-      live.addAndGet(-bytes);
-    }
-    codecBlocks.decrementAndGet(l.codec());
   }
 
   void apply(FileTierSettings next) {
@@ -304,229 +143,39 @@ final class FileStore implements AutoCloseable {
 
   // ---------------------------------------------------------------- reads
 
-  /** Where the block is: the not yet indexed changes first, then MapDB. */
-  private Location lookup(byte[] key) {
-    Location l = recent.get(new Key(key));
-    if (l != null) {
-      return l == DELETED ? null : l;
-    }
-    return index.get(key);
-  }
-
   boolean has(Cid cid) {
-    return lookup(cid.toBytes()) != null;
+    return reader.has(cid);
   }
 
   /** The block's original size, or -1 when absent. */
   int size(Cid cid) {
-    Location l = lookup(cid.toBytes());
-    return l == null ? -1 : l.originalLength();
+    return reader.size(cid);
   }
 
   Block get(Cid cid) throws BlockstoreException {
-    byte[] key = cid.toBytes();
-    for (int attempt = 0; ; attempt++) {
-      Location l = lookup(key);
-      if (l == null) {
-        misses.increment();
-        throw new BlockNotFoundException(cid, "no block " + cid + " in the " + settings.name() + " tier");
-      }
-      Segment s = segments.get(l.segment());
-      try {
-        if (s == null) {
-          throw new ClosedChannelException();
-        }
-        byte[] payload = readPayload(cid, key, l, s);
-        hits.increment();
-        return new Block(cid, decode(cid, l, payload));
-      } catch (ClosedChannelException e) {
-        // Compaction moved the record and closed its old segment between the lookup and the read.
-        if (attempt == 3) {
-          throw new BlockstoreException("the record of " + cid + " kept moving while it was read", e);
-        }
-      } catch (IOException e) {
-        throw new BlockstoreException("cannot read " + cid + " from " + s.path + ": " + e.getMessage(), e);
-      }
-    }
+    return reader.get(cid);
   }
 
-  /** Checks the record's header against the index and its payload CRC; the payload bytes. */
-  /**
-   * Payloads from this size up are read straight into their own array (header, payload and CRC as
-   * three reads) instead of read whole and copied out: FileTierGetBench, 256 KiB blocks, the copy
-   * cost more than two extra reads.
-   */
-  private static final int DIRECT_READ = 64 << 10;
-
-  /** The record's payload, its header checked against the index and its CRC32C verified. */
-  private byte[] readPayload(Cid cid, byte[] key, Location l, Segment s) throws IOException {
-    int payloadAt = RecordFormat.HEADER + key.length;
-    int length = l.storedLength();
-    byte[] head;
-    byte[] payload;
-    int storedCrc;
-    if (length < DIRECT_READ) {
-      head = new byte[l.recordLength(key.length)];
-      s.read(ByteBuffer.wrap(head), l.offset());
-      payload = Arrays.copyOfRange(head, payloadAt, payloadAt + length);
-      storedCrc = ByteBuffer.wrap(head, payloadAt + length, RecordFormat.TRAILER).getInt();
-    } else {
-      head = new byte[payloadAt];
-      s.read(ByteBuffer.wrap(head), l.offset());
-      payload = new byte[length];
-      s.read(ByteBuffer.wrap(payload), l.offset() + payloadAt);
-      ByteBuffer trailer = ByteBuffer.allocate(RecordFormat.TRAILER);
-      s.read(trailer, l.offset() + payloadAt + length);
-      storedCrc = trailer.getInt(0);
-    }
-    Header h;
-    try {
-      h = RecordFormat.readHeader(ByteBuffer.wrap(head), l.offset());
-    } catch (RecordFormat.BadHeader e) {
-      throw new CorruptBlockException(cid, "the record of " + cid + " is damaged: " + e.getMessage());
-    }
-    if (h.kind() != RecordFormat.BLOCK || !Arrays.equals(h.cid(), key) || h.storedLength() != length) {
-      throw new CorruptBlockException(cid, "the index points " + cid + " at another record (offset " + l.offset() + ")");
-    }
-    if (RecordFormat.crc(payload, 0, length) != storedCrc) {
-      throw new CorruptBlockException(cid, "the stored bytes of " + cid + " fail their CRC32C; the block is not served");
-    }
-    return payload;
-  }
-
-  private byte[] decode(Cid cid, Location l, byte[] payload) throws BlockstoreException {
-    if (l.codec() == 0) {
-      return payload;
-    }
-    CompressionCodec codec = codecs.byId(l.codec());
-    if (codec == null) {
-      throw new BlockstoreException("block " + cid + " was written by codec id " + l.codec()
-          + ", which is not installed; install its bundle to read it");
-    }
-    return codec.decompress(payload, l.originalLength());
-  }
-
-  /**
-   * A stream of the block's bytes. Raw blocks above one chunk are read chunk by chunk as consumed, the
-   * CRC32C accumulated and checked at the end; compressed and small blocks are read whole (a
-   * compressed record has to be decoded whole anyway, and stays within the block size limit).
-   */
   InputStream getStream(Cid cid) throws BlockstoreException {
-    byte[] key = cid.toBytes();
-    Location l = lookup(key);
-    if (l == null || l.codec() != 0 || l.storedLength() <= STREAM_CHUNK) {
-      return new ByteArrayInputStream(get(cid).data());
-    }
-    Segment s = segments.get(l.segment());
-    if (s == null) {
-      return new ByteArrayInputStream(get(cid).data());
-    }
-    byte[] head = new byte[RecordFormat.HEADER + key.length];
-    try {
-      s.read(ByteBuffer.wrap(head), l.offset());
-      Header h = RecordFormat.readHeader(ByteBuffer.wrap(head), l.offset());
-      if (!Arrays.equals(h.cid(), key) || h.storedLength() != l.storedLength()) {
-        throw new CorruptBlockException(cid, "the index points " + cid + " at another record");
-      }
-    } catch (RecordFormat.BadHeader e) {
-      throw new CorruptBlockException(cid, "the record of " + cid + " is damaged: " + e.getMessage());
-    } catch (ClosedChannelException e) {
-      return new ByteArrayInputStream(get(cid).data());
-    } catch (IOException e) {
-      throw new BlockstoreException("cannot read " + cid + ": " + e.getMessage(), e);
-    }
-    hits.increment();
-    return new SegmentInputStream(cid, s, l.offset() + head.length, l.storedLength());
+    return reader.getStream(cid);
   }
 
-  /** The payload of one raw record, read as consumed; the CRC32C is checked when the last byte is read. */
-  private static final class SegmentInputStream extends InputStream {
-    private final Cid cid;
-    private final Segment segment;
-    private final long start;
-    private final int length;
-    private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-    private int read;
-
-    SegmentInputStream(Cid cid, Segment segment, long start, int length) {
-      this.cid = cid;
-      this.segment = segment;
-      this.start = start;
-      this.length = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      java.util.Objects.checkFromIndexSize(off, len, b.length);
-      if (read == length) {
-        return -1;
-      }
-      int n = Math.min(len, length - read);
-      if (n == 0) {
-        return 0;
-      }
-      segment.read(ByteBuffer.wrap(b, off, n), start + read);
-      crc.update(b, off, n);
-      read += n;
-      if (read == length) {
-        ByteBuffer trailer = ByteBuffer.allocate(RecordFormat.TRAILER);
-        segment.read(trailer, start + length);
-        if ((int) crc.getValue() != trailer.getInt(0)) {
-          throw new IOException(new CorruptBlockException(cid, "the stored bytes of " + cid + " fail their CRC32C"));
-        }
-      }
-      return n;
-    }
-
-    @Override
-    public int available() {
-      return 0;
-    }
-  }
-
-  /**
-   * The CIDs held, oldest record first: each segment's headers are read in turn, lazily, and a CID is
-   * listed where the index still points at that record.
-   */
   Stream<Cid> keys() {
-    List<Segment> snapshot = List.copyOf(segments.values());
-    return snapshot.stream().flatMap(s -> {
-      List<Cid> live = new ArrayList<>();
-      try {
-        s.scan(RecordFormat.SEGMENT_HEADER, false, h -> {
-          if (h.kind() == RecordFormat.BLOCK) {
-            Location l = lookup(h.cid());
-            if (l != null && l.segment() == s.id && l.offset() == h.offset()) {
-              live.add(Cid.fromBytes(h.cid()));
-            }
-          }
-        });
-      } catch (IOException e) {
-        // A segment compacted away while listed: its live blocks now sit in a later segment, listed there.
-      }
-      return live.stream();
-    });
+    return reader.keys();
   }
 
   TierStats stats() {
-    return new TierStats(settings.name(), blockCount.get(), usedBytes.get(), blockBytes.get(), settings.capacityBytes(),
-        hits.sum(), misses.sum());
+    return counters.stats(settings);
   }
 
   /** Live blocks written by codec {@code id}. */
   long blocksWithCodec(int id) {
-    return codecBlocks.get(id);
+    return counters.blocksWithCodec(id);
   }
 
   /** The bytes of all segment files, dead records included. */
   long fileBytes() {
-    return segments.values().stream().mapToLong(Segment::size).sum();
+    return log.fileBytes();
   }
 
   // ---------------------------------------------------------------- writes
@@ -567,55 +216,16 @@ final class FileStore implements AutoCloseable {
     return enqueue(op, op.done);
   }
 
-  /** Checks for sparse segments every compaction interval, as the setting is then; one at a time. */
-  private void scheduleCompaction() {
-    compactor.schedule(() -> {
-      if (closing) {
-        return;
-      }
-      if (compacting.isDone()) {
-        List<Integer> candidates = compactionCandidates();
-        if (!candidates.isEmpty()) {
-          int id = candidates.getFirst();
-          compacting = compact(id).whenComplete((moved, failure) -> {
-            if (failure != null) {
-              events.warn("compacting segment " + id + " of the " + settings.name() + " tier failed: " + failure);
-            } else {
-              events.info("compacted segment " + id + " of the " + settings.name() + " tier: " + moved + " blocks moved");
-            }
-          });
-        }
-      }
-      scheduleCompaction();
-    }, settings.compactionIntervalMs(), TimeUnit.MILLISECONDS);
-  }
-
   /** Sealed segments whose live share is below the compaction threshold, sparsest first. */
   List<Integer> compactionCandidates() {
-    double threshold = settings.compactionThreshold();
-    Segment current = active;
-    return segments.values().stream()
-        .filter(s -> s != current)
-        .filter(s -> {
-          AtomicLong live = liveBytes.get(s.id);
-          long payload = s.size() - RecordFormat.SEGMENT_HEADER;
-          return live != null && payload > 0 && (double) live.get() / payload < threshold;
-        })
-        .sorted((a, b) -> Double.compare(share(a), share(b)))
-        .map(s -> s.id)
-        .toList();
-  }
-
-  private double share(Segment s) {
-    AtomicLong live = liveBytes.get(s.id);
-    return live == null ? 0 : (double) live.get() / Math.max(1, s.size());
+    return compactor.candidates();
   }
 
   private <T> CompletableFuture<T> enqueue(WriteOp op, CompletableFuture<T> done) {
     if (closing) {
       return CompletableFuture.failedFuture(new BlockstoreException("the " + settings.name() + " tier is closed"));
     }
-    if (broken != null) {
+    if (fault.isSet()) {
       return CompletableFuture.failedFuture(brokenError());
     }
     // Checked against the live setting, so a change applies at once; concurrent callers may pass it by
@@ -628,8 +238,7 @@ final class FileStore implements AutoCloseable {
   }
 
   private BlockstoreException brokenError() {
-    return new BlockstoreException("the " + settings.name() + " tier refuses writes after a failed force ("
-        + broken.getMessage() + "); restart the node to recover from its segments", broken);
+    return fault.refusal(settings.name());
   }
 
   private sealed interface WriteOp permits PutOp, DeleteOp, ReencodeOp, CompactOp {
@@ -701,23 +310,6 @@ final class FileStore implements AutoCloseable {
     }
   }
 
-  /** A record about to be written, and what the index does once it is durable. */
-  private record Pending(byte[] cid, Location location, boolean tombstone) {
-  }
-
-  /** A CID as a hash key. */
-  private record Key(byte[] bytes) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key k && Arrays.equals(bytes, k.bytes);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(bytes);
-    }
-  }
-
   /**
    * One group commit: appends the records of every put and delete taken, forces once, updates the
    * index while the force runs, then completes them all. A put that would pass the capacity or the
@@ -727,19 +319,19 @@ final class FileStore implements AutoCloseable {
     if (ops.isEmpty()) {
       return;
     }
-    if (broken != null) {
+    if (fault.isSet()) {
       ops.forEach(op -> op.fail(brokenError()));
       return;
     }
     FileTierSettings s = settings;
-    Segment startSegment = active;
+    Segment startSegment = log.active();
     long startSize = startSegment.size();
-    List<Pending> pending = new ArrayList<>();
+    List<LiveIndex.Pending> pending = new ArrayList<>();
     // CIDs this commit puts (true) or deletes (false), which the index does not show yet.
-    Map<Key, Boolean> inCommit = new HashMap<>();
+    Map<LiveIndex.Key, Boolean> inCommit = new HashMap<>();
     List<WriteOp> accepted = new ArrayList<>();
     Map<WriteOp, Boolean> deleted = new HashMap<>();
-    long freeSpace = usableSpace();
+    long freeSpace = space.usableSpace();
     long added = 0;
     CompressionCodec writeCodec = s.compressionEnabled() ? writeCodec(s) : null;
     try {
@@ -749,7 +341,7 @@ final class FileStore implements AutoCloseable {
           long bytes = 0;
           for (Block b : put.blocks()) {
             byte[] key = b.cid().toBytes();
-            Key k = new Key(key);
+            LiveIndex.Key k = new LiveIndex.Key(key);
             // Only this commit's own repeats are skipped here: a lookup per block would cost the writer
             // a MapDB read each (a fifth of a put, measured). A block the index already holds is
             // written again and replaces its entry; the old record is dead space compaction reclaims.
@@ -762,37 +354,37 @@ final class FileStore implements AutoCloseable {
             inCommit.put(k, true);
             bytes += RecordFormat.recordLength(key.length, e.length);
           }
-          String refusal = spaceRefusal(s, added + bytes, freeSpace);
+          String refusal = space.refusal(s, added + bytes, freeSpace);
           if (refusal != null) {
-            records.forEach(e -> inCommit.remove(new Key(e.cid)));
+            records.forEach(e -> inCommit.remove(new LiveIndex.Key(e.cid)));
             put.fail(new DiskSpaceLowException(refusal));
             continue;
           }
           for (Encoded e : records) {
-            Location l = append(e.cid, RecordFormat.BLOCK, e.codec, e.originalLength, e.payload, e.length, s);
-            pending.add(new Pending(e.cid, l, false));
+            Location l = log.append(e.cid, RecordFormat.BLOCK, e.codec, e.originalLength, e.payload, e.length, s);
+            pending.add(new LiveIndex.Pending(e.cid, l, false));
           }
           added += bytes;
           accepted.add(op);
         } else if (op instanceof DeleteOp del) {
           byte[] key = del.cid().toBytes();
-          Key k = new Key(key);
-          boolean present = inCommit.containsKey(k) ? inCommit.get(k) : lookup(key) != null;
+          LiveIndex.Key k = new LiveIndex.Key(key);
+          boolean present = inCommit.containsKey(k) ? inCommit.get(k) : liveIndex.lookup(key) != null;
           if (present) {
-            append(key, RecordFormat.TOMBSTONE, 0, 0, new byte[0], 0, s);
-            pending.add(new Pending(key, null, true));
+            log.append(key, RecordFormat.TOMBSTONE, 0, 0, new byte[0], 0, s);
+            pending.add(new LiveIndex.Pending(key, null, true));
             inCommit.put(k, false);
           }
           deleted.put(op, present);
           accepted.add(op);
         }
       }
-      flushBuffer();
+      log.flush();
     } catch (IOException e) {
-      undo(startSegment, startSize);
-      BlockstoreException failure = isNoSpace(e)
+      log.undo(startSegment, startSize);
+      BlockstoreException failure = SpaceCheck.isNoSpace(e)
           ? new DiskSpaceLowException("the file system of " + dir + " is full: " + e.getMessage())
-          : new BlockstoreException("cannot write to " + active.path + ": " + e.getMessage(), e);
+          : new BlockstoreException("cannot write to " + log.active().path + ": " + e.getMessage(), e);
       ops.forEach(op -> op.fail(failure));
       return;
     }
@@ -801,85 +393,20 @@ final class FileStore implements AutoCloseable {
       return;
     }
     try {
-      active.force();
+      log.active().force();
     } catch (IOException e) {
-      broken = e;
-      events.warn("forcing " + active.path + " failed (" + e + "); the " + s.name() + " tier takes no more writes");
+      fault.set(e);
+      events.warn("forcing " + log.active().path + " failed (" + e + "); the " + s.name() + " tier takes no more writes");
       accepted.forEach(op -> op.fail(brokenError()));
       return;
     }
-    publish(pending);
+    liveIndex.publish(pending);
     complete(accepted, deleted);
-  }
-
-  /**
-   * Makes durable changes visible: into {@link #recent} at once, counted in the stats at once (a
-   * replaced entry is uncounted when MapDB reports it), and queued for the indexer. Waits while the
-   * indexer is {@link #MAX_INDEX_BACKLOG} changes behind.
-   */
-  private void publish(List<Pending> pending) {
-    indexBacklog.acquireUninterruptibly(Math.min(pending.size(), MAX_INDEX_BACKLOG));
-    for (Pending p : pending) {
-      Key k = new Key(p.cid());
-      if (p.tombstone()) {
-        Location previous = lookup(p.cid());
-        if (previous != null) {
-          forget(p.cid().length, previous);
-        }
-        recent.put(k, DELETED);
-      } else {
-        recent.put(k, p.location());
-        remember(p.cid().length, p.location());
-      }
-    }
-    indexQueue.add(pending);
-  }
-
-  /** The indexer: applies published changes to MapDB in order, then drops them from {@link #recent}. */
-  private void indexLoop() {
-    while (true) {
-      List<Pending> pending;
-      try {
-        pending = indexQueue.poll(50, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        return;
-      }
-      if (pending == null) {
-        if (closing && !writer.isAlive() && indexQueue.isEmpty()) {
-          return;
-        }
-        continue;
-      }
-      try {
-        for (Pending p : pending) {
-          if (p.tombstone()) {
-            index.remove(p.cid());
-            recent.remove(new Key(p.cid()), DELETED);
-          } else {
-            Location previous = index.put(p.cid(), p.location());
-            // A put over a block the index held: the old record is dead now. One still in recent was
-            // already replaced there, and was counted when it was published, so it is uncounted here.
-            if (previous != null) {
-              forget(p.cid().length, previous);
-            }
-            recent.remove(new Key(p.cid()), p.location());
-          }
-        }
-      } catch (RuntimeException e) {
-        events.warn("the " + settings.name() + " tier's index failed (" + e + "); the next start rebuilds it");
-        broken = new IOException("index failure: " + e, e);
-      } finally {
-        indexBacklog.release(Math.min(pending.size(), MAX_INDEX_BACKLOG));
-      }
-    }
   }
 
   /** Waits until MapDB holds every published change (before listing MapDB's entries, and for tests). */
   void awaitIndexed() {
-    while (!indexQueue.isEmpty() || indexBacklog.availablePermits() < MAX_INDEX_BACKLOG) {
-      Thread.onSpinWait();
-      Thread.yield();
-    }
+    liveIndex.awaitIndexed();
   }
 
   private void complete(List<WriteOp> accepted, Map<WriteOp, Boolean> deleted) {
@@ -892,34 +419,6 @@ final class FileStore implements AutoCloseable {
         }
       }
     });
-  }
-
-  private String spaceRefusal(FileTierSettings s, long bytes, long freeSpace) {
-    if (bytes == 0) {
-      return null;
-    }
-    if (usedBytes.get() + bytes > s.capacityBytes()) {
-      return "the " + s.name() + " tier is at its capacity (" + usedBytes.get() + " of " + s.capacityBytes()
-          + " bytes, capacityBytes)";
-    }
-    if (freeSpace - bytes < s.minFreeBytes()) {
-      return "the file system of " + dir + " has " + freeSpace + " bytes free, and the " + s.name()
-          + " tier keeps at least " + s.minFreeBytes() + " (minFreeBytes)";
-    }
-    return null;
-  }
-
-  private long usableSpace() {
-    try {
-      return fileSystem.getUsableSpace();
-    } catch (IOException e) {
-      return Long.MAX_VALUE;
-    }
-  }
-
-  private static boolean isNoSpace(IOException e) {
-    String m = String.valueOf(e.getMessage());
-    return m.contains("No space left") || m.contains("Disk quota exceeded");
   }
 
   private CompressionCodec writeCodec(FileTierSettings s) {
@@ -947,168 +446,26 @@ final class FileStore implements AutoCloseable {
     return new Encoded(cid, 0, data.length, data, data.length);
   }
 
-  /** Appends one record through the write buffer, sealing the segment first when it is full. */
-  private Location append(byte[] cid, byte kind, int codec, int originalLength, byte[] payload, int length,
-      FileTierSettings s) throws IOException {
-    int size = RecordFormat.recordLength(cid.length, length);
-    long end = active.size() + writeBuffer.position();
-    if (end > RecordFormat.SEGMENT_HEADER && end + size > s.segmentBytes()) {
-      flushBuffer();
-      // Sealed segments are forced at once, so only the active one can ever end in a torn record.
-      active.force();
-      active = newSegment(active.id + 1);
-    }
-    long offset = active.size() + writeBuffer.position();
-    if (size > writeBuffer.remaining()) {
-      flushBuffer();
-    }
-    if (size > writeBuffer.capacity()) {
-      ByteBuffer big = ByteBuffer.allocate(size);
-      RecordFormat.writeRecord(big, kind, codec, cid, originalLength, payload, length);
-      active.append(big.flip());
-    } else {
-      RecordFormat.writeRecord(writeBuffer, kind, codec, cid, originalLength, payload, length);
-    }
-    return new Location(active.id, offset, codec, originalLength, length);
-  }
-
-  private void flushBuffer() throws IOException {
-    writeBuffer.flip();
-    try {
-      active.append(writeBuffer);
-    } finally {
-      writeBuffer.clear();
-    }
-  }
-
-  /** Drops everything a failed commit appended: segments it began, and its bytes in the one it began in. */
-  private void undo(Segment startSegment, long startSize) {
-    writeBuffer.clear();
-    try {
-      while (active != startSegment) {
-        Segment extra = active;
-        segments.remove(extra.id);
-        liveBytes.remove(extra.id);
-        extra.delete();
-        active = segments.get(extra.id - 1);
-      }
-      startSegment.truncate(startSize);
-    } catch (IOException e) {
-      broken = e;
-      events.warn("cannot undo a failed write in " + dir + " (" + e + "); the tier takes no more writes");
-    }
-  }
-
   /**
-   * Re-encoding and compaction: both read live records and append them again, in steps of
-   * {@link #REWRITE_STEP}, each step one group commit. A step's old records stay valid until the
-   * step is durable and indexed, so a crash at any point loses nothing.
+   * Re-encoding and compaction, on the writer between commits: both read live records and append
+   * them again, each step one group commit. A step's old records stay valid until the step is durable
+   * and indexed, so a crash at any point loses nothing.
    */
   private void rewrite(WriteOp op) {
     try {
       if (op instanceof ReencodeOp re) {
-        reencodeStep(re);
+        if (reencoder.step(re.codec(), re.todo(), re.progress())) {
+          re.done().complete(re.progress()[0]);
+        } else {
+          // Back of the queue, so the puts that came meanwhile go first.
+          queue.add(re);
+        }
       } else if (op instanceof CompactOp c) {
-        compactSegment(c);
+        c.done().complete(compactor.compact(c.segment()));
       }
     } catch (IOException | BlockstoreException e) {
       op.fail(e);
     }
-  }
-
-  private void reencodeStep(ReencodeOp op) throws IOException, BlockstoreException {
-    int id = op.codec().id();
-    long[] progress = op.progress();
-    if (progress[1] < 0) {
-      awaitIndexed();
-      for (Iterator<Map.Entry<byte[], byte[]>> it = index.entries(); it.hasNext(); ) {
-        Map.Entry<byte[], byte[]> e = it.next();
-        if (Location.decode(e.getValue()).codec() == id) {
-          op.todo().add(e.getKey());
-        }
-      }
-      progress[1] = 0;
-    }
-    List<Pending> pending = new ArrayList<>();
-    FileTierSettings s = settings;
-    Segment startSegment = active;
-    long startSize = startSegment.size();
-    try {
-      while (progress[1] < op.todo().size() && pending.size() < REWRITE_STEP) {
-        byte[] key = op.todo().get((int) progress[1]++);
-        Location l = lookup(key);
-        if (l == null || l.codec() != id) {
-          continue; // deleted or rewritten since it was listed
-        }
-        Cid cid = Cid.fromBytes(key);
-        byte[] data = op.codec().decompress(readPayload(cid, key, l, segments.get(l.segment())), l.originalLength());
-        Location moved = append(key, RecordFormat.BLOCK, 0, data.length, data, data.length, s);
-        pending.add(new Pending(key, moved, false));
-      }
-      flushBuffer();
-    } catch (IOException e) {
-      undo(startSegment, startSize);
-      throw e;
-    }
-    if (!pending.isEmpty()) {
-      active.force();
-      publish(pending);
-      progress[0] += pending.size();
-    }
-    if (progress[1] >= op.todo().size()) {
-      // Done when MapDB has uncounted the old records too, so the codec's count is exact when it goes.
-      awaitIndexed();
-      op.done().complete(progress[0]);
-    } else {
-      // Back of the queue, so the puts that came meanwhile go first.
-      queue.add(op);
-    }
-  }
-
-  private void compactSegment(CompactOp op) throws IOException {
-    Segment victim = segments.get(op.segment());
-    if (victim == null || victim == active) {
-      op.done().complete(0L);
-      return;
-    }
-    FileTierSettings s = settings;
-    boolean olderExist = segments.firstKey() < victim.id;
-    List<Pending> pending = new ArrayList<>();
-    Segment startSegment = active;
-    long startSize = startSegment.size();
-    try {
-      List<Header> headers = new ArrayList<>();
-      victim.scan(RecordFormat.SEGMENT_HEADER, false, headers::add);
-      for (Header h : headers) {
-        Location l = lookup(h.cid());
-        if (h.kind() == RecordFormat.BLOCK) {
-          if (l != null && l.segment() == victim.id && l.offset() == h.offset()) {
-            byte[] record = new byte[(int) (h.end() - h.offset())];
-            victim.read(ByteBuffer.wrap(record), h.offset());
-            byte[] payload = Arrays.copyOfRange(record, RecordFormat.HEADER + h.cid().length,
-                RecordFormat.HEADER + h.cid().length + h.storedLength());
-            Location moved = append(h.cid(), RecordFormat.BLOCK, h.codec(), h.originalLength(), payload,
-                payload.length, s);
-            pending.add(new Pending(h.cid(), moved, false));
-          }
-        } else if (l == null && olderExist) {
-          // An older segment may still hold a record this tombstone cancels; a rebuild needs it.
-          append(h.cid(), RecordFormat.TOMBSTONE, 0, 0, new byte[0], 0, s);
-        }
-      }
-      flushBuffer();
-      active.force();
-    } catch (IOException e) {
-      undo(startSegment, startSize);
-      throw e;
-    }
-    publish(pending);
-    awaitIndexed(); // the moved records' old copies are uncounted before their segment goes
-    segments.remove(victim.id);
-    liveBytes.remove(victim.id);
-    victim.delete();
-    BlockIndex.forceDirectory(dir);
-    op.done().complete((long) pending.size());
   }
 
   /**
@@ -1118,7 +475,7 @@ final class FileStore implements AutoCloseable {
   @Override
   public void close() throws IOException {
     closing = true;
-    compactor.shutdownNow();
+    compactor.stop();
     try {
       writer.join(TimeUnit.MINUTES.toMillis(1));
     } catch (InterruptedException e) {
@@ -1128,7 +485,7 @@ final class FileStore implements AutoCloseable {
       op.fail(new BlockstoreException("the " + settings.name() + " tier closed before this write"));
     }
     try {
-      indexer.join(TimeUnit.MINUTES.toMillis(1));
+      liveIndex.join(TimeUnit.MINUTES.toMillis(1));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -1140,13 +497,13 @@ final class FileStore implements AutoCloseable {
     }
     IOException failure = null;
     try {
-      active.force();
+      log.active().force();
     } catch (IOException e) {
       failure = e;
     }
-    if (broken == null && failure == null && !writer.isAlive() && !indexer.isAlive()) {
-      saveCounters();
-      Segment last = segments.lastEntry().getValue();
+    if (!fault.isSet() && failure == null && !writer.isAlive() && liveIndex.stopped()) {
+      counters.save(index.counters());
+      Segment last = log.last();
       try {
         index.closeClean(last.id + ":" + last.size());
       } catch (IOException e) {
@@ -1156,25 +513,9 @@ final class FileStore implements AutoCloseable {
     } else {
       index.close();
     }
-    for (Segment s : segments.values()) {
-      s.close();
-    }
+    log.close();
     if (failure != null) {
       throw failure;
-    }
-  }
-
-  private void saveCounters() {
-    Map<String, Long> c = index.counters();
-    c.clear();
-    c.put("blocks", blockCount.get());
-    c.put("usedBytes", usedBytes.get());
-    c.put("blockBytes", blockBytes.get());
-    liveBytes.forEach((id, live) -> c.put("live." + id, live.get()));
-    for (int i = 0; i < codecBlocks.length(); i++) {
-      if (codecBlocks.get(i) != 0) {
-        c.put("codec." + i, codecBlocks.get(i));
-      }
     }
   }
 

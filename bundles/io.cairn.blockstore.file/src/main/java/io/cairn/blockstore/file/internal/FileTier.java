@@ -3,7 +3,6 @@ package io.cairn.blockstore.file.internal;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockNotFoundException;
 import io.cairn.blockstore.BlockTier;
-import io.cairn.blockstore.BlockstoreException;
 import io.cairn.blockstore.CompressionCodec;
 import io.cairn.blockstore.TierStats;
 import io.cairn.multiformats.Cid;
@@ -42,6 +41,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * <p>Codecs are a dynamic, greedy reference: records name the codec that wrote them, so any installed
  * codec reads its old blocks, and the configured one writes. A codec leaving while blocks still need
  * it is held up in its unbind until those blocks are rewritten raw: nothing becomes unreadable.
+ *
+ * <p>Every call returns at once, as {@link io.cairn.blockstore.Blockstore} promises: writes queue for
+ * the store's writer, and reads (even {@code has}, whose index lookup may fault a page in) run on the
+ * tier's {@link ReadExecutor}, at most {@code maxConcurrentReads} at once.
  */
 // Immediate: the segments are checked (and the index rebuilt if need be) at start, not on the first read.
 @Component(service = BlockTier.class, configurationPid = FileTier.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
@@ -60,6 +63,7 @@ public class FileTier implements BlockTier {
   private final Logger log;
   private final Path home;
   private final FileStore store;
+  private final ReadExecutor reads;
   /** Set once deactivated: DS unbinds the codecs after that, and a closing tier rewrites nothing. */
   private volatile boolean closed;
 
@@ -97,6 +101,7 @@ public class FileTier implements BlockTier {
         log.warn(message);
       }
     });
+    this.reads = new ReadExecutor(settings.name(), settings.maxConcurrentReads());
     log.info("{} tier open in {}: {} blocks, {} bytes", settings.name(), settings.folder(), store.stats().blocks(),
         store.stats().usedBytes());
   }
@@ -117,13 +122,21 @@ public class FileTier implements BlockTier {
       return next;
     }, log).ifPresent(next -> {
       store.apply(next);
+      reads.limit(next.maxConcurrentReads());
       log.info("{} tier settings now {}", next.name(), next);
     });
   }
 
+  /** How long a closing tier lets running reads finish before it closes their segments under them. */
+  private static final long READS_CLOSE_WAIT_MS = 10_000;
+
   @Deactivate
   void deactivate() throws IOException {
     closed = true;
+    if (!reads.close(READS_CLOSE_WAIT_MS)) {
+      log.warn("{} tier: reads still running after {} ms; closing the segments under them", name(),
+          READS_CLOSE_WAIT_MS);
+    }
     store.close();
   }
 
@@ -178,32 +191,29 @@ public class FileTier implements BlockTier {
 
   @Override
   public CompletableFuture<Boolean> has(Cid cid) {
-    return CompletableFuture.completedFuture(store.has(cid));
+    return reads.submit(() -> store.has(cid));
   }
 
   @Override
   public CompletableFuture<Block> get(Cid cid) {
-    try {
-      return CompletableFuture.completedFuture(store.get(cid));
-    } catch (BlockstoreException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    return reads.submit(() -> store.get(cid));
   }
 
+  /** Opens the stream on a reading thread; the stream's own reads then run on whoever consumes it. */
   @Override
   public CompletableFuture<InputStream> getStream(Cid cid) {
-    try {
-      return CompletableFuture.completedFuture(store.getStream(cid));
-    } catch (BlockstoreException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    return reads.submit(() -> store.getStream(cid));
   }
 
   @Override
   public CompletableFuture<Integer> getSize(Cid cid) {
-    int size = store.size(cid);
-    return size >= 0 ? CompletableFuture.completedFuture(size)
-        : CompletableFuture.failedFuture(new BlockNotFoundException(cid, "no block " + cid + " in the " + name() + " tier"));
+    return reads.submit(() -> {
+      int size = store.size(cid);
+      if (size < 0) {
+        throw new BlockNotFoundException(cid, "no block " + cid + " in the " + name() + " tier");
+      }
+      return size;
+    });
   }
 
   @Override

@@ -71,4 +71,9 @@ import org.osgi.service.metatype.annotations.Option;
       description = "Write requests waiting for the writer at most; beyond it a put fails with MemoryPressureException (the batch I/O manager in front keeps far fewer).",
       min = "1", max = "1000000")
   int maxQueuedWrites() default 4096;
+
+  @AttributeDefinition(name = "Concurrent reads",
+      description = "Reads (get, has, getSize, getStream) the tier runs at once, each on its own I/O thread, at most; more wait their turn. A ceiling: the bitswap engine's lookup limit (128 to 2048) decides how many it asks for. Threads start only as reads need them and end when idle.",
+      min = "1", max = "65536")
+  int maxConcurrentReads() default 2048;
 }

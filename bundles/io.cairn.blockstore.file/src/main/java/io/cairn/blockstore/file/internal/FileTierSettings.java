@@ -18,7 +18,8 @@ record FileTierSettings(
     String compressionCodec,
     int compressionLevel,
     int compressionMinSavingsPercent,
-    int maxQueuedWrites) {
+    int maxQueuedWrites,
+    int maxConcurrentReads) {
 
   static FileTierSettings of(FileTierConfig c, Path home) {
     String name = c.cairn_tier() == null ? "" : c.cairn_tier().trim();
@@ -51,8 +52,10 @@ record FileTierSettings(
     Configs.inRange("compressionLevel", c.compressionLevel(), 1, 9);
     Configs.inRange("compressionMinSavingsPercent", c.compressionMinSavingsPercent(), 0, 90);
     Configs.inRange("maxQueuedWrites", c.maxQueuedWrites(), 1, 1_000_000);
+    Configs.inRange("maxConcurrentReads", c.maxConcurrentReads(), 1, 65_536);
     return new FileTierSettings(name, c.cairn_tier_rank(), folder, c.capacityBytes(), c.minFreeBytes(),
         c.segmentBytes(), threshold, c.compactionIntervalMs(), c.compressionEnabled(), codec,
-        c.compressionLevel(), c.compressionMinSavingsPercent(), c.maxQueuedWrites());
+        c.compressionLevel(), c.compressionMinSavingsPercent(), c.maxQueuedWrites(),
+        c.maxConcurrentReads());
   }
 }

@@ -97,7 +97,7 @@ class CrashTest {
   private void verify(int round, Set<Long> acknowledged, Set<Long> deleted, boolean full) throws Exception {
     StoreFixture fixture = new StoreFixture();
     try (FileStore store = fixture.open(
-        new FileTierSettings("ssd", 100, dir, 1L << 40, 0, 2 << 20, 0.5, 3_600_000, false, "deflate", 5, 10, 4096))) {
+        new FileTierSettings("ssd", 100, dir, 1L << 40, 0, 2 << 20, 0.5, 3_600_000, false, "deflate", 5, 10, 4096, 2048))) {
       for (long n : acknowledged) {
         List<Block> batch = CrashWriter.batch(n);
         for (int i = 0; i < batch.size(); i++) {

@@ -21,7 +21,7 @@ public final class CrashWriter {
     Path dir = Path.of(args[0]);
     long next = Long.parseLong(args[1]);
     FileStore store = new StoreFixture().open(
-        new FileTierSettings("ssd", 100, dir, 1L << 40, 0, 2 << 20, 0.5, 3_600_000, false, "deflate", 5, 10, 4096));
+        new FileTierSettings("ssd", 100, dir, 1L << 40, 0, 2 << 20, 0.5, 3_600_000, false, "deflate", 5, 10, 4096, 2048));
     System.out.println("OPEN");
     System.out.flush();
     while (true) {

@@ -40,7 +40,7 @@ class FileStoreTest {
 
   private static FileTierSettings settings(Path dir, int segmentBytes, long capacity, long minFree, boolean compress) {
     return new FileTierSettings("ssd", 100, dir, capacity, minFree, segmentBytes, 0.5, 3_600_000, compress, "deflate",
-        5, 10, 4096);
+        5, 10, 4096, 2048);
   }
 
   private static Throwable failure(CompletableFuture<?> f) {

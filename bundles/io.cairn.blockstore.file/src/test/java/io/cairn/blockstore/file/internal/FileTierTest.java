@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +75,56 @@ class FileTierTest {
     } finally {
       tier.deactivate();
     }
+  }
+
+  @Test
+  void anInterruptedCallerNeitherFailsItsReadNorClosesTheSegmentForOthers() throws Exception {
+    FileTier tier = new FileTier(logger(), home, config(Map.of()));
+    try {
+      Block b = Block.raw("read me".getBytes());
+      tier.put(b).join();
+      // A FileChannel read on an interrupted thread closes the channel for every user of it: on the
+      // caller's thread this failed the get and every later read and write of the segment.
+      CompletableFuture<Block> read;
+      Thread.currentThread().interrupt();
+      try {
+        read = tier.get(b.cid());
+      } finally {
+        Thread.interrupted();
+      }
+      assertEquals(b, read.join());
+      assertEquals(b, tier.get(b.cid()).join(), "the segment still reads");
+      Block later = Block.raw("written after".getBytes());
+      tier.put(later).join();
+      assertEquals(later, tier.get(later.cid()).join(), "and still takes writes");
+    } finally {
+      tier.deactivate();
+    }
+  }
+
+  @Test
+  void theReadLimitIsCheckedAndOneReadAtATimeStillServesAll() throws Exception {
+    assertThrows(IllegalArgumentException.class, () -> new FileTier(logger(), home, config(Map.of("maxConcurrentReads", 0))));
+    assertTrue(rejections.getLast().contains("maxConcurrentReads"), rejections.toString());
+    FileTier tier = new FileTier(logger(), home, config(Map.of("maxConcurrentReads", 4)));
+    try {
+      Block b = Block.raw("limited".getBytes());
+      tier.put(b).join();
+      tier.modified(config(Map.of("maxConcurrentReads", 70_000)));
+      assertTrue(rejections.getLast().contains("maxConcurrentReads"), rejections.toString());
+      tier.modified(config(Map.of("maxConcurrentReads", 1)));
+      List<CompletableFuture<Block>> reads = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        reads.add(tier.get(b.cid()));
+      }
+      for (CompletableFuture<Block> r : reads) {
+        assertEquals(b, r.join());
+      }
+    } finally {
+      tier.deactivate();
+    }
+    CompletionException closed = assertThrows(CompletionException.class, () -> tier.has(Block.raw("x".getBytes()).cid()).join());
+    assertTrue(closed.getCause().getMessage().contains("closed"), closed.getCause().toString());
   }
 
   @Test

@@ -47,7 +47,7 @@ class FullDiskTest {
   }
 
   private static FileTierSettings settings(Path dir, long minFree) {
-    return new FileTierSettings("ssd", 100, dir, 1L << 40, minFree, 4 << 20, 0.5, 3_600_000, false, "lz4", 1, 10, 4096);
+    return new FileTierSettings("ssd", 100, dir, 1L << 40, minFree, 4 << 20, 0.5, 3_600_000, false, "lz4", 1, 10, 4096, 2048);
   }
 
   /** Puts batches until one fails; the blocks acknowledged before it. */

@@ -15,7 +15,7 @@ final class StoreFixture {
   final List<CompressionCodec> codecs = new CopyOnWriteArrayList<>();
 
   static FileTierSettings settings(Path dir) {
-    return new FileTierSettings("ssd", 100, dir, 1L << 40, 0, 1 << 20, 0.5, 3_600_000, false, "deflate", 5, 10, 4096);
+    return new FileTierSettings("ssd", 100, dir, 1L << 40, 0, 1 << 20, 0.5, 3_600_000, false, "deflate", 5, 10, 4096, 2048);
   }
 
   FileStore.Codecs codecs() {
