@@ -163,7 +163,8 @@ final class CommandRun {
    * at the same moment): that is answered in Kubo's words, as go-ipfs-cmds reports its context's error.
    */
   private void settle(RpcException failure) {
-    if (failure != null && request.nanosLeft() <= 0) {
+    // Within a millisecond: the wall clock a command's wait reads and the monotonic one read here differ by that much.
+    if (failure != null && request.nanosLeft() <= TimeUnit.MILLISECONDS.toNanos(1)) {
       failure = RpcException.normal(DEADLINE_EXCEEDED);
     }
     if (state.compareAndSet(RUNNING, DONE)) {

@@ -42,8 +42,10 @@ final class HttpRpcRequest implements RpcRequest {
     this.multipart = multipart;
     this.timeout = parseTimeout(parameters);
     this.deadline = timeout.map(arrived::plus);
-    long now = System.nanoTime();
-    this.deadlineNanos = timeout.map(t -> now + Math.min(t.toNanos(), Long.MAX_VALUE / 4)).orElse(Long.MAX_VALUE);
+    // The same moment as deadline on the monotonic clock: counted from the arrival, not from now, so a
+    // command whose own wait ends at deadline() finds nanosLeft() spent too.
+    long arrivedNanos = System.nanoTime() - Math.max(0, Duration.between(arrived, Instant.now()).toNanos());
+    this.deadlineNanos = timeout.map(t -> arrivedNanos + Math.min(t.toNanos(), Long.MAX_VALUE / 4)).orElse(Long.MAX_VALUE);
   }
 
   /** Nanoseconds until the deadline (negative once passed); {@link Long#MAX_VALUE} without one. */
