@@ -3,7 +3,7 @@
  * messages to peers and hands received ones to every {@link io.cairn.bitswap.spi.BitswapReceiver} added to it.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.cairn.bitswap.spi;
 
 import org.osgi.annotation.bundle.Export;
