@@ -12,6 +12,11 @@ import java.util.function.BiConsumer;
  * window of measurements (10,000 connected peers); its window then counts from that failure on.
  *
  * <p>States are resilience4j's, folded to three: forced open is open; disabled and metrics-only are closed.
+ *
+ * <p>Transitions are seen by reading the state after each call that can change it, not through
+ * resilience4j's event publisher: with any consumer registered it builds an event (with a time stamp) for
+ * every success, which was most of the cost per call. Two changes between two calls (open, half-open,
+ * open again within one probe) are seen as one; the counts are for operators, not for decisions.
  */
 final class BreakerCore {
   /** The folded state. */
@@ -25,6 +30,8 @@ final class BreakerCore {
   private volatile CircuitBreaker delegate;
   /** While open: the clock's millisecond at which a probe may go. */
   private volatile long openUntilMillis;
+  /** The state last seen, to tell a transition. */
+  private volatile State seen = State.CLOSED;
 
   BreakerCore(String name, BreakerSettings settings, Clock clock, boolean lazy, BiConsumer<State, State> transitions) {
     this.name = name;
@@ -38,18 +45,27 @@ final class BreakerCore {
   }
 
   private CircuitBreaker create(BreakerSettings s) {
-    CircuitBreaker cb = CircuitBreaker.of(name, s.toConfig(clock));
-    cb.getEventPublisher().onStateTransition(event -> {
-      State from = fold(event.getStateTransition().getFromState());
-      State to = fold(event.getStateTransition().getToState());
-      if (to == State.OPEN) {
-        openUntilMillis = clock.millis() + s.waitOpenMillis();
+    return CircuitBreaker.of(name, s.toConfig(clock));
+  }
+
+  /** After a call on {@code cb}: tells a change of state, once, to the consumer. */
+  private void observe(CircuitBreaker cb) {
+    State now = fold(cb.getState());
+    if (now == seen) {
+      return;
+    }
+    State from;
+    synchronized (this) {
+      if (cb != delegate || now == seen) {
+        return;
       }
-      if (from != to) {
-        transitions.accept(from, to);
+      from = seen;
+      seen = now;
+      if (now == State.OPEN) {
+        openUntilMillis = clock.millis() + settings.waitOpenMillis();
       }
-    });
-    return cb;
+    }
+    transitions.accept(from, now);
   }
 
   private CircuitBreaker created() {
@@ -76,18 +92,26 @@ final class BreakerCore {
 
   boolean tryAcquire() {
     CircuitBreaker cb = delegate;
-    return cb == null || cb.tryAcquirePermission();
+    if (cb == null) {
+      return true;
+    }
+    boolean permitted = cb.tryAcquirePermission();
+    observe(cb);
+    return permitted;
   }
 
   void succeeded(long nanos) {
     CircuitBreaker cb = delegate;
     if (cb != null) {
       cb.onSuccess(nanos, TimeUnit.NANOSECONDS);
+      observe(cb);
     }
   }
 
   void failed(long nanos, Throwable error) {
-    created().onError(nanos, TimeUnit.NANOSECONDS, error);
+    CircuitBreaker cb = created();
+    cb.onError(nanos, TimeUnit.NANOSECONDS, error);
+    observe(cb);
   }
 
   void released() {
@@ -115,10 +139,14 @@ final class BreakerCore {
   }
 
   /** New thresholds: a fresh, closed resilience4j breaker (a lazy one is made again at the next failure). */
-  synchronized void reconfigure(BreakerSettings next) {
-    State before = state();
-    settings = next;
-    delegate = lazy ? null : create(next);
+  void reconfigure(BreakerSettings next) {
+    State before;
+    synchronized (this) {
+      before = seen;
+      settings = next;
+      delegate = lazy ? null : create(next);
+      seen = State.CLOSED;
+    }
     if (before != State.CLOSED) {
       transitions.accept(before, State.CLOSED);
     }
