@@ -20,6 +20,12 @@ public final class BenchTieredStore {
     return store;
   }
 
+  /** Binds a circuit breaker strategy, as DS binds the best ranked one. */
+  public static void guard(TieredBlockstore store, io.cairn.blockstore.spi.TierGuard guard, String name) {
+    store.bindTierGuard(guard, Map.of(io.cairn.blockstore.spi.TierGuard.STRATEGY, name, "service.ranking", 10,
+        "service.id", 2L));
+  }
+
   /** Stops it, as DS does. */
   public static void close(TieredBlockstore store) {
     store.deactivate();

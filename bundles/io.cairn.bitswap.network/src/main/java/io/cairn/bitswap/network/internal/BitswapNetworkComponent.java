@@ -7,6 +7,7 @@ import io.cairn.bitswap.message.BitswapMessageEncoder;
 import io.cairn.bitswap.message.BitswapProtocol;
 import io.cairn.bitswap.spi.BitswapNetwork;
 import io.cairn.bitswap.spi.BitswapReceiver;
+import io.cairn.bitswap.spi.PeerGuard;
 import io.cairn.bitswap.spi.PeerUnavailableException;
 import io.cairn.libp2p.Connection;
 import io.cairn.libp2p.ConnectionListener;
@@ -40,6 +41,9 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
@@ -51,6 +55,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * bitswap peer once its identify lists bitswap or it opens a bitswap stream to us; we then open one
  * outbound stream to it that carries every message we send it. Every bitswap stream, inbound or
  * outbound, decodes what arrives on it and hands the messages to the receivers on its event loop.
+ * Sends to each peer go through the peer's circuit breaker ({@link PeerGuard}, see {@link PeerSender}):
+ * a peer that does not read is paused instead of costing a send timeout per message.
  */
 @Component(service = BitswapNetwork.class, immediate = true, configurationPid = BitswapNetworkComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = NetworkConfig.class)
@@ -63,6 +69,9 @@ public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, C
   private final List<BitswapReceiver> receivers = new CopyOnWriteArrayList<>();
   private volatile NetworkSettings settings;
   private final ServiceRegistration<StreamHandler> handlerRegistration;
+  private final PeerGuards guards;
+  /** The peers' breaker metrics, while the node's MetricRegistry is bound. */
+  private volatile BreakerMetrics breakerMetrics;
 
   /** What is kept per connected peer: its connections, its sender once it speaks bitswap, its offences. */
   private final class PeerState {
@@ -77,7 +86,8 @@ public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, C
     PeerState(PeerId peer) {
       this.peer = peer;
       this.sender = new PeerSender(peer, BitswapNetworkComponent.this::openStream,
-          size -> settings.sendTimeoutNanos((int) size));
+          size -> settings.sendTimeoutNanos((int) size), () -> guards.breaker(peer),
+          () -> settings.maxHeldBytesPerPeer());
     }
 
     /** The first proof that the peer speaks bitswap: tell the receivers, once. */
@@ -94,6 +104,18 @@ public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, C
       @Reference(service = LoggerFactory.class) Logger log, NetworkConfig config) {
     this.host = host;
     this.log = log;
+    this.guards = new PeerGuards(log, (peer, fromTo) -> {
+      if (fromTo[1] == PeerGuard.State.OPEN) {
+        PeerState state = peers.get(peer);
+        if (state != null) {
+          state.sender.pausedNow();
+        }
+      }
+      BreakerMetrics m = breakerMetrics;
+      if (m != null) {
+        m.transition(fromTo[1]);
+      }
+    });
     this.settings = Configs.validate(PID, config, NetworkSettings::of, log)
         .orElseGet(() -> NetworkSettings.of(Configs.defaults(NetworkConfig.class)));
     host.addConnectionListener(this);
@@ -117,6 +139,52 @@ public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, C
     host.removeConnectionListener(this);
     peers.values().forEach(p -> p.sender.close());
     peers.clear();
+  }
+
+  /**
+   * The circuit breaker strategies ({@code cairn.strategy=<name>}); the best ranked matching
+   * {@code peerGuard.target} is used, none guards nothing. See {@link PeerGuards}.
+   */
+  @Reference(name = "peerGuard", service = PeerGuard.class, cardinality = ReferenceCardinality.MULTIPLE,
+      policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+  void bindPeerGuard(PeerGuard guard, Map<String, Object> properties) {
+    guards.bind(guard, properties);
+  }
+
+  void updatedPeerGuard(PeerGuard guard, Map<String, Object> properties) {
+    guards.bind(guard, properties);
+  }
+
+  void unbindPeerGuard(PeerGuard guard) {
+    guards.unbind(guard);
+  }
+
+  /** The peer guard strategy in use ({@code cairn.strategy}), or {@code none}. */
+  String peerGuardInUse() {
+    return guards.inUse();
+  }
+
+  /**
+   * The node's metric registry, when the monitoring bundle runs: the peers' breaker counts go there.
+   * Typed {@code Object} so this class loads without the metrics package (an optional import).
+   */
+  @Reference(name = "metrics", service = com.codahale.metrics.MetricRegistry.class,
+      cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  void bindMetrics(Object registry) {
+    BreakerMetrics previous = breakerMetrics;
+    breakerMetrics = new BreakerMetrics(registry, guards::countByState);
+    if (previous != null) {
+      previous.close();
+    }
+  }
+
+  void unbindMetrics(Object registry) {
+    BreakerMetrics current = breakerMetrics;
+    if (current != null && current.registry() == registry) {
+      breakerMetrics = null;
+      current.close();
+    }
   }
 
   @Override
@@ -168,6 +236,7 @@ public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, C
     PeerState state = peers.get(peer);
     if (state != null && state.connections.decrementAndGet() <= 0 && peers.remove(peer, state)) {
       state.sender.close();
+      guards.forget(peer);
       if (state.protocol != null) {
         receivers.forEach(r -> r.peerDisconnected(peer));
       }

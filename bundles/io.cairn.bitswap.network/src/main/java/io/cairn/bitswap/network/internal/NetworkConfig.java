@@ -43,4 +43,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   @AttributeDefinition(name = "Malformed messages before disconnect", min = "1", max = "1000",
       description = "Each malformed message resets its stream; this many from one peer close its connections.")
   int malformedMessagesBeforeDisconnect() default 1;
+
+  @AttributeDefinition(name = "Max held bytes per paused peer", min = "0", max = "1073741824",
+      description = "While a peer is paused by its circuit breaker (its messages keep timing out), messages to it are held, not attempted, up to this many encoded bytes; a message beyond that fails at once. What is held goes when a probe is written, and fails if the peer is paused again.")
+  int maxHeldBytesPerPeer() default 4 * 1024 * 1024;
+
+  @AttributeDefinition(name = "Peer guard strategy (filter)",
+      description = "Which circuit breaker strategies (PeerGuard services) guard the sends to each peer, an LDAP filter on their properties, e.g. (cairn.strategy=static); the best ranked of those matching is used, and with none sends are not guarded.")
+  String peerGuard_target() default "(cairn.strategy=*)";
 }

@@ -5,7 +5,7 @@ import io.cairn.node.config.Configs;
 
 /** The validated form of {@link NetworkConfig}. */
 record NetworkSettings(MessageLimits limits, int sendTimeoutMillis, int minSendBytesPerSecond,
-    int maxInboundStreamsPerPeer, int malformedMessagesBeforeDisconnect) {
+    int maxInboundStreamsPerPeer, int malformedMessagesBeforeDisconnect, int maxHeldBytesPerPeer) {
   static NetworkSettings of(NetworkConfig c) {
     Configs.inRange("maxMessageBytes", c.maxMessageBytes(), 2 * 1024 * 1024, 64 * 1024 * 1024);
     Configs.inRange("maxWantlistEntriesPerMessage", c.maxWantlistEntriesPerMessage(), 1, 1_000_000);
@@ -16,11 +16,12 @@ record NetworkSettings(MessageLimits limits, int sendTimeoutMillis, int minSendB
     Configs.inRange("minSendBytesPerSecond", c.minSendBytesPerSecond(), 1024, 1 << 30);
     Configs.inRange("maxInboundStreamsPerPeer", c.maxInboundStreamsPerPeer(), 1, 1024);
     Configs.inRange("malformedMessagesBeforeDisconnect", c.malformedMessagesBeforeDisconnect(), 1, 1000);
+    Configs.inRange("maxHeldBytesPerPeer", c.maxHeldBytesPerPeer(), 0, 1 << 30);
     return new NetworkSettings(
         new MessageLimits(c.maxMessageBytes(), c.maxWantlistEntriesPerMessage(), c.maxBlocksPerMessage(),
             c.maxPresencesPerMessage(), c.maxCidBytes()),
         c.sendTimeoutMillis(), c.minSendBytesPerSecond(), c.maxInboundStreamsPerPeer(),
-        c.malformedMessagesBeforeDisconnect());
+        c.malformedMessagesBeforeDisconnect(), c.maxHeldBytesPerPeer());
   }
 
   /** How long writing {@code bytes} may take. */

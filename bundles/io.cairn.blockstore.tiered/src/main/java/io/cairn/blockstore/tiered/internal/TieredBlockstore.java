@@ -12,6 +12,7 @@ import io.cairn.blockstore.CorruptBlockException;
 import io.cairn.blockstore.DiskSpaceLowException;
 import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.blockstore.TierStats;
+import io.cairn.blockstore.spi.TierGuard;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.UnsupportedCodeException;
 import io.cairn.node.config.Configs;
@@ -35,6 +36,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -68,6 +70,25 @@ import org.osgi.service.metatype.annotations.Designate;
  * {@code up} also moved into the write tier; streamed reads ({@link #getStream}) are not promoted, since
  * they exist so that large blocks are never held whole. Reads take an immutable snapshot of the tiers and
  * never lock.
+ *
+ * <p><b>Circuit breakers</b>: every read of a tier ({@link #get}, {@link #has}, {@link #getSize},
+ * {@link #getStream}, {@link #getWithTier}, and the "already stored?" checks of a put) goes through that
+ * tier's breaker, from the {@link TierGuard} strategy in use ({@link TierGuards}). An open tier is skipped
+ * at once: the next tier is asked, and a block only it holds is a miss (not found; bitswap answers
+ * DONT_HAVE) until the breaker closes. A read that runs past the breaker's timeout is failed, counted
+ * against the tier, and the next tier asked: no read waits on a hanging tier longer than that (the tier's
+ * own future is left to finish or not; the next tier is then asked on the timer's thread, which is fine
+ * as tiers return at once). Not found is an answer, never a failure. With no strategy bound, nothing is
+ * guarded.
+ *
+ * <p><b>Writes and an open tier</b>: the breaker judges reads; it never makes a put acknowledged that is
+ * not durable. A put is acknowledged only when the BatchIOManager made its blocks durable in the tier it
+ * wrote to, whatever any breaker says. When the write tier's breaker is open and another writable
+ * persistent tier is active, puts go to that tier instead (as when the write tier is short of disk
+ * space): the blocks are durable there and read from there, and the failing tier is not loaded further.
+ * With no other persistent tier, puts still go to the open tier, the only place they can be durable: if
+ * its writes fail, the put fails and nothing is acknowledged. A tier that cannot answer "do you have it?"
+ * counts as not having it, so a block is written again rather than skipped.
  *
  * <p><b>Writes</b> go to the write tier through the {@link BatchIOManager} and complete when durable. A
  * block some persistent tier already holds is not written again (as Kubo's blockstore cache does). When
@@ -127,6 +148,10 @@ public class TieredBlockstore implements MultiTierBlockstore {
   private final LongAdder writeNanos = new LongAdder();
   private final LongAdder writes = new LongAdder();
 
+  private final TierGuards guards;
+  /** The tiers' breaker metrics, while the node's MetricRegistry is bound. */
+  private volatile BreakerMetrics breakerMetrics;
+
   private final Object lock = new Object();
   /** Guarded by {@link #lock}: the tiers bound now, the source of every {@link Layout}. */
   private final List<TierHandle> bound = new ArrayList<>();
@@ -142,6 +167,12 @@ public class TieredBlockstore implements MultiTierBlockstore {
   public TieredBlockstore(@Reference(service = LoggerFactory.class) Logger log, TieredConfig config) {
     this.log = log;
     this.mover = new TierMover(log);
+    this.guards = new TierGuards(log, (tier, fromTo) -> {
+      BreakerMetrics m = breakerMetrics;
+      if (m != null) {
+        m.transition(tier, fromTo[1]);
+      }
+    });
     this.settings = Configs.validate(PID, config, TieredSettings::of, log)
         .orElseGet(() -> TieredSettings.of(Configs.defaults(TieredConfig.class)));
     this.demotion = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -193,6 +224,59 @@ public class TieredBlockstore implements MultiTierBlockstore {
     batchio.compareAndSet(manager, null);
   }
 
+  /**
+   * The circuit breaker strategies ({@code cairn.strategy=<name>}); the best ranked matching
+   * {@code tierGuard.target} is used, none guards nothing. See {@link TierGuards}.
+   */
+  @Reference(name = "tierGuard", service = TierGuard.class, cardinality = ReferenceCardinality.MULTIPLE,
+      policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+  void bindTierGuard(TierGuard guard, Map<String, Object> properties) {
+    guards.bind(guard, properties);
+  }
+
+  void updatedTierGuard(TierGuard guard, Map<String, Object> properties) {
+    guards.bind(guard, properties);
+  }
+
+  void unbindTierGuard(TierGuard guard) {
+    guards.unbind(guard);
+  }
+
+  /** The tier guard strategy in use ({@code cairn.strategy}), or {@code none}. */
+  String tierGuardInUse() {
+    return guards.inUse();
+  }
+
+  /** The state of a tier's circuit breaker now. */
+  TierGuard.State tierState(String tier) {
+    return guards.breaker(tier).state();
+  }
+
+  /**
+   * The node's metric registry, when the monitoring bundle runs: the tiers' breaker states go there.
+   * Typed {@code Object} so this class loads without the metrics package (an optional import).
+   */
+  @Reference(name = "metrics", service = com.codahale.metrics.MetricRegistry.class,
+      cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  void bindMetrics(Object registry) {
+    BreakerMetrics next = new BreakerMetrics(registry, tier -> guards.breaker(tier).state());
+    BreakerMetrics previous = breakerMetrics;
+    breakerMetrics = next;
+    if (previous != null) {
+      previous.close();
+    }
+    layout.tiers().forEach(t -> next.tierAdded(t.name));
+  }
+
+  void unbindMetrics(Object registry) {
+    BreakerMetrics current = breakerMetrics;
+    if (current != null && current.registry() == registry) {
+      breakerMetrics = null;
+      current.close();
+    }
+  }
+
   @Reference(service = BlockTier.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
       policyOption = ReferencePolicyOption.GREEDY)
   void bindTier(BlockTier tier, ServiceReference<BlockTier> reference) {
@@ -221,6 +305,10 @@ public class TieredBlockstore implements MultiTierBlockstore {
     synchronized (lock) {
       bound.add(handle);
       relayout();
+    }
+    BreakerMetrics m = breakerMetrics;
+    if (m != null) {
+      m.tierAdded(handle.name);
     }
     log.info("block tier {} added", handle);
   }
@@ -263,6 +351,13 @@ public class TieredBlockstore implements MultiTierBlockstore {
       synchronized (lock) {
         bound.remove(leaving);
         relayout();
+      }
+      if (layout.named(leaving.name).isEmpty()) {
+        guards.forget(leaving.name);
+        BreakerMetrics m = breakerMetrics;
+        if (m != null) {
+          m.tierRemoved(leaving.name);
+        }
       }
       log.info("block tier {} removed", leaving.name);
     }
@@ -327,8 +422,12 @@ public class TieredBlockstore implements MultiTierBlockstore {
     if (index == tiers.size()) {
       return CompletableFuture.completedFuture(false);
     }
-    return Futures.call(() -> tiers.get(index).store.has(cid))
-        .thenCompose(found -> found ? CompletableFuture.completedFuture(true) : hasFrom(tiers, index + 1, cid));
+    TierHandle tier = tiers.get(index);
+    // A tier that is open, fails or times out does not have it, as far as this answer goes.
+    return guarded(tier, () -> tier.store.has(cid))
+        .handle((found, error) -> error == null && found ? CompletableFuture.completedFuture(true)
+            : hasFrom(tiers, index + 1, cid))
+        .thenCompose(f -> f);
   }
 
   @Override
@@ -357,7 +456,11 @@ public class TieredBlockstore implements MultiTierBlockstore {
       return CompletableFuture.failedFuture(new BlockNotFoundException(cid, "no tier named \"" + tier + "\" is active"));
     }
     TieredSettings s = settings;
-    return Futures.call(() -> t.get().store.get(cid)).thenApply(b -> checked(s, b));
+    return guarded(t.get(), () -> t.get().store.get(cid))
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(Futures.unwrap(e) instanceof TierSkipped
+            ? new BlockNotFoundException(cid, "tier \"" + tier + "\" is not read now: its circuit breaker is open")
+            : Futures.unwrap(e)))
+        .thenApply(b -> checked(s, b));
   }
 
   @Override
@@ -393,28 +496,72 @@ public class TieredBlockstore implements MultiTierBlockstore {
    */
   private <T> CompletableFuture<Found<T>> firstFound(Layout l, Cid cid,
       Function<TierHandle, CompletableFuture<T>> read) {
-    return firstFound(l.tiers(), 0, cid, read, null);
+    return firstFound(l.tiers(), 0, cid, read, null, null);
   }
 
+  /** @param skipped the names of the tiers skipped because their breaker is open, or null */
   private <T> CompletableFuture<Found<T>> firstFound(List<TierHandle> tiers, int index, Cid cid,
-      Function<TierHandle, CompletableFuture<T>> read, Throwable firstFailure) {
+      Function<TierHandle, CompletableFuture<T>> read, Throwable firstFailure, String skipped) {
     if (index == tiers.size()) {
       return CompletableFuture.failedFuture(firstFailure != null ? firstFailure
-          : new BlockNotFoundException(cid, "block " + cid + " is in no tier"));
+          : new BlockNotFoundException(cid, "block " + cid + " is in no tier"
+              + (skipped == null ? "" : " read now (skipped, circuit breaker open: " + skipped + ")")));
     }
     TierHandle tier = tiers.get(index);
-    return Futures.call(() -> read.apply(tier)).handle((value, error) -> {
+    return guarded(tier, () -> read.apply(tier)).handle((value, error) -> {
       if (error == null) {
         return CompletableFuture.completedFuture(new Found<>(tier, value));
       }
       Throwable cause = Futures.unwrap(error);
       Throwable failure = firstFailure;
-      if (!(cause instanceof BlockNotFoundException)) {
+      String skip = skipped;
+      if (cause instanceof TierSkipped) {
+        skip = skipped == null ? tier.name : skipped + ", " + tier.name;
+      } else if (!(cause instanceof BlockNotFoundException)) {
         log.warn("tier {}: reading {} failed, asking the next tier: {}", tier.name, cid, cause.toString());
         failure = failure == null ? cause : failure;
       }
-      return firstFound(tiers, index + 1, cid, read, failure);
+      return firstFound(tiers, index + 1, cid, read, failure, skip);
     }).thenCompose(f -> f);
+  }
+
+  /** A read not made because the tier's circuit breaker is open; never leaves this class. */
+  private static final class TierSkipped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final TierSkipped INSTANCE = new TierSkipped();
+
+    private TierSkipped() {
+      super("the tier's circuit breaker is open", null, false, false);
+    }
+  }
+
+  /**
+   * One read of {@code tier} through its breaker: fails at once with {@link TierSkipped} when the breaker
+   * is open; else the tier's answer, or a {@link TimeoutException} after the breaker's timeout, told to
+   * the breaker (not found is an answer, not a failure). The breaker is the one in use when the read
+   * began, whatever strategy is in use when it ends.
+   */
+  private <T> CompletableFuture<T> guarded(TierHandle tier, Supplier<CompletableFuture<T>> read) {
+    TierGuard.Breaker breaker = guards.breaker(tier.name);
+    if (!breaker.tryAcquire()) {
+      return CompletableFuture.failedFuture(TierSkipped.INSTANCE);
+    }
+    long start = System.nanoTime();
+    CompletableFuture<T> answer = Futures.call(read);
+    long timeout = breaker.timeoutNanos();
+    if (timeout > 0 && !answer.isDone()) {
+      // A copy: the tier's own future is not ours to complete.
+      answer = answer.copy().orTimeout(timeout, TimeUnit.NANOSECONDS);
+    }
+    return answer.whenComplete((value, error) -> {
+      long nanos = System.nanoTime() - start;
+      Throwable cause = error == null ? null : Futures.unwrap(error);
+      if (cause == null || cause instanceof BlockNotFoundException) {
+        breaker.succeeded(nanos);
+      } else {
+        breaker.failed(nanos, cause);
+      }
+    });
   }
 
   /** With {@code hashOnRead}, the block as read if it hashes to its CID, else a corrupt-block failure. */
@@ -564,7 +711,7 @@ public class TieredBlockstore implements MultiTierBlockstore {
       return CompletableFuture.completedFuture(null);
     }
     Layout l = layout;
-    TierHandle write = l.writeTier();
+    TierHandle write = writeTier(l);
     if (write == null) {
       return CompletableFuture.failedFuture(new BlockstoreException("no block tier is active: cannot store blocks"));
     }
@@ -637,6 +784,19 @@ public class TieredBlockstore implements MultiTierBlockstore {
     };
   }
 
+  /**
+   * Where a put goes now: the write tier, or while its circuit breaker is open the next writable
+   * persistent tier after it, if there is one (see the class comment: an open tier never makes a put
+   * acknowledged that is not durable).
+   */
+  private TierHandle writeTier(Layout l) {
+    TierHandle write = l.writeTier();
+    if (write == null || !write.persistent || guards.breaker(write.name).state() != TierGuard.State.OPEN) {
+      return write;
+    }
+    return l.nextWritable(write).orElse(write);
+  }
+
   @Override
   public Observation observePuts(Consumer<Cid> observer) {
     return putObservers.add(java.util.Objects.requireNonNull(observer, "observer"));
@@ -653,7 +813,8 @@ public class TieredBlockstore implements MultiTierBlockstore {
       CompletableFuture<Boolean> any = CompletableFuture.completedFuture(false);
       for (TierHandle t : tiers) {
         // A tier that cannot answer counts as not holding it: the block is then written, never skipped.
-        CompletableFuture<Boolean> h = Futures.call(() -> t.store.has(b.cid())).exceptionally(e -> false);
+        // So does a tier whose breaker is open, or that does not answer within the breaker's timeout.
+        CompletableFuture<Boolean> h = guarded(t, () -> t.store.has(b.cid())).exceptionally(e -> false);
         any = any.thenCombine(h, Boolean::logicalOr);
       }
       held.add(any);

@@ -54,4 +54,10 @@ import org.osgi.service.metatype.annotations.Option;
       description = "How often the tiers' fill levels are checked for demotion.",
       min = "10", max = "3600000")
   long demotionIntervalMs() default 1000;
+
+  @AttributeDefinition(name = "Tier guard strategy (filter)",
+      description = "Which circuit breaker strategies (TierGuard services) guard the tiers' reads, an LDAP filter on "
+          + "their properties, e.g. (cairn.strategy=static); the best ranked of those matching is used, and with none "
+          + "reads are not guarded.")
+  String tierGuard_target() default "(cairn.strategy=*)";
 }
