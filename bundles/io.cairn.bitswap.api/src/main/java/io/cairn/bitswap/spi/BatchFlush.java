@@ -4,7 +4,7 @@ package io.cairn.bitswap.spi;
 public enum BatchFlush {
   /** As many wants were queued as the batch takes. */
   FULL,
-  /** The hold ran out: the longest-queued want waited the batch timeout. */
+  /** The hold ran out (the longest-queued want waited the batch timeout, or the peer's wants stopped coming). */
   TIMEOUT,
   /** A want that must not wait was queued (e.g. a critical-class want). */
   URGENT,

@@ -25,7 +25,9 @@ public interface BatchRequestProcessor {
   /**
    * A peer has queued wants and may take a turn: how big the turn is, how its wants are looked up, and
    * how much longer to hold it for more wants ({@link Batch#holdNanos()} 0: at once). Asked again when
-   * more wants arrive while the peer is held, so it is released as soon as the answer is "now".
+   * more wants arrive while the peer is held: it is released as soon as the answer is "now", and a new
+   * hold replaces the one before, counted from then (so a hold can end when wants stop coming). The
+   * engine holds no peer longer than its own cap in all (100 ms) whatever the answers.
    *
    * @param peer the peer as it would join the engine's ready queue (its best class, wants queued)
    * @param waitedNanos how long the longest-queued of its wants has waited so far

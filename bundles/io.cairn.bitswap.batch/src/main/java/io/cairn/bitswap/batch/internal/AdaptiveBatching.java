@@ -6,11 +6,8 @@ import io.cairn.bitswap.spi.BatchRequestProcessor;
 import io.cairn.bitswap.spi.PeerTurn;
 import io.cairn.bitswap.spi.PriorityRequestManager;
 import io.cairn.bitswap.spi.WantClass;
-import io.cairn.multiformats.PeerId;
 import io.cairn.node.config.Configs;
 import io.cairn.node.config.InvalidConfigException;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -24,20 +21,17 @@ import org.osgi.service.metatype.annotations.Designate;
 /**
  * The seed design's BatchRequestProcessor ({@code cairn.strategy=adaptive}, ranking 10, above static):
  * <ul>
- *   <li>a peer's turn goes when as many wants are queued as its batch takes, or when its longest-queued
- *       want has waited {@code batchTimeoutMillis}, whichever first; so batching adds at most the
- *       timeout to any want's latency, and nothing to a want that waited that long already (e.g. for
- *       the peer's byte budget);</li>
- *   <li>a critical-class want never waits: its 10 ms target is the timeout itself, so a held peer is
- *       released the moment one is queued. High-class wants (50 ms target) wait at most the timeout,
- *       a fifth of their target at the defaults;</li>
- *   <li>every turn is looked up together: one {@code getSizes} and one {@code getMany} pass over the
- *       blockstore (one call per tier), reading only what fits the peer's byte budget;</li>
- *   <li>each peer's batch size starts at {@code minBatchSize} and doubles (up to {@code maxBatchSize})
- *       when a batch fills before its timeout: the peer asks faster than batches take, and bigger
- *       passes cost fewer calls per want; it shrinks by a quarter (down to {@code minBatchSize}) when
- *       a timeout sends a batch less than half full, so a peer that slowed down is not held for a size
- *       it no longer reaches.</li>
+ *   <li>a peer with fewer than {@code minBatchSize} wants queued is held until it has that many, or
+ *       until no want of it came for {@code lingerMillis}, or until its longest-queued want has waited
+ *       {@code batchTimeoutMillis}, whichever first. So batching adds at most the timeout to any want's
+ *       latency, nothing to a want that waited that long already (e.g. for the peer's byte budget), and
+ *       at most the linger to a round of a client that asks and then waits for the answers;</li>
+ *   <li>a critical-class want is never held: its class's 10 ms target is the timeout itself. High-class
+ *       wants (50 ms target) wait at most the timeout, a fifth of their target at the defaults;</li>
+ *   <li>the batch adapts to the backlog: a turn takes all the peer's queued wants up to
+ *       {@code maxBatchSize} (at least {@code minBatchSize}), and is looked up together: one
+ *       {@code getSizes} and one {@code getMany} pass over the blockstore, one call per tier, reading
+ *       only the blocks that fit the peer's byte budget; the hold adapts to the arrivals (linger).</li>
  * </ul>
  */
 @Component(configurationPid = AdaptiveBatching.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
@@ -48,12 +42,10 @@ public class AdaptiveBatching implements BatchRequestProcessor {
   static final String NAME = "adaptive";
 
   /** The validated configuration. */
-  record Settings(int minBatchSize, int maxBatchSize, long timeoutNanos) {}
+  record Settings(int minBatchSize, int maxBatchSize, long timeoutNanos, long lingerNanos) {}
 
   private final Logger log;
   private volatile Settings settings;
-  /** Each connected peer's batch size, once it moved from the smallest. */
-  private final Map<PeerId, Integer> sizes = new ConcurrentHashMap<>();
 
   @Activate
   public AdaptiveBatching(@Reference(service = LoggerFactory.class) Logger log, AdaptiveBatchingConfig config) {
@@ -71,51 +63,27 @@ public class AdaptiveBatching implements BatchRequestProcessor {
     Configs.inRange("minBatchSize", c.minBatchSize(), 1, 10_000);
     Configs.inRange("maxBatchSize", c.maxBatchSize(), 1, 10_000);
     Configs.inRange("batchTimeoutMillis", c.batchTimeoutMillis(), 0, 100);
+    Configs.inRange("lingerMillis", c.lingerMillis(), 0, 100);
     if (c.maxBatchSize() < c.minBatchSize()) {
       throw new InvalidConfigException("maxBatchSize",
           c.maxBatchSize() + " is below minBatchSize " + c.minBatchSize());
     }
-    return new Settings(c.minBatchSize(), c.maxBatchSize(), TimeUnit.MILLISECONDS.toNanos(c.batchTimeoutMillis()));
-  }
-
-  /** The peer's batch size now, within the current bounds. */
-  int size(PeerId peer) {
-    Settings s = settings;
-    Integer size = sizes.get(peer);
-    return size == null ? s.minBatchSize() : Math.clamp(size, s.minBatchSize(), s.maxBatchSize());
+    return new Settings(c.minBatchSize(), c.maxBatchSize(), TimeUnit.MILLISECONDS.toNanos(c.batchTimeoutMillis()),
+        TimeUnit.MILLISECONDS.toNanos(c.lingerMillis()));
   }
 
   @Override
   public Batch plan(PeerTurn peer, long waitedNanos, int turnSize) {
     Settings s = settings;
-    int size = size(peer.peer());
+    int size = Math.clamp(peer.queuedWants(), s.minBatchSize(), s.maxBatchSize());
     if (peer.bestClass() == WantClass.CRITICAL) {
       return new Batch(size, 0, true, BatchFlush.URGENT);
     }
-    if (peer.queuedWants() >= size) {
+    if (peer.queuedWants() >= s.minBatchSize()) {
       return new Batch(size, 0, true, BatchFlush.FULL);
     }
-    long left = s.timeoutNanos() - waitedNanos;
-    return new Batch(size, Math.max(0, left), true, BatchFlush.TIMEOUT);
-  }
-
-  @Override
-  public void served(PeerId peer, int wants, BatchFlush flush, long lookupNanos) {
-    Settings s = settings;
-    int size = size(peer);
-    int next = size;
-    if (flush == BatchFlush.FULL && wants >= size) {
-      next = (int) Math.min(s.maxBatchSize(), 2L * size);
-    } else if (flush == BatchFlush.TIMEOUT && wants < size / 2) {
-      next = Math.max(s.minBatchSize(), size - size / 4);
-    }
-    if (next != size) {
-      sizes.put(peer, next);
-    }
-  }
-
-  @Override
-  public void peerGone(PeerId peer) {
-    sizes.remove(peer);
+    long left = Math.max(0, s.timeoutNanos() - waitedNanos);
+    long hold = s.lingerNanos() > 0 ? Math.min(left, s.lingerNanos()) : left;
+    return new Batch(size, hold, true, BatchFlush.TIMEOUT);
   }
 }

@@ -115,13 +115,19 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
    */
   private record Ready(PeerLedger ledger, PeerRank rank, long seq, Batch batch, BatchFlush flush) {}
 
-  /** A ledger the batch strategy holds for more wants until its timer (or an earlier release). */
+  /**
+   * A ledger the batch strategy holds for more wants until its timer (or an earlier release); re-armed
+   * (a new Held) each time the strategy, asked again, gives a new hold, never past {@code since} +
+   * {@link #MAX_HOLD_NANOS}.
+   */
   private static final class Held {
     final Batch batch;
+    final long since;
     volatile ScheduledFuture<?> timer;
 
-    Held(Batch batch) {
+    Held(Batch batch, long since) {
       this.batch = batch;
+      this.since = since;
     }
   }
 
@@ -453,6 +459,8 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
       Batch now = plan(ledger, ledger.turn());
       if (now.holdNanos() == 0) {
         release(ledger, h, now, now.flush());
+      } else {
+        hold(ledger, h, now);
       }
       return;
     }
@@ -463,7 +471,7 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
         if (batch.holdNanos() == 0) {
           ready.add(new Ready(ledger, priority.rank(turn), readySeq.getAndIncrement(), batch, batch.flush()));
         } else {
-          hold(ledger, batch);
+          hold(ledger, null, batch);
         }
       }
       case DEFERRED -> {
@@ -479,12 +487,28 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     }
   }
 
-  /** Holds a scheduled ledger until its batch's hold runs out, unless {@link #schedule} releases it first. */
-  private void hold(PeerLedger ledger, Batch batch) {
-    Held h = new Held(batch);
-    held.put(ledger, h);
+  /**
+   * Holds a scheduled ledger until its batch's hold runs out, unless {@link #schedule} releases it
+   * first; {@code previous} (a hold being re-armed) or null. No ledger is held longer than
+   * {@link #MAX_HOLD_NANOS} in all.
+   */
+  private void hold(PeerLedger ledger, Held previous, Batch batch) {
+    long now = clock.getAsLong();
+    long since = previous == null ? now : previous.since;
+    long delay = Math.min(batch.holdNanos(), since + MAX_HOLD_NANOS - now);
+    Held h = new Held(batch, since);
+    if (previous == null) {
+      held.put(ledger, h);
+    } else if (held.replace(ledger, previous, h)) {
+      ScheduledFuture<?> old = previous.timer;
+      if (old != null) {
+        old.cancel(false);
+      }
+    } else {
+      return;
+    }
     try {
-      h.timer = holdTimer.schedule(() -> release(ledger, h, batch, BatchFlush.TIMEOUT), batch.holdNanos(),
+      h.timer = holdTimer.schedule(() -> release(ledger, h, batch, BatchFlush.TIMEOUT), Math.max(0, delay),
           TimeUnit.NANOSECONDS);
     } catch (java.util.concurrent.RejectedExecutionException stopping) {
       release(ledger, h, batch, BatchFlush.TIMEOUT);

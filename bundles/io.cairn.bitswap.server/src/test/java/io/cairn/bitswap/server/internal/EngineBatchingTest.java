@@ -123,7 +123,7 @@ class EngineBatchingTest {
       h.bindPriority(Components.createWith(ClassPriority.class, ClassPriority.class.getName(),
           Map.of("criticalPeers", new String[] {critical.toString()}), Components.logger()), "classes", 10);
       h.bindLimits(new FixedLimits(1 << 30, Long.MAX_VALUE, 128), "test", 10);
-      h.bindBatch(adaptive(Map.of("minBatchSize", 3, "batchTimeoutMillis", 100)), "adaptive", 10);
+      h.bindBatch(adaptive(Map.of("minBatchSize", 3, "batchTimeoutMillis", 100, "lingerMillis", 0)), "adaptive", 10);
       List<Block> blocks = blocks("held", 5, 100);
       blocks.forEach(h.store::add);
 
