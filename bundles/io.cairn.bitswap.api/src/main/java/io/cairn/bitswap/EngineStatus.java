@@ -1,6 +1,7 @@
 package io.cairn.bitswap;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The engine's strategies and limits now (for {@code bitswap/stat} and Gogo {@code bitswap:limits}):
@@ -18,12 +19,25 @@ import java.util.List;
  * @param shed lowest-class wants answered DONT_HAVE because the engine was over capacity
  * @param deferred times a peer with only lowest-class wants was held back because the engine was over capacity
  * @param memoryPressure lookups that failed for lack of memory ({@code MemoryPressureException})
+ * @param batchStrategy the batch strategy in use ({@code cairn.strategy}; since 1.2)
+ * @param batching how the engine's turns were batched since start (since 1.2)
  */
 public record EngineStatus(String priorityStrategy, String limitsStrategy, long globalLimitBytes, long outstandingBytes,
     int lookupLimit, int lookupsInFlight, long peerLimitMinBytes, long peerLimitMaxBytes, List<ClassStatus> classes,
-    long promoted, long shed, long deferred, long memoryPressure) {
+    long promoted, long shed, long deferred, long memoryPressure, String batchStrategy, BatchStatus batching) {
   public EngineStatus {
     classes = List.copyOf(classes);
+  }
+
+  /**
+   * The engine's turns since start: how many, the wants they took, the blockstore calls made for them
+   * (one per want unbatched; two per batch looked up together), the messages sent, and how many turns
+   * went for each reason ({@code io.cairn.bitswap.spi.BatchFlush}'s labels: full, timeout, urgent, unbatched).
+   */
+  public record BatchStatus(long turns, long wants, long lookupCalls, long messagesSent, Map<String, Long> flushes) {
+    public BatchStatus {
+      flushes = Map.copyOf(flushes);
+    }
   }
 
   /**

@@ -3,10 +3,11 @@
  * messages to peers and hands received ones to every {@link io.cairn.bitswap.spi.BitswapReceiver} added to it.
  * Also the engine's strategies (1.1): the {@link io.cairn.bitswap.spi.PriorityRequestManager} that
  * orders its work and the {@link io.cairn.bitswap.spi.BitswapLimits} that bound it, each a service
- * carrying {@code cairn.strategy=<name>}.
+ * carrying {@code cairn.strategy=<name>}; and (1.2) the {@link io.cairn.bitswap.spi.BatchRequestProcessor}
+ * that groups a peer's wants into turns looked up together.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.cairn.bitswap.spi;
 
 import org.osgi.annotation.bundle.Export;

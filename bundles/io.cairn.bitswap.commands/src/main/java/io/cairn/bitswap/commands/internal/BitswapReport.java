@@ -107,7 +107,7 @@ final class BitswapReport {
 
   /**
    * What Kubo's Stat lacks, from the engine's strategies: {@code Strategies} (the {@code cairn.strategy}
-   * in use for priority and limits), {@code Limits} (each limit's current value beside what is in use
+   * in use for priority, limits and batching), {@code Limits} (each limit's current value beside what is in use
    * against it; {@code GlobalOutstandingBytes} -1 when there is no global budget), {@code Classes} (per
    * want class: latency target in ms, -1 for none; queued; answered; latency percentiles in ms) and
    * {@code Degradation} (wants promoted, shed with DONT_HAVE, peers deferred; lookups failed for lack of memory).
@@ -117,6 +117,7 @@ final class BitswapReport {
     Map<String, Object> strategies = new LinkedHashMap<>();
     strategies.put("Priority", s.priorityStrategy());
     strategies.put("Limits", s.limitsStrategy());
+    strategies.put("Batch", s.batchStrategy());
     m.put("Strategies", strategies);
     Map<String, Object> limits = new LinkedHashMap<>();
     limits.put("GlobalOutstandingBytes", s.globalLimitBytes() == Long.MAX_VALUE ? -1 : s.globalLimitBytes());

@@ -104,6 +104,7 @@ public class BitswapShellCommands {
     StringBuilder out = new StringBuilder("bitswap engine limits\n");
     line(out, "priority strategy", s.priorityStrategy());
     line(out, "limits strategy", s.limitsStrategy());
+    line(out, "batch strategy", s.batchStrategy());
     line(out, "global outstanding bytes", bytes(s.outstandingBytes(), human) + " of "
         + (s.globalLimitBytes() == Long.MAX_VALUE ? "no limit" : bytes(s.globalLimitBytes(), human)));
     line(out, "lookups", s.lookupsInFlight() + " of " + s.lookupLimit());

@@ -104,7 +104,8 @@ class BitswapCommandsTest {
       Node.eventually("b's answer counted", () -> b.engine.status().classes().get(2).answered() == 1);
       Map<?, ?> onB = (Map<?, ?>) TestRpc.json(stat(b), new TestRpc.Request());
       // An engine with no strategy service bound runs boxo's fixed behaviour.
-      assertEquals(Map.of("Priority", "static (built-in)", "Limits", "static (built-in)"), onB.get("Strategies"));
+      assertEquals(Map.of("Priority", "static (built-in)", "Limits", "static (built-in)", "Batch", "static (built-in)"),
+          onB.get("Strategies"));
       Map<?, ?> limits = (Map<?, ?>) onB.get("Limits");
       assertEquals(List.of("GlobalOutstandingBytes", "OutstandingBytes", "LookupConcurrency", "LookupsInFlight",
           "PeerOutstandingBytesMin", "PeerOutstandingBytesMax"), List.copyOf(limits.keySet()));

@@ -51,7 +51,7 @@ class BitswapShellCommandsTest {
       Node.eventually("b's answer counted", () -> b.engine.status().classes().get(2).answered() == 1);
       List<String> lines = shell(b).limits().lines().toList();
       assertEquals(List.of("bitswap engine limits", "\tpriority strategy: static (built-in)",
-          "\tlimits strategy: static (built-in)"), lines.subList(0, 3));
+          "\tlimits strategy: static (built-in)", "\tbatch strategy: static (built-in)"), lines.subList(0, 4));
       assertTrue(lines.contains("\tlookups: 0 of 128"), lines.toString());
       assertTrue(lines.contains("\tper-peer outstanding bytes limit: 1048576 to 1048576"), lines.toString());
       assertTrue(lines.stream().anyMatch(l -> l.startsWith("\tglobal outstanding bytes: ") && l.endsWith(" of no limit")),

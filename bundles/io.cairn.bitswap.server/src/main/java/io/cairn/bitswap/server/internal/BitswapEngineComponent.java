@@ -12,10 +12,14 @@ import io.cairn.bitswap.message.BlockPayload;
 import io.cairn.bitswap.message.BlockPresence;
 import io.cairn.bitswap.message.PresenceType;
 import io.cairn.bitswap.message.WantType;
+import io.cairn.bitswap.spi.Batch;
+import io.cairn.bitswap.spi.BatchFlush;
+import io.cairn.bitswap.spi.BatchRequestProcessor;
 import io.cairn.bitswap.spi.BitswapLimits;
 import io.cairn.bitswap.spi.BitswapNetwork;
 import io.cairn.bitswap.spi.BitswapReceiver;
 import io.cairn.bitswap.spi.FixedLimits;
+import io.cairn.bitswap.spi.NoBatching;
 import io.cairn.bitswap.spi.PeerRank;
 import io.cairn.bitswap.spi.PeerTurn;
 import io.cairn.bitswap.spi.PriorityRequestManager;
@@ -40,11 +44,15 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.CollectionType;
@@ -74,10 +82,17 @@ import org.osgi.service.metatype.annotations.Designate;
  * budget spent), the lowest class is shed first: its wants are answered DONT_HAVE where the peer asked
  * for that, else deferred until capacity frees; better classes keep being served.
  *
- * <p>Both strategies are services held by MULTIPLE DYNAMIC GREEDY references ({@code priority},
- * {@code limits}; {@code <name>.target} in this component's configuration selects one): the best
- * ranked is used, one that throws is dropped for the next (logged once), and boxo's fixed behaviour
- * ({@link WantPriorityOrder}, {@link FixedLimits#BOXO}) is the last resort. A want keeps the class and
+ * <p>How a peer's wants are grouped is the {@link BatchRequestProcessor}'s: a ledger about to join the
+ * ready queue may be held (a timer, at most {@link #MAX_HOLD_NANOS}) until enough wants gather, a want
+ * that must not wait arrives, or its hold runs out; its turn then takes the batch's size, and a batch
+ * looked up together costs one {@code getSizes} and one {@code getMany} call over the blockstore (each
+ * tier answering in one pass) instead of a lookup per want, and reads only the blocks that fit the
+ * peer's byte budget. Unbatched, a turn is boxo's: {@code maxTasksPerEnvelope} wants, one lookup each.
+ *
+ * <p>The strategies are services held by MULTIPLE DYNAMIC GREEDY references ({@code priority},
+ * {@code limits}, {@code batch}; {@code <name>.target} in this component's configuration selects one):
+ * the best ranked is used, one that throws is dropped for the next (logged once), and boxo's fixed
+ * behaviour ({@link WantPriorityOrder}, {@link FixedLimits#BOXO}, {@link NoBatching}) is the last resort. A want keeps the class and
  * order it was queued with; bytes and lookups in flight are counted here, not in the strategy, so a
  * swap moves work over without failing it.
  */
@@ -86,6 +101,8 @@ import org.osgi.service.metatype.annotations.Designate;
 @Designate(ocd = EngineConfig.class)
 public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, PeerLedger.WaitingIndex {
   public static final String PID = "io.cairn.bitswap.server";
+  /** The longest a batch strategy may hold a peer's wants, whatever it asks: a broken one cannot stall a peer. */
+  static final long MAX_HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final BitswapNetwork network;
   private final Blockstore blockstore;
@@ -93,8 +110,27 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   private final Map<PeerId, PeerLedger> ledgers = new ConcurrentHashMap<>();
   /** Which peers wait for which CIDs we lack. */
   private final Map<Cid, Set<PeerLedger>> waitingFor = new ConcurrentHashMap<>();
-  /** A ledger waiting for a worker, placed by the priority manager's rank, then first come first served. */
-  private record Ready(PeerLedger ledger, PeerRank rank, long seq) {}
+  /**
+   * A ledger waiting for a worker, placed by the priority manager's rank, then first come first served;
+   * with the batch its turn takes and why it goes now.
+   */
+  private record Ready(PeerLedger ledger, PeerRank rank, long seq, Batch batch, BatchFlush flush) {}
+
+  /**
+   * A ledger the batch strategy holds for more wants until its timer (or an earlier release); re-armed
+   * (a new Held) each time the strategy, asked again, gives a new hold, never past {@code since} +
+   * {@link #MAX_HOLD_NANOS}.
+   */
+  private static final class Held {
+    final Batch batch;
+    final long since;
+    volatile ScheduledFuture<?> timer;
+
+    Held(Batch batch, long since) {
+      this.batch = batch;
+      this.since = since;
+    }
+  }
 
   private final PriorityBlockingQueue<Ready> ready = new PriorityBlockingQueue<>(64,
       Comparator.comparing(Ready::rank).thenComparingLong(Ready::seq));
@@ -103,6 +139,17 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   private final Set<PeerLedger> deferred = ConcurrentHashMap.newKeySet();
   private final Strategies<PriorityRequestManager> priorities;
   private final Strategies<BitswapLimits> limits;
+  private final Strategies<BatchRequestProcessor> batchers;
+  /** Ledgers held by the batch strategy; each is scheduled (in no other queue) while here. */
+  private final Map<PeerLedger, Held> held = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService holdTimer = Executors.newSingleThreadScheduledExecutor(
+      r -> Thread.ofPlatform().daemon().name("bitswap-engine-batch").unstarted(r));
+  /** Turns served, wants they took, why each went; blockstore calls made; messages sent. */
+  private final LongAdder turnsServed = new LongAdder();
+  private final LongAdder wantsTaken = new LongAdder();
+  private final AtomicLongArray flushes = new AtomicLongArray(BatchFlush.values().length);
+  private final LongAdder lookupCalls = new LongAdder();
+  private final LongAdder messagesSent = new LongAdder();
   /** The priority manager as ledgers call it: the best working strategy, isolated. */
   private final PriorityRequestManager priority = new IsolatedPriority();
   private final LookupGate lookups = new LookupGate();
@@ -142,6 +189,7 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     this.log = log;
     this.priorities = new Strategies<>("priority", WantPriorityOrder.INSTANCE, "static (built-in)", log);
     this.limits = new Strategies<>("limits", FixedLimits.BOXO, "static (built-in)", log);
+    this.batchers = new Strategies<>("batch", NoBatching.INSTANCE, "static (built-in)", log);
     for (WantClass c : WantClass.values()) {
       latency.put(c, new LatencyRecorder());
     }
@@ -206,11 +254,29 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     strategiesChanged();
   }
 
+  @Reference(name = "batch", service = BatchRequestProcessor.class, cardinality = ReferenceCardinality.AT_LEAST_ONE,
+      policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+      collectionType = CollectionType.SERVICE, unbind = "unbindBatch", updated = "updatedBatch")
+  void bindBatch(BatchRequestProcessor strategy, Map<String, Object> props) {
+    batchers.bind(strategy, props);
+    strategiesChanged();
+  }
+
+  void updatedBatch(BatchRequestProcessor strategy, Map<String, Object> props) {
+    batchers.updated(strategy, props);
+    strategiesChanged();
+  }
+
+  void unbindBatch(BatchRequestProcessor strategy) {
+    batchers.unbind(strategy);
+    strategiesChanged();
+  }
+
   /** New limits may let held-back peers go; the metrics name the strategies now in use. */
   private void strategiesChanged() {
     EngineMetrics m = metrics;
     if (m != null) {
-      m.strategies(priorities.inUse(), limits.inUse());
+      m.strategies(priorities.inUse(), limits.inUse(), batchers.inUse());
     }
     wakeDeferred();
     ledgers.values().forEach(this::schedule);
@@ -251,6 +317,17 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     return limits.apply(l -> (int) positive(l.lookupConcurrency(), "lookupConcurrency"));
   }
 
+  /**
+   * The batch strategy's plan for a ledger, isolated; a null plan counts as a failure, a hold is capped
+   * at {@link #MAX_HOLD_NANOS}.
+   */
+  private Batch plan(PeerLedger ledger, PeerTurn turn) {
+    long waited = ledger.longestQueuedNanos();
+    int turnSize = settings.maxTasksPerEnvelope();
+    Batch b = batchers.apply(p -> Objects.requireNonNull(p.plan(turn, waited, turnSize), "plan returned null"));
+    return b.holdNanos() > MAX_HOLD_NANOS ? new Batch(b.size(), MAX_HOLD_NANOS, b.together(), b.flush()) : b;
+  }
+
   private static long positive(long value, String what) {
     if (value < 1) {
       throw new IllegalStateException(what + " returned " + value);
@@ -262,6 +339,8 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   synchronized void deactivate() {
     network.removeReceiver(this);
     running = false;
+    holdTimer.shutdownNow();
+    held.clear();
     workers.forEach(Thread::interrupt);
     workers.clear();
     ledgers.values().forEach(PeerLedger::close);
@@ -282,7 +361,7 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     }
     EngineMetrics next = new EngineMetrics(registry, activeTasks::get, activeBlockTasks::get, pendingBlockTasks::get,
         this::status, lookups::inFlight);
-    next.strategies(priorities.inUse(), limits.inUse());
+    next.strategies(priorities.inUse(), limits.inUse(), batchers.inUse());
     metrics = next;
   }
 
@@ -327,8 +406,13 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     if (ledger != null) {
       ledger.close();
       deferred.remove(ledger);
+      Held h = held.remove(ledger);
+      if (h != null && h.timer != null) {
+        h.timer.cancel(false);
+      }
     }
     limits.tellAll(l -> l.peerGone(peer));
+    batchers.tellAll(b -> b.peerGone(peer));
   }
 
   @Override
@@ -403,10 +487,26 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   }
 
   private void schedule(PeerLedger ledger) {
+    Held h = held.get(ledger);
+    if (h != null) {
+      // Held for more wants: asked again whether it may go now (enough wants, or one that must not wait).
+      Batch now = plan(ledger, ledger.turn());
+      if (now.holdNanos() == 0) {
+        release(ledger, h, now, now.flush());
+      } else {
+        hold(ledger, h, now);
+      }
+      return;
+    }
     switch (ledger.trySchedule(peerLimit(ledger.peer), shedding())) {
       case READY -> {
         PeerTurn turn = ledger.turn();
-        ready.add(new Ready(ledger, priority.rank(turn), readySeq.getAndIncrement()));
+        Batch batch = plan(ledger, turn);
+        if (batch.holdNanos() == 0) {
+          ready.add(new Ready(ledger, priority.rank(turn), readySeq.getAndIncrement(), batch, batch.flush()));
+        } else {
+          hold(ledger, null, batch);
+        }
       }
       case DEFERRED -> {
         if (deferred.add(ledger)) {
@@ -419,6 +519,46 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
       }
       case NONE -> { }
     }
+  }
+
+  /**
+   * Holds a scheduled ledger until its batch's hold runs out, unless {@link #schedule} releases it
+   * first; {@code previous} (a hold being re-armed) or null. No ledger is held longer than
+   * {@link #MAX_HOLD_NANOS} in all.
+   */
+  private void hold(PeerLedger ledger, Held previous, Batch batch) {
+    long now = clock.getAsLong();
+    long since = previous == null ? now : previous.since;
+    long delay = Math.min(batch.holdNanos(), since + MAX_HOLD_NANOS - now);
+    Held h = new Held(batch, since);
+    if (previous == null) {
+      held.put(ledger, h);
+    } else if (held.replace(ledger, previous, h)) {
+      ScheduledFuture<?> old = previous.timer;
+      if (old != null) {
+        old.cancel(false);
+      }
+    } else {
+      return;
+    }
+    try {
+      h.timer = holdTimer.schedule(() -> release(ledger, h, batch, BatchFlush.TIMEOUT), Math.max(0, delay),
+          TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+      release(ledger, h, batch, BatchFlush.TIMEOUT);
+    }
+  }
+
+  /** A held ledger goes to the ready queue (once: whichever of its timer and an early release comes first). */
+  private void release(PeerLedger ledger, Held h, Batch batch, BatchFlush flush) {
+    if (!held.remove(ledger, h)) {
+      return;
+    }
+    ScheduledFuture<?> timer = h.timer;
+    if (timer != null && flush != BatchFlush.TIMEOUT) {
+      timer.cancel(false);
+    }
+    ready.add(new Ready(ledger, priority.rank(ledger.turn()), readySeq.getAndIncrement(), batch, flush));
   }
 
   /**
@@ -457,14 +597,15 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
 
   private void work() {
     while (running && !Thread.currentThread().isInterrupted()) {
-      PeerLedger ledger;
+      Ready next;
       try {
-        ledger = ready.take().ledger();
+        next = ready.take();
       } catch (InterruptedException e) {
         return;
       }
+      PeerLedger ledger = next.ledger();
       try {
-        serve(ledger);
+        serve(ledger, next.batch(), next.flush());
       } catch (RuntimeException e) {
         log.error("bitswap engine failed serving {}", ledger.peer, e);
       } finally {
@@ -477,10 +618,10 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   /** What a lookup found for one want. */
   private record Found(WantTask task, WantType type, Block block, int size) {}
 
-  /** One turn for one peer: take its best wants, look them up, answer them. */
-  private void serve(PeerLedger ledger) {
+  /** One turn for one peer: take its best wants (as many as the batch takes), look them up, answer them. */
+  private void serve(PeerLedger ledger, Batch batch, BatchFlush flush) {
     EngineSettings s = settings;
-    PeerLedger.Turn turn = ledger.take(s.maxTasksPerEnvelope(), peerLimit(ledger.peer), shedding());
+    PeerLedger.Turn turn = ledger.take(batch.size(), peerLimit(ledger.peer), shedding());
     if (!turn.shed().isEmpty()) {
       shed.addAndGet(turn.shed().size());
       List<BlockPresence> dontHaves = new ArrayList<>(turn.shed().size());
@@ -494,20 +635,141 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     if (tasks.isEmpty()) {
       return;
     }
+    turnsServed.increment();
+    wantsTaken.add(tasks.size());
+    flushes.incrementAndGet(flush.ordinal());
+    EngineMetrics m = metrics;
+    if (m != null) {
+      m.batch(tasks.size(), flush);
+    }
     activeTasks.addAndGet(tasks.size());
     pendingBlockTasks.addAndGet(tasks.size());
+    long start = clock.getAsLong();
     try {
-      serve(ledger, tasks, s);
+      List<Found> found;
+      // A lone want costs one lookup either way; together it would cost two (sizes, then the block).
+      if (batch.together() && tasks.size() > 1) {
+        found = lookUpTogether(ledger, tasks, s);
+      } else {
+        List<CompletableFuture<Found>> lookups = new ArrayList<>(tasks.size());
+        for (WantTask t : tasks) {
+          lookups.add(lookup(t, t.type, t.wantClass != WantClass.NORMAL, s));
+        }
+        found = new ArrayList<>(tasks.size());
+        for (CompletableFuture<Found> lookup : lookups) {
+          found.add(lookup.join());
+        }
+      }
+      long lookupNanos = clock.getAsLong() - start;
+      batchers.apply(b -> {
+        b.served(ledger.peer, tasks.size(), flush, lookupNanos);
+        return null;
+      });
+      answer(ledger, found, s);
     } finally {
       activeTasks.addAndGet(-tasks.size());
     }
   }
 
-  private void serve(PeerLedger ledger, List<WantTask> tasks, EngineSettings s) {
-    List<CompletableFuture<Found>> lookups = new ArrayList<>(tasks.size());
-    for (WantTask t : tasks) {
-      lookups.add(lookup(t, t.type, t.wantClass != WantClass.NORMAL, s));
+  /**
+   * A batch's lookups in two blockstore calls: the sizes of all its wants (an index pass), then the
+   * blocks of those to be sent whole, want-blocks only as far as the peer's byte budget reaches (the
+   * first always) and want-haves small enough to be answered with the block. A want-block past the
+   * budget goes back to the queue unread. The batch takes one place under the lookup limit; the limits
+   * strategy hears of it once, with the time per want. Returns what was found, in the wants' order.
+   */
+  private List<Found> lookUpTogether(PeerLedger ledger, List<WantTask> tasks, EngineSettings s) {
+    int n = tasks.size();
+    boolean urgent = tasks.stream().anyMatch(t -> t.wantClass != WantClass.NORMAL);
+    int before;
+    try {
+      before = lookups.acquire(this::lookupLimit, urgent);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      pendingBlockTasks.addAndGet(-n);
+      return tasks.stream().map(t -> new Found(t, t.type, null, -1)).toList();
     }
+    pendingBlockTasks.addAndGet(-n);
+    activeBlockTasks.addAndGet(n);
+    long start = clock.getAsLong();
+    List<Found> found = new ArrayList<>(n);
+    boolean hit = false;
+    try {
+      List<Cid> cids = new ArrayList<>(n);
+      tasks.forEach(t -> cids.add(t.cid));
+      List<Integer> sizes = together(() -> blockstore.getSizes(cids), n, s);
+      long budget = Math.min(peerLimit(ledger.peer) - ledger.outstandingBytes(), globalLimit() - outstandingBytes.get());
+      long planned = 0;
+      List<Cid> fetch = new ArrayList<>();
+      List<Integer> fetchAt = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        WantTask t = tasks.get(i);
+        Integer size = sizes.get(i);
+        if (size == null) {
+          found.add(new Found(t, t.type, null, -1));
+          continue;
+        }
+        hit = true;
+        boolean whole = t.type == WantType.BLOCK || size <= s.maxBlockSizeReplaceHasWithBlock();
+        if (t.type == WantType.BLOCK && planned > 0 && planned + size > budget) {
+          // Past the budget: not read now; it keeps its place for the peer's next turn.
+          ledger.putBack(t);
+          continue;
+        }
+        if (whole) {
+          planned += size;
+          fetchAt.add(found.size());
+          fetch.add(t.cid);
+        }
+        found.add(new Found(t, t.type, null, size));
+      }
+      if (!fetch.isEmpty()) {
+        List<Block> blocks = together(() -> blockstore.getMany(fetch), fetch.size(), s);
+        for (int k = 0; k < fetch.size(); k++) {
+          Found f = found.get(fetchAt.get(k));
+          Block b = blocks.get(k);
+          // Gone since its size was read: a miss like any other.
+          found.set(fetchAt.get(k), b != null ? new Found(f.task, f.type, b, b.size()) : new Found(f.task, f.type, null, -1));
+        }
+      }
+    } finally {
+      activeBlockTasks.addAndGet(-n);
+      lookups.release();
+      long perWant = (clock.getAsLong() - start) / n;
+      boolean anyHit = hit;
+      limits.apply(l -> {
+        l.lookedUp(perWant, anyHit, before);
+        return null;
+      });
+      wakeDeferred();
+    }
+    return found;
+  }
+
+  /** One batched blockstore call's answer, {@code n} long; on a failure or timeout, all misses. */
+  private <T> List<T> together(java.util.function.Supplier<CompletableFuture<List<T>>> call, int n, EngineSettings s) {
+    lookupCalls.increment();
+    try {
+      List<T> answer = call.get().orTimeout(s.blockstoreTimeoutMillis(), TimeUnit.MILLISECONDS).join();
+      if (answer != null && answer.size() == n) {
+        return answer;
+      }
+      log.warn("the blockstore answered {} of {} batched lookups: counted as misses", answer == null ? 0 : answer.size(), n);
+    } catch (RuntimeException error) {
+      // A failed or timed-out call, or a blockstore that threw instead of failing its future.
+      if (unwrap(error) instanceof MemoryPressureException) {
+        memoryPressure.incrementAndGet();
+        limits.apply(l -> {
+          l.memoryPressure();
+          return null;
+        });
+      }
+    }
+    return java.util.Collections.nCopies(n, null);
+  }
+
+  /** Answers what the lookups found: blocks within the byte budget, presences, DONT_HAVEs where asked. */
+  private void answer(PeerLedger ledger, List<Found> lookups, EngineSettings s) {
     List<BlockPayload> blocks = new ArrayList<>();
     List<BlockPresence> presences = new ArrayList<>();
     // Within the peer's limit and what is left of the global budget (the first block always goes).
@@ -516,8 +778,7 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     List<WantTask> answered = new ArrayList<>();
     List<WantTask> blockTasks = new ArrayList<>();
     List<WantTask> presenceTasks = new ArrayList<>();
-    for (CompletableFuture<Found> lookup : lookups) {
-      Found f = lookup.join();
+    for (Found f : lookups) {
       WantTask t = f.task;
       if (!ledger.stillWanted(t)) {
         continue;
@@ -561,12 +822,13 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     }
     activeBlockTasks.incrementAndGet();
     long start = clock.getAsLong();
+    lookupCalls.increment();
     CompletableFuture<Found> found;
     if (type == WantType.BLOCK) {
       found = blockstore.get(t.cid).thenApply(b -> new Found(t, type, b, b.size()));
     } else {
       found = blockstore.getSize(t.cid).thenCompose(size -> size <= s.maxBlockSizeReplaceHasWithBlock()
-          ? blockstore.get(t.cid).thenApply(b -> new Found(t, type, b, size))
+          ? countedGet(t.cid).thenApply(b -> new Found(t, type, b, size))
           : CompletableFuture.completedFuture(new Found(t, type, null, size)));
     }
     return found.orTimeout(s.blockstoreTimeoutMillis(), TimeUnit.MILLISECONDS)
@@ -591,6 +853,11 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
           });
           wakeDeferred();
         });
+  }
+
+  private CompletableFuture<Block> countedGet(Cid cid) {
+    lookupCalls.increment();
+    return blockstore.get(cid);
   }
 
   private static Throwable unwrap(Throwable error) {
@@ -646,6 +913,7 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     }
     ledger.reserve(size);
     outstandingBytes.addAndGet(size);
+    messagesSent.increment();
     long start = clock.getAsLong();
     network.send(ledger.peer, message).whenComplete((ok, error) -> {
       ledger.sent(size, count, bytes, error == null);
@@ -725,7 +993,14 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
           queuedByClass.get(c.ordinal()), r.count(), r.percentileMillis(0.5), r.percentileMillis(0.95),
           r.percentileMillis(0.99)));
     }
+    Map<String, Long> flushed = new java.util.LinkedHashMap<>();
+    for (BatchFlush f : BatchFlush.values()) {
+      flushed.put(f.label(), flushes.get(f.ordinal()));
+    }
+    EngineStatus.BatchStatus batching = new EngineStatus.BatchStatus(turnsServed.sum(), wantsTaken.sum(),
+        lookupCalls.sum(), messagesSent.sum(), flushed);
     return new EngineStatus(priorities.inUse(), limits.inUse(), globalLimit(), outstandingBytes.get(), lookupLimit(),
-        lookups.inFlight(), min, max, classes, promoted.get(), shed.get(), deferrals.get(), memoryPressure.get());
+        lookups.inFlight(), min, max, classes, promoted.get(), shed.get(), deferrals.get(), memoryPressure.get(),
+        batchers.inUse(), batching);
   }
 }

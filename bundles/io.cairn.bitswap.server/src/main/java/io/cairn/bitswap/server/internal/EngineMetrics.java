@@ -7,6 +7,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.cairn.bitswap.EngineStatus;
 import io.cairn.bitswap.message.BlockPayload;
+import io.cairn.bitswap.spi.BatchFlush;
 import io.cairn.bitswap.spi.WantClass;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -22,7 +23,9 @@ import java.util.function.Supplier;
  * took. And the adaptive engine's: per-class latency from a want's arrival to its answer written,
  * each limit's current value (global ones, and the lowest and highest per-peer limit: no metric name
  * per peer), promoted, shed and deferred counts, memory-pressure failures, and the strategies in use
- * ({@code cairn_bitswap_strategy{kind,name}} = 1). The only class of this bundle that touches
+ * ({@code cairn_bitswap_strategy{kind,name}} = 1). And batching's: wants per turn
+ * ({@code cairn_bitswap_batch_size}), turns by why they went ({@code cairn_bitswap_batch_flush{reason}}),
+ * blockstore calls and messages sent (their ratio to wants is what batching saves). The only class of this bundle that touches
  * {@code com.codahale.metrics} (an optional import). Reservoirs are lock-free: sends complete on the
  * network threads.
  */
@@ -39,6 +42,10 @@ final class EngineMetrics implements AutoCloseable {
   static final String DEFERRED = "cairn_bitswap_deferred";
   static final String MEMORY_PRESSURE = "cairn_bitswap_memory_pressure";
   static final String STRATEGY = "cairn_bitswap_strategy";
+  static final String BATCH_SIZE = "cairn_bitswap_batch_size";
+  static final String BATCH_FLUSH = "cairn_bitswap_batch_flush";
+  static final String LOOKUP_CALLS = "cairn_bitswap_lookup_calls";
+  static final String MESSAGES_SENT = "cairn_bitswap_messages_sent";
   /** A scrape reads several gauges; the engine's status is computed once per this many nanos. */
   private static final long STATUS_TTL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
@@ -46,6 +53,7 @@ final class EngineMetrics implements AutoCloseable {
   private final Histogram sentBlocks;
   private final Timer sendTimes;
   private final EnumMap<WantClass, Timer> latency = new EnumMap<>(WantClass.class);
+  private final Histogram batchSizes;
   private final List<String> names = new ArrayList<>();
   private final Supplier<EngineStatus> status;
   private volatile EngineStatus cached;
@@ -61,8 +69,11 @@ final class EngineMetrics implements AutoCloseable {
     this.sentBlocks = this.registry.histogram(SENT_ALL_BLOCKS_BYTES,
         () -> new Histogram(LockFreeExponentiallyDecayingReservoir.builder().build()));
     this.sendTimes = this.registry.timer(SEND_TIMES, () -> new Timer(LockFreeExponentiallyDecayingReservoir.builder().build()));
+    this.batchSizes = this.registry.histogram(BATCH_SIZE,
+        () -> new Histogram(LockFreeExponentiallyDecayingReservoir.builder().build()));
     names.add(SENT_ALL_BLOCKS_BYTES);
     names.add(SEND_TIMES);
+    names.add(BATCH_SIZE);
     for (WantClass c : WantClass.values()) {
       String name = labelled(WANT_LATENCY, "class", c.label());
       latency.put(c, this.registry.timer(name, () -> new Timer(LockFreeExponentiallyDecayingReservoir.builder().build())));
@@ -80,6 +91,11 @@ final class EngineMetrics implements AutoCloseable {
     gauge(SHED, () -> status().shed());
     gauge(DEFERRED, () -> status().deferred());
     gauge(MEMORY_PRESSURE, () -> status().memoryPressure());
+    for (BatchFlush f : BatchFlush.values()) {
+      gauge(labelled(BATCH_FLUSH, "reason", f.label()), () -> status().batching().flushes().getOrDefault(f.label(), 0L));
+    }
+    gauge(LOOKUP_CALLS, () -> status().batching().lookupCalls());
+    gauge(MESSAGES_SENT, () -> status().batching().messagesSent());
   }
 
   /** {@code family{key="value"}}: io.cairn.monitor's labelled form, which its Prometheus page turns into labels. */
@@ -122,15 +138,20 @@ final class EngineMetrics implements AutoCloseable {
     latency.get(wantClass).update(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /** A turn took {@code wants}, released for {@code flush}. */
+  void batch(int wants, BatchFlush flush) {
+    batchSizes.update(wants);
+  }
+
   /** The strategies in use now: one gauge of 1 per kind, labelled with the strategy's name. */
-  synchronized void strategies(String priority, String limits) {
-    String now = priority + "\n" + limits;
+  synchronized void strategies(String priority, String limits, String batch) {
+    String now = priority + "\n" + limits + "\n" + batch;
     if (now.equals(strategyNames)) {
       return;
     }
     strategyMetrics.forEach(registry::remove);
     strategyMetrics.clear();
-    for (String[] kv : new String[][] {{"priority", priority}, {"limits", limits}}) {
+    for (String[] kv : new String[][] {{"priority", priority}, {"limits", limits}, {"batch", batch}}) {
       String name = STRATEGY + "{kind=\"" + kv[0] + "\",name=\"" + kv[1].replaceAll("[\"\\\\,{}\\r\\n]", "_") + "\"}";
       registry.remove(name);
       registry.register(name, (Gauge<Integer>) () -> 1);

@@ -20,6 +20,7 @@ record EngineSettings(int taskWorkerCount, int maxQueuedWantlistEntriesPerPeer, 
     Configs.inRange("blockstoreTimeoutMillis", c.blockstoreTimeoutMillis(), 10, 600_000);
     filter("priority.target", c.priority_target());
     filter("limits.target", c.limits_target());
+    filter("batch.target", c.batch_target());
     return new EngineSettings(c.taskWorkerCount(), c.maxQueuedWantlistEntriesPerPeer(), c.targetMessageBytes(),
         c.maxTasksPerEnvelope(), c.maxBlockSizeReplaceHasWithBlock(), c.blockstoreTimeoutMillis());
   }

@@ -464,6 +464,26 @@ final class PeerLedger {
     }
   }
 
+  /**
+   * How long the longest-queued want has been in its class's queue (0 with none queued): what a batch
+   * strategy's hold counts from, so the wants that waited for the byte budget are not held again.
+   */
+  long longestQueuedNanos() {
+    lock.lock();
+    try {
+      long now = clock.getAsLong();
+      long oldest = now;
+      for (TreeSet<WantTask> since : queuedSince.values()) {
+        if (!since.isEmpty()) {
+          oldest = Math.min(oldest, since.first().queuedAt);
+        }
+      }
+      return now - oldest;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The peer as it joins the ready queue, for the priority manager to rank. */
   PeerTurn turn() {
     lock.lock();

@@ -4,6 +4,7 @@ import io.cairn.bitswap.message.BitswapMessage;
 import io.cairn.bitswap.message.BitswapProtocol;
 import io.cairn.bitswap.message.BlockPayload;
 import io.cairn.bitswap.message.BlockPresence;
+import io.cairn.bitswap.spi.BatchRequestProcessor;
 import io.cairn.bitswap.spi.BitswapLimits;
 import io.cairn.bitswap.spi.BitswapNetwork;
 import io.cairn.bitswap.spi.BitswapReceiver;
@@ -85,6 +86,14 @@ final class EngineHarness implements AutoCloseable {
     Components.call(engine, "unbindLimits", l);
   }
 
+  void bindBatch(BatchRequestProcessor b, String name, int ranking) {
+    Components.call(engine, "bindBatch", b, props(name, ranking));
+  }
+
+  void unbindBatch(BatchRequestProcessor b) {
+    Components.call(engine, "unbindBatch", b);
+  }
+
   void connect(PeerId peer) {
     network.receivers.forEach(r -> r.peerConnected(peer, BitswapProtocol.V1_2_0));
   }
@@ -158,6 +167,9 @@ final class EngineHarness implements AutoCloseable {
   /** Blocks in a map; every call completes at once, except reads of gated blocks, which wait for {@link #open}. */
   static final class MapStore implements Blockstore {
     final Map<Cid, Block> blocks = new ConcurrentHashMap<>();
+    /** The CIDs of each getMany call, in call order. */
+    final List<List<Cid>> getManyCalls = new CopyOnWriteArrayList<>();
+    final AtomicLong getSizesCalls = new AtomicLong();
     private final CompletableFuture<Void> gate = new CompletableFuture<>();
     private final Set<Cid> gated = ConcurrentHashMap.newKeySet();
 
@@ -193,6 +205,18 @@ final class EngineHarness implements AutoCloseable {
     @Override
     public CompletableFuture<Integer> getSize(Cid cid) {
       return get(cid).thenApply(Block::size);
+    }
+
+    @Override
+    public CompletableFuture<List<Block>> getMany(List<Cid> cids) {
+      getManyCalls.add(List.copyOf(cids));
+      return Blockstore.super.getMany(cids);
+    }
+
+    @Override
+    public CompletableFuture<List<Integer>> getSizes(List<Cid> cids) {
+      getSizesCalls.incrementAndGet();
+      return Blockstore.super.getSizes(cids);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.cairn.blockstore.BlockTier;
 import io.cairn.blockstore.TierStats;
 import io.cairn.multiformats.Cid;
 import io.cairn.node.config.Configs;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -109,6 +110,26 @@ public class MemoryTier implements BlockTier {
   @Override
   public CompletableFuture<Integer> getSize(Cid cid) {
     return get(cid).thenApply(Block::size);
+  }
+
+  /** One pass over the cache and one future for all of them (the default makes one per CID). */
+  @Override
+  public CompletableFuture<List<Block>> getMany(List<Cid> cids) {
+    List<Block> found = new ArrayList<>(cids.size());
+    for (Cid cid : cids) {
+      found.add(cache.getIfPresent(cid));
+    }
+    return CompletableFuture.completedFuture(found);
+  }
+
+  @Override
+  public CompletableFuture<List<Integer>> getSizes(List<Cid> cids) {
+    List<Integer> sizes = new ArrayList<>(cids.size());
+    for (Cid cid : cids) {
+      Block block = cache.getIfPresent(cid);
+      sizes.add(block == null ? null : block.size());
+    }
+    return CompletableFuture.completedFuture(sizes);
   }
 
   @Override
