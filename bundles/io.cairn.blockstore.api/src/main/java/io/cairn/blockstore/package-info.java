@@ -6,7 +6,7 @@
  * whichever tiers are active.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.cairn.blockstore;
 
 import org.osgi.annotation.bundle.Export;
