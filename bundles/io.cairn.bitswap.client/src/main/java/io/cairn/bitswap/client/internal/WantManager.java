@@ -389,7 +389,7 @@ final class WantManager implements Runnable {
     }
   }
 
-  private void tick(long now) {
+  void tick(long now) {
     List<WantState> expired = new ArrayList<>();
     int blocks = 0;
     int broadcast = 0;
