@@ -36,6 +36,17 @@ public interface BlockExchange {
 
     List<CompletableFuture<Block>> getMany(List<Cid> cids, Duration timeout);
 
+    /**
+     * How many gets the caller should keep in flight on this session now (a DAG walk's concurrency): sized by the
+     * exchange from the session's measured delivery rate and round trip, so a fetch across a long path keeps it
+     * full. 0 means no advice (the caller uses its own number); a caller may keep more in flight.
+     *
+     * @since 1.1
+     */
+    default int window() {
+      return 0;
+    }
+
     /** Cancels what the session still wants. */
     @Override
     void close();

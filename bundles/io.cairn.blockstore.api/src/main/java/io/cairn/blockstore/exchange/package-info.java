@@ -4,7 +4,7 @@
  * dynamic, greedy reference, so the exchange can come, go or be swapped under traffic.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.cairn.blockstore.exchange;
 
 import org.osgi.annotation.bundle.Export;

@@ -18,7 +18,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   int maxDepth() default 4096;
 
   @AttributeDefinition(name = "Concurrency",
-      description = "Blocks read from the blockstore or fetched through bitswap at a time, per walk.",
+      description = "Blocks read from the blockstore or fetched through bitswap at a time, per walk: the floor. A walk that fetches keeps more in flight when its bitswap session's window asks for more (sized from the measured delivery rate and round trip; io.cairn.bitswap.client windowMode, windowMin, windowMax), so a pin across a long path fills it; with windowMode=static the walk keeps this number. DFS walks also hold up to twice this (or the window) in arrived blocks.",
       min = "1", max = "4096")
   int concurrency() default 32;
 }

@@ -48,7 +48,7 @@ final class Walk implements DagWalk {
   private final AtomicInteger wip = new AtomicInteger();
   private volatile long blocksVisited;
   private volatile long bytesVisited;
-  private BlockService.Session session;
+  private volatile BlockService.Session session;
   private boolean closed;
 
   // Drain state: touched by one drain at a time.
@@ -58,6 +58,8 @@ final class Walk implements DagWalk {
   private final VisitedSet visited = new VisitedSet();
   private int inFlight;
   private int held;
+  /** Reads and fetches allowed in flight, taken at each step: see {@link #limit()}. */
+  private int concurrency;
 
   /** A block's links and how far the walk has gone along them. */
   private static final class Frame {
@@ -151,6 +153,7 @@ final class Walk implements DagWalk {
   }
 
   private void step() throws DagException {
+    concurrency = limit();
     for (Slot slot; (slot = arrived.poll()) != null; ) {
       inFlight--;
       if (slot.error != null) {
@@ -190,7 +193,7 @@ final class Walk implements DagWalk {
       }
       Slot slot = requested.get(cid);
       if (slot == null) {
-        if (inFlight < settings.concurrency()) {
+        if (inFlight < concurrency) {
           request(cid, top.depth);
         }
         return;
@@ -221,12 +224,12 @@ final class Walk implements DagWalk {
   }
 
   private boolean mayPrefetch() {
-    return inFlight < settings.concurrency() && inFlight + held < 2 * settings.concurrency();
+    return inFlight < concurrency && inFlight + held < 2 * concurrency;
   }
 
   /** ANY: asks for the next links, top frame first, while there is room in flight. */
   private void advanceAsArriving() throws DagException {
-    while (inFlight < settings.concurrency() && !frames.isEmpty()) {
+    while (inFlight < concurrency && !frames.isEmpty()) {
       Frame top = frames.get(frames.size() - 1);
       if (top.next == top.links.size()) {
         frames.remove(frames.size() - 1);
@@ -238,6 +241,16 @@ final class Walk implements DagWalk {
       }
       request(cid, top.depth);
     }
+  }
+
+  /**
+   * The walk's {@code concurrency} key, or more when the walk fetches and its session's window says the path
+   * needs more in flight (the bitswap client sizes it from the measured delivery rate and round trip).
+   */
+  private int limit() {
+    int floor = settings.concurrency();
+    BlockService.Session s = session;
+    return s == null ? floor : Math.max(floor, s.window());
   }
 
   private void visit(Cid cid, int depth, Block block) throws DagException {

@@ -122,7 +122,8 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
       policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
   void bindMetrics(Object registry) {
     ClientMetrics previous = metrics;
-    metrics = new ClientMetrics(registry, manager::wantBlockCount, manager::broadcastCount);
+    metrics = new ClientMetrics(registry, manager::wantBlockCount, manager::broadcastCount, manager::resends,
+        manager::lastWindow);
     if (previous != null) {
       previous.close();
     }
@@ -145,18 +146,18 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
 
   @Override
   public CompletableFuture<Block> get(Cid cid, Duration timeout) {
-    return fetch(new WantManager.Session(), cid, timeout);
+    return fetch(newSessionState(), cid, timeout);
   }
 
   @Override
   public List<CompletableFuture<Block>> getMany(List<Cid> cids, Duration timeout) {
-    return fetchMany(new WantManager.Session(), cids, timeout);
+    return fetchMany(newSessionState(), cids, timeout);
   }
 
   @Override
   public BitswapSession newSession() {
     sessions.incrementAndGet();
-    WantManager.Session session = new WantManager.Session();
+    WantManager.Session session = newSessionState();
     return new BitswapSession() {
       @Override
       public CompletableFuture<Block> get(Cid cid, Duration timeout) {
@@ -169,11 +170,20 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
       }
 
       @Override
+      public int window() {
+        return session.window.window();
+      }
+
+      @Override
       public void close() {
         sessions.decrementAndGet();
         List.copyOf(session.pending).forEach(f -> f.cancel(false));
       }
     };
+  }
+
+  private WantManager.Session newSessionState() {
+    return new WantManager.Session(new WantWindow(() -> settings));
   }
 
   private List<CompletableFuture<Block>> fetchMany(WantManager.Session session, List<Cid> cids, Duration timeout) {

@@ -55,6 +55,11 @@ public class BitswapExchange implements BlockExchange {
       }
 
       @Override
+      public int window() {
+        return session.window();
+      }
+
+      @Override
       public void close() {
         session.close();
       }

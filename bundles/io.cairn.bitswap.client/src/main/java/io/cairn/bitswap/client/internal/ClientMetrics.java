@@ -10,7 +10,10 @@ import io.cairn.bitswap.message.BlockPayload;
 import io.cairn.bitswap.message.BlockPresence;
 import io.cairn.bitswap.message.PresenceType;
 import java.util.List;
+import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Boxo's client metrics that only the client can count: sizes of every block received and of the
@@ -24,6 +27,17 @@ final class ClientMetrics implements AutoCloseable {
   static final String HAVES_RECEIVED = "ipfs_bitswap_haves_received";
   static final String WANT_BLOCKS = "ipfs_bitswap_want_blocks_total";
   static final String WANTHAVES_BROADCAST = "ipfs_bitswap_wanthaves_broadcast";
+  /** The want window of the session that last received a block (gets it should keep in flight). */
+  static final String WINDOW = "cairn_bitswap_client_window";
+  /** That session's smoothed want-block round trip, and its least lately, in seconds. */
+  static final String RTT = "cairn_bitswap_client_rtt_seconds";
+  static final String MIN_RTT = "cairn_bitswap_client_min_rtt_seconds";
+  /** That session's measured delivery rate, bytes per second. */
+  static final String RATE = "cairn_bitswap_client_delivery_rate_bytes";
+  /** Wants sent again to every peer after their backoff because nobody had sent the block. */
+  static final String RESENDS = "cairn_bitswap_client_resends_total";
+  private static final List<String> NAMES = List.of(RECV_ALL_BLOCKS_BYTES, RECV_DUP_BLOCKS_BYTES, HAVES_RECEIVED,
+      WANT_BLOCKS, WANTHAVES_BROADCAST, WINDOW, RTT, MIN_RTT, RATE, RESENDS);
 
   private final MetricRegistry registry;
   private final Histogram all;
@@ -35,13 +49,37 @@ final class ClientMetrics implements AutoCloseable {
    * @param wantBlocks wants whose block is asked of a peer now
    * @param broadcast wants broadcast as want-have now
    */
-  ClientMetrics(Object registry, IntSupplier wantBlocks, IntSupplier broadcast) {
+  ClientMetrics(Object registry, IntSupplier wantBlocks, IntSupplier broadcast, LongSupplier resends,
+      Supplier<WantWindow> window) {
     this.registry = (MetricRegistry) registry;
     this.all = this.registry.histogram(RECV_ALL_BLOCKS_BYTES, ClientMetrics::histogram);
     this.dup = this.registry.histogram(RECV_DUP_BLOCKS_BYTES, ClientMetrics::histogram);
     this.haves = this.registry.counter(HAVES_RECEIVED);
     gauge(WANT_BLOCKS, wantBlocks);
     gauge(WANTHAVES_BROADCAST, broadcast);
+    gauge(WINDOW, () -> {
+      WantWindow w = window.get();
+      return w == null ? 0 : w.window();
+    });
+    doubleGauge(RTT, () -> {
+      WantWindow w = window.get();
+      return w == null ? 0 : w.rttNanos() / 1e9;
+    });
+    doubleGauge(MIN_RTT, () -> {
+      WantWindow w = window.get();
+      return w == null || w.minRttNanos() < 0 ? 0 : w.minRttNanos() / 1e9;
+    });
+    doubleGauge(RATE, () -> {
+      WantWindow w = window.get();
+      return w == null ? 0 : w.rate();
+    });
+    this.registry.remove(RESENDS);
+    this.registry.register(RESENDS, (Gauge<Long>) resends::getAsLong);
+  }
+
+  private void doubleGauge(String name, DoubleSupplier value) {
+    registry.remove(name);
+    registry.register(name, (Gauge<Double>) value::getAsDouble);
   }
 
   private void gauge(String name, IntSupplier value) {
@@ -75,7 +113,7 @@ final class ClientMetrics implements AutoCloseable {
 
   @Override
   public void close() {
-    for (String name : List.of(RECV_ALL_BLOCKS_BYTES, RECV_DUP_BLOCKS_BYTES, HAVES_RECEIVED, WANT_BLOCKS, WANTHAVES_BROADCAST)) {
+    for (String name : NAMES) {
       registry.remove(name);
     }
   }

@@ -21,6 +21,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
 import org.osgi.service.log.Logger;
 
 /**
@@ -51,7 +54,12 @@ final class WantManager implements Runnable {
   private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
   private final Map<Cid, WantState> wants = new HashMap<>();
   private final Map<PeerId, BitswapProtocol> peers = new LinkedHashMap<>();
-  private final Map<PeerId, List<WantlistEntry>> outgoing = new HashMap<>();
+  private final Map<PeerId, SendQueue> outgoing = new HashMap<>();
+  private final LongSupplier clock;
+  private final RandomGenerator random;
+  private final AtomicLong resends = new AtomicLong();
+  /** The window, rate and round trip of the session that last received a block: for the gauges. */
+  private volatile WantWindow lastWindow;
   private volatile ClientSettings settings;
   private volatile boolean running = true;
   private volatile int wantCount;
@@ -68,6 +76,12 @@ final class WantManager implements Runnable {
   static final class Session {
     final LinkedHashSet<PeerId> goodPeers = new LinkedHashSet<>();
     final Set<CompletableFuture<Block>> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** How many gets the session should keep in flight, from its measured rate and round trip. */
+    final WantWindow window;
+
+    Session(WantWindow window) {
+      this.window = window;
+    }
   }
 
   private final class WantState {
@@ -81,7 +95,11 @@ final class WantManager implements Runnable {
     final Set<PeerId> dontHaves = new LinkedHashSet<>();
     PeerId blockPeer;
     long blockDeadline;
-    long lastBroadcast;
+    /** When the want-block was queued to {@link #blockPeer}: the start of its round trip. */
+    long blockAskedAt;
+    /** When the want is next sent to every peer if nobody has sent its block, and how often it has been. */
+    long nextBroadcast;
+    int resends;
 
     WantState(Cid cid, int priority) {
       this.cid = cid;
@@ -90,6 +108,13 @@ final class WantManager implements Runnable {
   }
 
   WantManager(BitswapNetwork network, Delivery delivery, ClientSettings settings, Logger log) {
+    this(network, delivery, settings, log, System::nanoTime, RandomGenerator.getDefault());
+  }
+
+  WantManager(BitswapNetwork network, Delivery delivery, ClientSettings settings, Logger log, LongSupplier clock,
+      RandomGenerator random) {
+    this.clock = clock;
+    this.random = random;
     this.network = network;
     this.log = log;
     this.delivery = delivery;
@@ -112,6 +137,16 @@ final class WantManager implements Runnable {
     return broadcastCount;
   }
 
+  /** Wants sent again to every peer because nobody had sent their block (after their backoff). */
+  long resends() {
+    return resends.get();
+  }
+
+  /** The window of the session that last received a block, or null before any. */
+  WantWindow lastWindow() {
+    return lastWindow;
+  }
+
   /** Runs an event on the manager thread. */
   void post(Runnable event) {
     events.add(event);
@@ -121,17 +156,17 @@ final class WantManager implements Runnable {
   public void run() {
     while (running) {
       try {
-        Runnable event = events.poll(50, TimeUnit.MILLISECONDS);
+        Runnable event = events.poll(pollNanos(clock.getAsLong()), TimeUnit.NANOSECONDS);
         while (event != null) {
           event.run();
           event = events.poll();
         }
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (now - lastTick >= TimeUnit.MILLISECONDS.toNanos(50)) {
           lastTick = now;
           tick(now);
         }
-        flush();
+        flush(now);
         wantCount = wants.size();
       } catch (InterruptedException e) {
         return;
@@ -179,7 +214,7 @@ final class WantManager implements Runnable {
   }
 
   private void firstRequest(WantState w, Session session) {
-    w.lastBroadcast = System.nanoTime();
+    w.nextBroadcast = clock.getAsLong() + Backoff.delayNanos(settings, 0, random);
     PeerId blockPeer = null;
     for (PeerId p : session.goodPeers) {
       if (peers.containsKey(p)) {
@@ -202,7 +237,8 @@ final class WantManager implements Runnable {
 
   private void askForBlock(WantState w, PeerId peer) {
     w.blockPeer = peer;
-    w.blockDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.peerResponseTimeoutMillis());
+    w.blockAskedAt = clock.getAsLong();
+    w.blockDeadline = w.blockAskedAt + TimeUnit.MILLISECONDS.toNanos(settings.peerResponseTimeoutMillis());
     w.asked.add(peer);
     w.haves.remove(peer);
     BitswapProtocol protocol = peers.get(peer);
@@ -221,7 +257,7 @@ final class WantManager implements Runnable {
   }
 
   private void queue(PeerId peer, WantlistEntry entry) {
-    outgoing.computeIfAbsent(peer, p -> new ArrayList<>()).add(entry);
+    outgoing.computeIfAbsent(peer, p -> new SendQueue()).add(entry);
   }
 
   void presence(PeerId peer, Cid cid, PresenceType type) {
@@ -269,8 +305,17 @@ final class WantManager implements Runnable {
       return;
     }
     CompletableFuture<Void> stored = delivery.deliver(peer, block, true);
+    long now = clock.getAsLong();
+    Set<Session> measured = new java.util.HashSet<>(2);
     for (Waiter x : w.waiters) {
       Session s = x.session;
+      if (measured.add(s)) {
+        if (peer.equals(w.blockPeer)) {
+          s.window.rtt(now - w.blockAskedAt, now);
+        }
+        s.window.delivered(block.size(), now);
+        lastWindow = s.window;
+      }
       // The peer that delivered goes first for the session's next want.
       s.goodPeers.remove(peer);
       LinkedHashSet<PeerId> reordered = new LinkedHashSet<>();
@@ -344,8 +389,7 @@ final class WantManager implements Runnable {
     }
   }
 
-  private void tick(long now) {
-    long rebroadcast = TimeUnit.MILLISECONDS.toNanos(settings.rebroadcastIntervalMillis());
+  void tick(long now) {
     List<WantState> expired = new ArrayList<>();
     int blocks = 0;
     int broadcast = 0;
@@ -367,8 +411,10 @@ final class WantManager implements Runnable {
         w.dontHaves.add(w.blockPeer);
         nextBlockPeer(w);
       }
-      if (w.blockPeer == null && now - w.lastBroadcast >= rebroadcast) {
-        w.lastBroadcast = now;
+      if (w.blockPeer == null && now - w.nextBroadcast >= 0) {
+        w.resends++;
+        resends.incrementAndGet();
+        w.nextBroadcast = now + Backoff.delayNanos(settings, w.resends, random);
         w.dontHaves.clear();
         if (peers.size() == 1) {
           askForBlock(w, peers.keySet().iterator().next());
@@ -387,19 +433,41 @@ final class WantManager implements Runnable {
     expired.forEach(this::cancel);
   }
 
-  private void flush() {
+  /** Sends what is due to each peer (see {@link SendQueue}); the rest waits for its peer's send delay. */
+  void flush(long now) {
     if (outgoing.isEmpty()) {
       return;
     }
-    int max = settings.maxEntriesPerMessage();
-    for (Map.Entry<PeerId, List<WantlistEntry>> e : outgoing.entrySet()) {
-      List<WantlistEntry> entries = e.getValue();
+    ClientSettings s = settings;
+    int max = s.maxEntriesPerMessage();
+    long delay = s.sendDelayNanos(peers.size());
+    Iterator<Map.Entry<PeerId, SendQueue>> it = outgoing.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<PeerId, SendQueue> e = it.next();
+      SendQueue queue = e.getValue();
+      if (!queue.due(now, s.sendBatchEntries())) {
+        if (queue.isEmpty() && now - queue.dueAt(now) >= 0) {
+          it.remove(); // idle past its quiet time: the next entry goes at once anyway
+        }
+        continue;
+      }
+      List<WantlistEntry> entries = queue.take(now, delay);
       for (int from = 0; from < entries.size(); from += max) {
         List<WantlistEntry> part = entries.subList(from, Math.min(entries.size(), from + max));
         network.send(e.getKey(), new BitswapMessage(List.copyOf(part), false, List.of(), List.of(), 0));
       }
     }
-    outgoing.clear();
+  }
+
+  /** How long the loop may wait for an event: until the next tick or the next peer's batch falls due. */
+  private long pollNanos(long now) {
+    long wait = TimeUnit.MILLISECONDS.toNanos(50);
+    for (SendQueue q : outgoing.values()) {
+      if (!q.isEmpty()) {
+        wait = Math.min(wait, Math.max(0, q.dueAt(now) - now));
+      }
+    }
+    return Math.max(wait, 100_000L);
   }
 
   /** The CIDs wanted now (read on the caller's thread: a snapshot taken on the manager thread). */

@@ -355,6 +355,16 @@ public class BlockServiceComponent implements BlockService {
       return many(cids, cid -> get(cid, timeout));
     }
 
+    /** The largest window of the exchange sessions it has used (the exchange fetching now, after a swap). */
+    @Override
+    public synchronized int window() {
+      int window = 0;
+      for (BlockExchange.Session s : byExchange.values()) {
+        window = Math.max(window, s.window());
+      }
+      return window;
+    }
+
     @Override
     public void close() {
       List<BlockExchange.Session> open;

@@ -1,0 +1,169 @@
+package io.cairn.bitswap.client.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cairn.bitswap.message.BitswapMessage;
+import io.cairn.bitswap.message.BitswapProtocol;
+import io.cairn.bitswap.spi.BitswapNetwork;
+import io.cairn.bitswap.spi.BitswapReceiver;
+import io.cairn.blockstore.Block;
+import io.cairn.multiformats.Keys;
+import io.cairn.multiformats.PeerId;
+import io.cairn.testing.Components;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** The want manager's events called directly (no manager thread), on a driven clock. */
+class WantManagerTest {
+  static final long MS = 1_000_000L;
+  private final List<BitswapMessage> sent = new ArrayList<>();
+  private long now = 1_000 * MS;
+  private final PeerId peer = PeerId.fromPublicKey(Keys.generateEd25519().publicKey());
+
+  private final BitswapNetwork network = new BitswapNetwork() {
+    @Override
+    public CompletableFuture<Void> send(PeerId to, BitswapMessage message) {
+      sent.add(message);
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public Set<PeerId> peers() {
+      return Set.of(peer);
+    }
+
+    @Override
+    public Optional<BitswapProtocol> protocol(PeerId p) {
+      return Optional.of(BitswapProtocol.V1_2_0);
+    }
+
+    @Override
+    public void addReceiver(BitswapReceiver receiver) {}
+
+    @Override
+    public void removeReceiver(BitswapReceiver receiver) {}
+
+    @Override
+    public void disconnect(PeerId p, String reason) {}
+  };
+
+  private WantManager manager(Map<String, Object> config) {
+    ClientSettings s = WantWindowTest.settings(config);
+    return new WantManager(network, (from, block, wanted) -> CompletableFuture.completedFuture(null), s,
+        Components.logger(), () -> now, new SplittableRandom(7));
+  }
+
+  private static WantManager.Session session(ClientSettings s) {
+    return new WantManager.Session(new WantWindow(() -> s));
+  }
+
+  private WantManager.Waiter waiter(WantManager.Session session) {
+    return new WantManager.Waiter(session, new CompletableFuture<>(), now + 3_600_000 * MS, Duration.ofHours(1));
+  }
+
+  private static Block block(int i) {
+    return Block.raw(("block " + i).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private int entriesSent() {
+    return sent.stream().mapToInt(m -> m.wantlist().size()).sum();
+  }
+
+  @Test
+  void wantsToABusyPeerGoTogetherAfterTheSendDelay() {
+    WantManager m = manager(Map.of());
+    ClientSettings s = WantWindowTest.settings(Map.of());
+    WantManager.Session session = session(s);
+    m.peerConnected(peer, BitswapProtocol.V1_2_0);
+    m.want(block(0).cid(), waiter(session));
+    m.flush(now);
+    assertEquals(1, sent.size(), "the first want goes at once");
+    for (int i = 1; i <= 10; i++) {
+      now += MS;
+      m.want(block(i).cid(), waiter(session));
+      m.flush(now);
+    }
+    assertEquals(1, sent.size(), "within the 20 ms delay the wants wait");
+    now += 10 * MS;
+    m.flush(now);
+    assertEquals(2, sent.size());
+    assertEquals(10, sent.get(1).wantlist().size(), "one message for the ten");
+    for (int i = 11; i < 11 + 256; i++) {
+      m.want(block(i).cid(), waiter(session));
+    }
+    m.flush(now + MS);
+    assertEquals(3, sent.size(), "256 entries go without waiting");
+    assertEquals(256, sent.get(2).wantlist().size());
+  }
+
+  @Test
+  void theSessionMeasuresItsRoundTripAndRate() {
+    WantManager m = manager(Map.of());
+    ClientSettings s = WantWindowTest.settings(Map.of());
+    WantManager.Session session = session(s);
+    m.peerConnected(peer, BitswapProtocol.V1_2_0);
+    for (int i = 0; i < 40; i++) {
+      m.want(block(i).cid(), waiter(session));
+    }
+    m.flush(now);
+    for (int i = 0; i < 40; i++) {
+      now += 5 * MS;
+      m.arrived(peer, block(i));
+    }
+    assertEquals(5 * MS, session.window.minRttNanos(), "want-block queued to block: the first after 5 ms");
+    assertTrue(session.window.rate() > 0);
+    assertEquals(session.window, m.lastWindow());
+  }
+
+  @Test
+  void unansweredWantsAreReSentWithBackoff() {
+    WantManager m = manager(Map.of("rebroadcastIntervalMillis", 1_000, "rebroadcastMaxIntervalMillis", 4_000,
+        "rebroadcastJitterPercent", 0, "peerResponseTimeoutMillis", 100));
+    WantManager.Session session = session(WantWindowTest.settings(Map.of()));
+    PeerId other = PeerId.fromPublicKey(Keys.generateEd25519().publicKey());
+    m.peerConnected(peer, BitswapProtocol.V1_2_0);
+    m.peerConnected(other, BitswapProtocol.V1_2_0);
+    m.want(block(0).cid(), waiter(session)); // two peers: want-have to both, nobody answers
+    List<Long> resentAt = new ArrayList<>();
+    long start = now;
+    for (int t = 0; t < 20_000; t += 50) {
+      now = start + t * MS;
+      long before = m.resends();
+      m.tick(now);
+      if (m.resends() > before) {
+        resentAt.add((now - start) / MS);
+      }
+    }
+    // 1 s, then 2 s later, 4 s later, and 4 s (the cap) from then on.
+    assertEquals(List.of(1_000L, 3_000L, 7_000L, 11_000L, 15_000L, 19_000L), resentAt);
+  }
+
+  @Test
+  void windowRateRoundTripAndReSendsAreGauges() {
+    WantManager m = manager(Map.of());
+    WantManager.Session session = session(WantWindowTest.settings(Map.of()));
+    m.peerConnected(peer, BitswapProtocol.V1_2_0);
+    m.want(block(0).cid(), waiter(session));
+    m.flush(now);
+    now += 7 * MS;
+    m.arrived(peer, block(0));
+    com.codahale.metrics.MetricRegistry registry = new com.codahale.metrics.MetricRegistry();
+    ClientMetrics metrics = new ClientMetrics(registry, m::wantBlockCount, m::broadcastCount, m::resends, m::lastWindow);
+    assertEquals(32, registry.getGauges().get(ClientMetrics.WINDOW).getValue());
+    assertEquals(0.007, (Double) registry.getGauges().get(ClientMetrics.MIN_RTT).getValue(), 1e-9);
+    assertEquals(0.007, (Double) registry.getGauges().get(ClientMetrics.RTT).getValue(), 1e-9);
+    assertEquals(0L, registry.getGauges().get(ClientMetrics.RESENDS).getValue());
+    assertTrue(registry.getGauges().containsKey(ClientMetrics.RATE));
+    metrics.close();
+    assertTrue(registry.getNames().isEmpty(), registry.getNames().toString());
+  }
+}
