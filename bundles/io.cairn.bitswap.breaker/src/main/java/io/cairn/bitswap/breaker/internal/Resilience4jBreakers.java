@@ -1,11 +1,13 @@
 package io.cairn.bitswap.breaker.internal;
 
 import io.cairn.node.breaker.CircuitBreakers;
+import io.cairn.node.config.Configs;
+import java.lang.annotation.Annotation;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.osgi.service.log.Logger;
 
 /**
@@ -15,28 +17,40 @@ import org.osgi.service.log.Logger;
  * key's resilience4j breaker only at its first failure (most peers never time out, and 10,000 of them
  * must not each hold a window of measurements); a <em>quiet</em> one logs transitions at debug (a storm of
  * peers pausing must not flood the log; the counts are in the metrics), else at warn.
+ *
+ * @param <C> the scope's configuration (its PID's metatype)
  */
-class Resilience4jBreakers implements CircuitBreakers {
-  final Logger log;
+class Resilience4jBreakers<C extends Annotation> implements CircuitBreakers {
+  private final Logger log;
   private final Clock clock;
+  private final String pid;
+  private final Function<C, BreakerSettings> validate;
   private final String scope;
   private final boolean lazy;
   private final boolean quiet;
   private final Map<String, R4jBreaker> breakers = new ConcurrentHashMap<>();
   private volatile BreakerSettings settings;
 
-  Resilience4jBreakers(Logger log, Clock clock, String scope, boolean lazy, boolean quiet, BreakerSettings settings) {
+  /**
+   * @param config the configuration of {@code pid}: invalid, it is logged (PID and key) and the
+   *     defaults of {@code type} apply
+   */
+  Resilience4jBreakers(Logger log, Clock clock, String scope, boolean lazy, boolean quiet, String pid, C config,
+      Class<C> type, Function<C, BreakerSettings> validate) {
     this.log = log;
     this.clock = clock;
     this.scope = scope;
     this.lazy = lazy;
     this.quiet = quiet;
-    this.settings = settings;
+    this.pid = pid;
+    this.validate = validate;
+    this.settings = Configs.validate(pid, config, validate, log)
+        .orElseGet(() -> validate.apply(Configs.defaults(type)));
   }
 
-  /** New thresholds, if valid (else logged by the caller's validation and the previous stay). */
-  final void reconfigure(Optional<BreakerSettings> valid) {
-    valid.ifPresent(next -> {
+  /** New thresholds, live: invalid, they are logged (PID and key) and the previous stay. */
+  final void reconfigure(C config) {
+    Configs.validate(pid, config, validate, log).ifPresent(next -> {
       settings = next;
       breakers.values().forEach(b -> b.core.reconfigure(next));
     });

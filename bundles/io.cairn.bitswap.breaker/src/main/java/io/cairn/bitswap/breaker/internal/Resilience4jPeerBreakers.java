@@ -1,7 +1,6 @@
 package io.cairn.bitswap.breaker.internal;
 
 import io.cairn.node.breaker.CircuitBreakers;
-import io.cairn.node.config.Configs;
 import java.time.Clock;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -22,7 +21,7 @@ import org.osgi.service.metatype.annotations.Designate;
     property = {CircuitBreakers.STRATEGY + "=resilience4j", CircuitBreakers.SCOPE + "=" + CircuitBreakers.SCOPE_PEER,
         "service.ranking:Integer=10"})
 @Designate(ocd = PeerBreakerConfig.class)
-public class Resilience4jPeerBreakers extends Resilience4jBreakers {
+public class Resilience4jPeerBreakers extends Resilience4jBreakers<PeerBreakerConfig> {
   public static final String PID = "io.cairn.bitswap.breaker.peer";
 
   @Activate
@@ -32,12 +31,11 @@ public class Resilience4jPeerBreakers extends Resilience4jBreakers {
 
   /** With a driven clock (tests). */
   Resilience4jPeerBreakers(Logger log, PeerBreakerConfig config, Clock clock) {
-    super(log, clock, CircuitBreakers.SCOPE_PEER, true, true, Configs.validate(PID, config, BreakerSettings::of, log)
-        .orElseGet(() -> BreakerSettings.of(Configs.defaults(PeerBreakerConfig.class))));
+    super(log, clock, CircuitBreakers.SCOPE_PEER, true, true, PID, config, PeerBreakerConfig.class, BreakerSettings::of);
   }
 
   @Modified
   void modified(PeerBreakerConfig config) {
-    reconfigure(Configs.validate(PID, config, BreakerSettings::of, log));
+    reconfigure(config);
   }
 }

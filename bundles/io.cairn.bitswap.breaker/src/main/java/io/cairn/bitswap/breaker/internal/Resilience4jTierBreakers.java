@@ -1,7 +1,6 @@
 package io.cairn.bitswap.breaker.internal;
 
 import io.cairn.node.breaker.CircuitBreakers;
-import io.cairn.node.config.Configs;
 import java.time.Clock;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -21,7 +20,7 @@ import org.osgi.service.metatype.annotations.Designate;
     property = {CircuitBreakers.STRATEGY + "=resilience4j", CircuitBreakers.SCOPE + "=" + CircuitBreakers.SCOPE_TIER,
         "service.ranking:Integer=10"})
 @Designate(ocd = TierBreakerConfig.class)
-public class Resilience4jTierBreakers extends Resilience4jBreakers {
+public class Resilience4jTierBreakers extends Resilience4jBreakers<TierBreakerConfig> {
   public static final String PID = "io.cairn.bitswap.breaker.tier";
 
   @Activate
@@ -31,12 +30,11 @@ public class Resilience4jTierBreakers extends Resilience4jBreakers {
 
   /** With a driven clock (tests). */
   Resilience4jTierBreakers(Logger log, TierBreakerConfig config, Clock clock) {
-    super(log, clock, CircuitBreakers.SCOPE_TIER, false, false, Configs.validate(PID, config, BreakerSettings::of, log)
-        .orElseGet(() -> BreakerSettings.of(Configs.defaults(TierBreakerConfig.class))));
+    super(log, clock, CircuitBreakers.SCOPE_TIER, false, false, PID, config, TierBreakerConfig.class, BreakerSettings::of);
   }
 
   @Modified
   void modified(TierBreakerConfig config) {
-    reconfigure(Configs.validate(PID, config, BreakerSettings::of, log));
+    reconfigure(config);
   }
 }
