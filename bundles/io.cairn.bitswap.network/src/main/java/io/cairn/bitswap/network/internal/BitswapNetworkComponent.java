@@ -143,8 +143,8 @@ public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, C
   }
 
   /**
-   * The circuit breaker strategies ({@code cairn.strategy=<name>}) of {@code cairn.breaker.scope=peer}; the best ranked matching
-   * {@code peerGuard.target} is used, none guards nothing. See {@link BreakerHolder}.
+   * The circuit breaker strategies ({@code cairn.strategy=<name>}) of {@code cairn.breaker.scope=peer};
+   * the best ranked matching {@code peerGuard.target} is used, none guards nothing. See {@link BreakerHolder}.
    */
   @Reference(name = "peerGuard", service = CircuitBreakers.class, cardinality = ReferenceCardinality.MULTIPLE,
       policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
