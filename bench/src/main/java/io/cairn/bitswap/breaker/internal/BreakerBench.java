@@ -4,10 +4,11 @@ import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockTier;
 import io.cairn.blockstore.batchio.internal.BenchBatchIO;
 import io.cairn.blockstore.memory.internal.BenchMemoryTier;
-import io.cairn.blockstore.spi.TierGuard;
 import io.cairn.blockstore.tiered.internal.BenchTieredStore;
 import io.cairn.blockstore.tiered.internal.TieredBlockstore;
 import io.cairn.multiformats.Cid;
+import io.cairn.node.breaker.CircuitBreakers;
+import io.cairn.node.breaker.NeverOpenBreakers;
 import io.cairn.node.config.Configs;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.CompletableFuture;
@@ -47,8 +48,8 @@ import org.osgi.service.log.Logger;
 @Fork(1)
 public class BreakerBench {
   static final int BLOCKS = 10_000;
-  private TierGuard.Breaker resilience4j;
-  private TierGuard.Breaker unguarded;
+  private CircuitBreakers.Breaker resilience4j;
+  private CircuitBreakers.Breaker unguarded;
   private io.cairn.blockstore.batchio.internal.BatchIOComponent batchio;
   private TieredBlockstore plain;
   private TieredBlockstore guarded;
@@ -63,16 +64,9 @@ public class BreakerBench {
   public void setup() {
     Logger silent = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
         (p, m, a) -> m.getReturnType() == boolean.class ? false : null);
-    Resilience4jTierGuard guard = new Resilience4jTierGuard(silent, Configs.defaults(TierBreakerConfig.class));
+    Resilience4jTierBreakers guard = new Resilience4jTierBreakers(silent, Configs.defaults(TierBreakerConfig.class));
     resilience4j = guard.breaker("ssd", (from, to) -> {});
-    unguarded = new TierGuard.Breaker() {
-      @Override public boolean tryAcquire() { return true; }
-      @Override public void succeeded(long nanos) {}
-      @Override public void failed(long nanos, Throwable error) {}
-      @Override public void released() {}
-      @Override public long timeoutNanos() { return 0; }
-      @Override public TierGuard.State state() { return TierGuard.State.CLOSED; }
-    };
+    unguarded = NeverOpenBreakers.CLOSED;
     batchio = BenchBatchIO.withDefaults(silent);
     BlockTier memory = BenchMemoryTier.withDefaults(silent);
     plain = BenchTieredStore.overMemory(silent, batchio, memory);
@@ -102,7 +96,7 @@ public class BreakerBench {
     return i;
   }
 
-  private static boolean permit(TierGuard.Breaker b) {
+  private static boolean permit(CircuitBreakers.Breaker b) {
     if (!b.tryAcquire()) {
       return false;
     }

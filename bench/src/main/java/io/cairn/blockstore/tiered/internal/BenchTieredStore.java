@@ -21,8 +21,8 @@ public final class BenchTieredStore {
   }
 
   /** Binds a circuit breaker strategy, as DS binds the best ranked one. */
-  public static void guard(TieredBlockstore store, io.cairn.blockstore.spi.TierGuard guard, String name) {
-    store.bindTierGuard(guard, Map.of(io.cairn.blockstore.spi.TierGuard.STRATEGY, name, "service.ranking", 10,
+  public static void guard(TieredBlockstore store, io.cairn.node.breaker.CircuitBreakers guard, String name) {
+    store.bindTierGuard(guard, Map.of(io.cairn.node.breaker.CircuitBreakers.STRATEGY, name, "service.ranking", 10,
         "service.id", 2L));
   }
 

@@ -7,7 +7,6 @@ import io.cairn.bitswap.message.BitswapMessageEncoder;
 import io.cairn.bitswap.message.BitswapProtocol;
 import io.cairn.bitswap.spi.BitswapNetwork;
 import io.cairn.bitswap.spi.BitswapReceiver;
-import io.cairn.bitswap.spi.PeerGuard;
 import io.cairn.bitswap.spi.PeerUnavailableException;
 import io.cairn.libp2p.Connection;
 import io.cairn.libp2p.ConnectionListener;
@@ -18,6 +17,8 @@ import io.cairn.libp2p.StreamChannel;
 import io.cairn.libp2p.StreamHandler;
 import io.cairn.libp2p.StreamInfo;
 import io.cairn.multiformats.PeerId;
+import io.cairn.node.breaker.BreakerHolder;
+import io.cairn.node.breaker.CircuitBreakers;
 import io.cairn.node.config.Configs;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -55,7 +56,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * bitswap peer once its identify lists bitswap or it opens a bitswap stream to us; we then open one
  * outbound stream to it that carries every message we send it. Every bitswap stream, inbound or
  * outbound, decodes what arrives on it and hands the messages to the receivers on its event loop.
- * Sends to each peer go through the peer's circuit breaker ({@link PeerGuard}, see {@link PeerSender}):
+ * Sends to each peer go through the peer's circuit breaker ({@link CircuitBreakers}, see {@link PeerSender}):
  * a peer that does not read is paused instead of costing a send timeout per message.
  */
 @Component(service = BitswapNetwork.class, immediate = true, configurationPid = BitswapNetworkComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -69,7 +70,7 @@ public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, C
   private final List<BitswapReceiver> receivers = new CopyOnWriteArrayList<>();
   private volatile NetworkSettings settings;
   private final ServiceRegistration<StreamHandler> handlerRegistration;
-  private final PeerGuards guards;
+  private final BreakerHolder<PeerId> guards;
   /** The peers' breaker metrics, while the node's MetricRegistry is bound. */
   private volatile BreakerMetrics breakerMetrics;
 
@@ -104,8 +105,8 @@ public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, C
       @Reference(service = LoggerFactory.class) Logger log, NetworkConfig config) {
     this.host = host;
     this.log = log;
-    this.guards = new PeerGuards(log, (peer, fromTo) -> {
-      if (fromTo[1] == PeerGuard.State.OPEN) {
+    this.guards = new BreakerHolder<>(log, CircuitBreakers.SCOPE_PEER, "bitswap sends", (peer, fromTo) -> {
+      if (fromTo[1] == CircuitBreakers.State.OPEN) {
         PeerState state = peers.get(peer);
         if (state != null) {
           state.sender.pausedNow();
@@ -142,20 +143,20 @@ public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, C
   }
 
   /**
-   * The circuit breaker strategies ({@code cairn.strategy=<name>}); the best ranked matching
-   * {@code peerGuard.target} is used, none guards nothing. See {@link PeerGuards}.
+   * The circuit breaker strategies ({@code cairn.strategy=<name>}) of {@code cairn.breaker.scope=peer};
+   * the best ranked matching {@code peerGuard.target} is used, none guards nothing. See {@link BreakerHolder}.
    */
-  @Reference(name = "peerGuard", service = PeerGuard.class, cardinality = ReferenceCardinality.MULTIPLE,
+  @Reference(name = "peerGuard", service = CircuitBreakers.class, cardinality = ReferenceCardinality.MULTIPLE,
       policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-  void bindPeerGuard(PeerGuard guard, Map<String, Object> properties) {
+  void bindPeerGuard(CircuitBreakers guard, Map<String, Object> properties) {
     guards.bind(guard, properties);
   }
 
-  void updatedPeerGuard(PeerGuard guard, Map<String, Object> properties) {
+  void updatedPeerGuard(CircuitBreakers guard, Map<String, Object> properties) {
     guards.bind(guard, properties);
   }
 
-  void unbindPeerGuard(PeerGuard guard) {
+  void unbindPeerGuard(CircuitBreakers guard) {
     guards.unbind(guard);
   }
 

@@ -2,7 +2,7 @@ package io.cairn.bitswap.network.internal;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
-import io.cairn.bitswap.spi.PeerGuard.State;
+import io.cairn.node.breaker.CircuitBreakers.State;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -49,6 +49,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   int maxHeldBytesPerPeer() default 4 * 1024 * 1024;
 
   @AttributeDefinition(name = "Peer guard strategy (filter)",
-      description = "Which circuit breaker strategies (PeerGuard services) guard the sends to each peer, an LDAP filter on their properties, e.g. (cairn.strategy=static); the best ranked of those matching is used, and with none sends are not guarded.")
+      description = "Which circuit breaker strategies (CircuitBreakers services, cairn.breaker.scope=peer) guard the sends to each peer, an LDAP filter on their properties, e.g. (cairn.strategy=static); the best ranked of those matching is used, and with none sends are not guarded.")
   String peerGuard_target() default "(cairn.strategy=*)";
 }

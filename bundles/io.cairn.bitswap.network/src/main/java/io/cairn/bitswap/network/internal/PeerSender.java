@@ -3,10 +3,10 @@ package io.cairn.bitswap.network.internal;
 import io.cairn.bitswap.message.BitswapCodec;
 import io.cairn.bitswap.message.BitswapMessage;
 import io.cairn.bitswap.message.BitswapProtocol;
-import io.cairn.bitswap.spi.PeerGuard;
 import io.cairn.bitswap.spi.PeerUnavailableException;
 import io.cairn.libp2p.StreamChannel;
 import io.cairn.multiformats.PeerId;
+import io.cairn.node.breaker.CircuitBreakers;
 import io.netty.channel.ChannelPromise;
 import java.util.ArrayDeque;
 import java.util.Queue;
@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * send timeout resets the stream (the peer is not reading); the next message opens a new one.
  *
  * <p><b>Circuit breaker</b> (boxo#1142): each message is written only if the peer's breaker
- * ({@link PeerGuard}) lets it; what is written, and what times out, is told to it. A peer whose messages
+ * ({@link CircuitBreakers}) lets it; what is written, and what times out, is told to it. A peer whose messages
  * keep timing out is <em>paused</em> (its breaker open): the messages queued then fail at once, so the
  * engine gets their bytes back; new ones are held, not attempted, up to {@code maxHeldBytes} (beyond
  * that a send fails at once); no stream is opened to it. After the breaker's wait the first held message
@@ -44,7 +44,7 @@ final class PeerSender {
   /** Send timeout in nanoseconds for a message of the given encoded size. */
   private final LongUnaryOperator timeoutNanos;
   /** The peer's breaker under the guard strategy in use now. */
-  private final Supplier<PeerGuard.Breaker> breaker;
+  private final Supplier<CircuitBreakers.Breaker> breaker;
   /** Bytes a paused peer's queue may hold; a send beyond that fails at once. */
   private final LongSupplier maxHeldBytes;
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
@@ -69,7 +69,7 @@ final class PeerSender {
   private record InFlight(ChannelPromise promise, long deadline) {}
 
   PeerSender(PeerId peer, Function<PeerId, CompletableFuture<StreamChannel>> opener, LongUnaryOperator timeoutNanos,
-      Supplier<PeerGuard.Breaker> breaker, LongSupplier maxHeldBytes) {
+      Supplier<CircuitBreakers.Breaker> breaker, LongSupplier maxHeldBytes) {
     this.peer = peer;
     this.opener = opener;
     this.timeoutNanos = timeoutNanos;
@@ -126,7 +126,7 @@ final class PeerSender {
 
   /** Whether the peer is paused now (its breaker open, the wait perhaps over but no probe let through yet). */
   private boolean paused() {
-    return breaker.get().state() == PeerGuard.State.OPEN;
+    return breaker.get().state() == CircuitBreakers.State.OPEN;
   }
 
   private void scheduleDrain() {
@@ -145,8 +145,8 @@ final class PeerSender {
 
   /** No stream: opens one, unless the peer is paused and may not be probed yet (then waits for that). */
   private void reopenUnlessPaused() {
-    PeerGuard.Breaker b = breaker.get();
-    if (b.state() == PeerGuard.State.OPEN) {
+    CircuitBreakers.Breaker b = breaker.get();
+    if (b.state() == CircuitBreakers.State.OPEN) {
       // Asking is what moves a breaker whose wait is over to half-open; the probe's permit is taken
       // again by the drain once the stream is open.
       if (!b.tryAcquire()) {
@@ -159,7 +159,7 @@ final class PeerSender {
   }
 
   /** Drains again when the paused peer may be probed. */
-  private void wakeLater(PeerGuard.Breaker b) {
+  private void wakeLater(CircuitBreakers.Breaker b) {
     if (closed || !wakeScheduled.compareAndSet(false, true)) {
       return;
     }
@@ -182,12 +182,12 @@ final class PeerSender {
       reopenUnlessPaused();
       return;
     }
-    PeerGuard.Breaker b = breaker.get();
+    CircuitBreakers.Breaker b = breaker.get();
     boolean wrote = false;
     while (!queue.isEmpty()) {
       if (!b.tryAcquire()) {
         // Paused: held until a probe may go. Half-open: the probe in flight drains again when it is done.
-        if (b.state() == PeerGuard.State.OPEN) {
+        if (b.state() == CircuitBreakers.State.OPEN) {
           wakeLater(b);
         }
         break;

@@ -10,7 +10,8 @@ import io.cairn.bitswap.message.BitswapMessage;
 import io.cairn.bitswap.message.BitswapMessageEncoder;
 import io.cairn.bitswap.message.BitswapProtocol;
 import io.cairn.bitswap.message.BlockPayload;
-import io.cairn.bitswap.spi.PeerGuard;
+import io.cairn.node.breaker.BreakerHolder;
+import io.cairn.node.breaker.CircuitBreakers;
 import io.cairn.bitswap.spi.PeerUnavailableException;
 import io.cairn.libp2p.StreamChannel;
 import io.cairn.multiformats.Cid;
@@ -55,7 +56,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PeerBreakerTest {
-  private static final String R4J = "io.cairn.bitswap.breaker.internal.Resilience4jPeerGuard";
+  private static final String R4J = "io.cairn.bitswap.breaker.internal.Resilience4jPeerBreakers";
   private static final long SEND_TIMEOUT_MS = 300;
   private static final long WAIT_MS = 500;
   /** Scheduling slack on a loaded two-core machine. */
@@ -72,7 +73,7 @@ class PeerBreakerTest {
   private final AtomicLong bytesRead = new AtomicLong();
   private final Channel server;
   private final PeerId peer = PeerId.fromMultihash(Multihash.digest(Multicodec.SHA2_256, new byte[] {1}));
-  private PeerGuards guards;
+  private BreakerHolder<PeerId> guards;
   private PeerSender sender;
 
   PeerBreakerTest() throws InterruptedException {
@@ -171,21 +172,21 @@ class PeerBreakerTest {
   }
 
   /** The sender to the peer, guarded by {@code guard} (null: no strategy) as the network component wires it. */
-  private void start(PeerGuard guard, long maxHeldBytes) {
-    guards = new PeerGuards(Components.logger(log), (p, fromTo) -> {
-      if (fromTo[1] == PeerGuard.State.OPEN) {
+  private void start(CircuitBreakers guard, long maxHeldBytes) {
+    guards = new BreakerHolder<>(Components.logger(log), CircuitBreakers.SCOPE_PEER, "bitswap sends", (p, fromTo) -> {
+      if (fromTo[1] == CircuitBreakers.State.OPEN) {
         sender.pausedNow();
       }
     });
     if (guard != null) {
-      guards.bind(guard, Map.of(PeerGuard.STRATEGY, "resilience4j", "service.ranking", 10, "service.id", 1L));
+      guards.bind(guard, Map.of(CircuitBreakers.STRATEGY, "resilience4j", "service.ranking", 10, "service.id", 1L));
     }
     sender = new PeerSender(peer, this::open, size -> TimeUnit.MILLISECONDS.toNanos(SEND_TIMEOUT_MS),
         () -> guards.breaker(peer), () -> maxHeldBytes);
   }
 
-  private static PeerGuard resilience4j() {
-    return Components.create(PeerGuard.class, R4J, Components.logger(), Map.of("minimumNumberOfCalls", 4,
+  private static CircuitBreakers resilience4j() {
+    return Components.create(CircuitBreakers.class, R4J, Components.logger(), Map.of("minimumNumberOfCalls", 4,
         "slidingWindowSize", 4, "waitDurationInOpenStateMillis", WAIT_MS, "permittedCallsInHalfOpenState", 1));
   }
 
@@ -214,7 +215,7 @@ class PeerBreakerTest {
     }
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertTrue(ms <= SEND_TIMEOUT_MS + SLACK_MS, "the sends to a blackholed peer ended after " + ms + " ms");
-    assertEquals(PeerGuard.State.OPEN, guards.breaker(peer).state(), "paused after four timeouts");
+    assertEquals(CircuitBreakers.State.OPEN, guards.breaker(peer).state(), "paused after four timeouts");
   }
 
   @Test
@@ -242,7 +243,7 @@ class PeerBreakerTest {
     peerReads = true;
     held.get(WAIT_MS + SLACK_MS, TimeUnit.MILLISECONDS);
     alsoHeld.get(SLACK_MS, TimeUnit.MILLISECONDS);
-    assertEquals(PeerGuard.State.CLOSED, guards.breaker(peer).state());
+    assertEquals(CircuitBreakers.State.CLOSED, guards.breaker(peer).state());
     sender.send(message(8)).get(2, TimeUnit.SECONDS);
     assertEquals(opened + 1, streamsOpened.get(), "one stream for the probe and what followed");
   }
@@ -258,7 +259,7 @@ class PeerBreakerTest {
     assertInstanceOf(PeerUnavailableException.class, failure(behind, SLACK_MS));
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
     assertTrue(ms <= WAIT_MS + SEND_TIMEOUT_MS + SLACK_MS, "held " + ms + " ms");
-    assertEquals(PeerGuard.State.OPEN, guards.breaker(peer).state(), "paused again");
+    assertEquals(CircuitBreakers.State.OPEN, guards.breaker(peer).state(), "paused again");
   }
 
   @Test
@@ -275,19 +276,19 @@ class PeerBreakerTest {
       assertInstanceOf(PeerUnavailableException.class, failure(send, SEND_TIMEOUT_MS + SLACK_MS));
       assertTrue(streamsOpened.get() > opened || round == 0, "the baseline opens a stream and waits again");
     }
-    assertEquals(PeerGuard.State.CLOSED, guards.breaker(peer).state(), "never opens");
+    assertEquals(CircuitBreakers.State.CLOSED, guards.breaker(peer).state(), "never opens");
   }
 
   @Test
   void aStrategyThatThrowsIsDroppedOnceAndSendsGoOn() throws Exception {
-    PeerGuard broken = new PeerGuard() {
+    CircuitBreakers broken = new CircuitBreakers() {
       @Override
-      public Breaker breaker(PeerId p, java.util.function.BiConsumer<State, State> transitions) {
+      public Breaker breaker(String p, java.util.function.BiConsumer<State, State> transitions) {
         throw new IllegalStateException("bug in a strategy");
       }
 
       @Override
-      public void forget(PeerId p) {}
+      public void forget(String p) {}
     };
     start(broken, 0);
     for (int i = 0; i < 3; i++) {

@@ -2,7 +2,7 @@ package io.cairn.blockstore.tiered.internal;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
-import io.cairn.blockstore.spi.TierGuard.State;
+import io.cairn.node.breaker.CircuitBreakers.State;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

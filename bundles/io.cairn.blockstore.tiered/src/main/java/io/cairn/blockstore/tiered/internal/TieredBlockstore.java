@@ -13,9 +13,10 @@ import io.cairn.blockstore.DiskSpaceLowException;
 import io.cairn.blockstore.MemoryPressureException;
 import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.blockstore.TierStats;
-import io.cairn.blockstore.spi.TierGuard;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.UnsupportedCodeException;
+import io.cairn.node.breaker.BreakerHolder;
+import io.cairn.node.breaker.CircuitBreakers;
 import io.cairn.node.config.Configs;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -75,7 +76,7 @@ import org.osgi.service.metatype.annotations.Designate;
  *
  * <p><b>Circuit breakers</b>: every read of a tier ({@link #get}, {@link #has}, {@link #getSize},
  * {@link #getStream}, {@link #getWithTier}, and the "already stored?" checks of a put) goes through that
- * tier's breaker, from the {@link TierGuard} strategy in use ({@link TierGuards}). An open tier is skipped
+ * tier's breaker, from the {@link CircuitBreakers} strategy in use ({@link BreakerHolder}). An open tier is skipped
  * at once: the next tier is asked, and a block only it holds is a miss (not found; bitswap answers
  * DONT_HAVE) until the breaker closes. A read that runs past the breaker's timeout is failed, counted
  * against the tier, and the next tier asked: no read waits on a hanging tier longer than that (the tier's
@@ -150,7 +151,7 @@ public class TieredBlockstore implements MultiTierBlockstore {
   private final LongAdder writeNanos = new LongAdder();
   private final LongAdder writes = new LongAdder();
 
-  private final TierGuards guards;
+  private final BreakerHolder<String> guards;
   /** The tiers' breaker metrics, while the node's MetricRegistry is bound. */
   private volatile BreakerMetrics breakerMetrics;
 
@@ -169,7 +170,7 @@ public class TieredBlockstore implements MultiTierBlockstore {
   public TieredBlockstore(@Reference(service = LoggerFactory.class) Logger log, TieredConfig config) {
     this.log = log;
     this.mover = new TierMover(log);
-    this.guards = new TierGuards(log, (tier, fromTo) -> {
+    this.guards = new BreakerHolder<>(log, CircuitBreakers.SCOPE_TIER, "block tier reads", (tier, fromTo) -> {
       BreakerMetrics m = breakerMetrics;
       if (m != null) {
         m.transition(tier, fromTo[1]);
@@ -227,20 +228,20 @@ public class TieredBlockstore implements MultiTierBlockstore {
   }
 
   /**
-   * The circuit breaker strategies ({@code cairn.strategy=<name>}); the best ranked matching
-   * {@code tierGuard.target} is used, none guards nothing. See {@link TierGuards}.
+   * The circuit breaker strategies ({@code cairn.strategy=<name>}) of {@code cairn.breaker.scope=tier};
+   * the best ranked matching {@code tierGuard.target} is used, none guards nothing. See {@link BreakerHolder}.
    */
-  @Reference(name = "tierGuard", service = TierGuard.class, cardinality = ReferenceCardinality.MULTIPLE,
+  @Reference(name = "tierGuard", service = CircuitBreakers.class, cardinality = ReferenceCardinality.MULTIPLE,
       policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-  void bindTierGuard(TierGuard guard, Map<String, Object> properties) {
+  void bindTierGuard(CircuitBreakers guard, Map<String, Object> properties) {
     guards.bind(guard, properties);
   }
 
-  void updatedTierGuard(TierGuard guard, Map<String, Object> properties) {
+  void updatedTierGuard(CircuitBreakers guard, Map<String, Object> properties) {
     guards.bind(guard, properties);
   }
 
-  void unbindTierGuard(TierGuard guard) {
+  void unbindTierGuard(CircuitBreakers guard) {
     guards.unbind(guard);
   }
 
@@ -250,7 +251,7 @@ public class TieredBlockstore implements MultiTierBlockstore {
   }
 
   /** The state of a tier's circuit breaker now. */
-  TierGuard.State tierState(String tier) {
+  CircuitBreakers.State tierState(String tier) {
     return guards.breaker(tier).state();
   }
 
@@ -633,7 +634,7 @@ public class TieredBlockstore implements MultiTierBlockstore {
    * began, whatever strategy is in use when it ends.
    */
   private <T> CompletableFuture<T> guarded(TierHandle tier, Supplier<CompletableFuture<T>> read) {
-    TierGuard.Breaker breaker = guards.breaker(tier.name);
+    CircuitBreakers.Breaker breaker = guards.breaker(tier.name);
     if (!breaker.tryAcquire()) {
       return CompletableFuture.failedFuture(TierSkipped.INSTANCE);
     }
@@ -882,7 +883,7 @@ public class TieredBlockstore implements MultiTierBlockstore {
    */
   private TierHandle writeTier(Layout l) {
     TierHandle write = l.writeTier();
-    if (write == null || !write.persistent || guards.breaker(write.name).state() != TierGuard.State.OPEN) {
+    if (write == null || !write.persistent || guards.breaker(write.name).state() != CircuitBreakers.State.OPEN) {
       return write;
     }
     return l.nextWritable(write).orElse(write);

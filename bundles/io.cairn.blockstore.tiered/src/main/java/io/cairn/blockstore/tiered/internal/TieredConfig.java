@@ -56,7 +56,7 @@ import org.osgi.service.metatype.annotations.Option;
   long demotionIntervalMs() default 1000;
 
   @AttributeDefinition(name = "Tier guard strategy (filter)",
-      description = "Which circuit breaker strategies (TierGuard services) guard the tiers' reads, an LDAP filter on "
+      description = "Which circuit breaker strategies (CircuitBreakers services, cairn.breaker.scope=tier) guard the tiers' reads, an LDAP filter on "
           + "their properties, e.g. (cairn.strategy=static); the best ranked of those matching is used, and with none "
           + "reads are not guarded.")
   String tierGuard_target() default "(cairn.strategy=*)";

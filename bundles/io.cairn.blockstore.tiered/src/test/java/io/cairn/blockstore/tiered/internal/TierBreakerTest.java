@@ -12,7 +12,7 @@ import com.codahale.metrics.MetricRegistry;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockNotFoundException;
 import io.cairn.blockstore.BlockTier;
-import io.cairn.blockstore.spi.TierGuard;
+import io.cairn.node.breaker.CircuitBreakers;
 import io.cairn.testing.Components;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TierBreakerTest {
-  private static final String R4J = "io.cairn.bitswap.breaker.internal.Resilience4jTierGuard";
+  private static final String R4J = "io.cairn.bitswap.breaker.internal.Resilience4jTierBreakers";
   private static final long TIMEOUT_MS = 200;
   private static final long WAIT_MS = 500;
   /** Scheduling slack on a loaded two-core machine, on top of the breaker's timeout. */
@@ -51,9 +51,9 @@ class TierBreakerTest {
 
   private long serviceIds = 1000;
 
-  private TierGuard bindGuard(Fixture f, int ranking) {
-    TierGuard guard = Components.create(TierGuard.class, R4J, f.logger, BREAKER);
-    f.store.bindTierGuard(guard, Map.of(TierGuard.STRATEGY, "resilience4j", "service.ranking", ranking,
+  private CircuitBreakers bindGuard(Fixture f, int ranking) {
+    CircuitBreakers guard = Components.create(CircuitBreakers.class, R4J, f.logger, BREAKER);
+    f.store.bindTierGuard(guard, Map.of(CircuitBreakers.STRATEGY, "resilience4j", "service.ranking", ranking,
         "service.id", serviceIds++));
     return guard;
   }
@@ -189,7 +189,7 @@ class TierBreakerTest {
       for (int i = 0; i < 10; i++) {
         f.store.has(block(100 + i, 10).cid()).join();
       }
-      assertEquals(TierGuard.State.OPEN, f.store.currentLayout().tiers().stream()
+      assertEquals(CircuitBreakers.State.OPEN, f.store.currentLayout().tiers().stream()
           .filter(t -> t.name.equals(BlockTier.SSD)).map(t -> stateOf(f, t.name)).findFirst().orElseThrow());
 
       Block put = block(7, 2000);
@@ -204,7 +204,7 @@ class TierBreakerTest {
       for (int i = 0; i < 3; i++) {
         f.store.has(block(200 + i, 10).cid()).join();
       }
-      assertEquals(TierGuard.State.CLOSED, stateOf(f, BlockTier.SSD));
+      assertEquals(CircuitBreakers.State.CLOSED, stateOf(f, BlockTier.SSD));
       f.store.put(later).join();
       assertTrue(realSsd.has(later.cid()).join(), "closed again: writes go to the write tier");
       assertEquals(put, f.store.get(put.cid()).join(), "what went elsewhere meanwhile is still read");
@@ -222,7 +222,7 @@ class TierBreakerTest {
       for (int i = 0; i < 10; i++) {
         f.store.has(block(100 + i, 10).cid()).join();
       }
-      assertEquals(TierGuard.State.OPEN, stateOf(f, BlockTier.SSD));
+      assertEquals(CircuitBreakers.State.OPEN, stateOf(f, BlockTier.SSD));
 
       Block kept = block(7, 2000);
       f.store.put(kept).join();
@@ -241,7 +241,7 @@ class TierBreakerTest {
       FaultyTier ssd = new FaultyTier(f.openFileTier(BlockTier.SSD, 100, dir.resolve("ssd"), Map.of()));
       f.bind(ssd, BlockTier.SSD, 100);
       BlockTier hdd = f.fileTier(BlockTier.HDD, 200, dir.resolve("hdd"), Map.of());
-      TierGuard r4j = bindGuard(f, 10);
+      CircuitBreakers r4j = bindGuard(f, 10);
       Block both = block(2, 1000);
       ssd.put(both).join();
       hdd.put(both).join();
@@ -256,7 +256,7 @@ class TierBreakerTest {
 
       // A strategy that throws, ranked above resilience4j: dropped once, resilience4j used.
       bindGuard(f, 10);
-      f.store.bindTierGuard(new ThrowingGuard(), Map.of(TierGuard.STRATEGY, "broken", "service.ranking", 20,
+      f.store.bindTierGuard(new ThrowingGuard(), Map.of(CircuitBreakers.STRATEGY, "broken", "service.ranking", 20,
           "service.id", serviceIds++));
       assertEquals("broken", f.store.tierGuardInUse());
       for (int i = 0; i < 20; i++) {
@@ -268,12 +268,12 @@ class TierBreakerTest {
     }
   }
 
-  private static TierGuard.State stateOf(Fixture f, String tier) {
+  private static CircuitBreakers.State stateOf(Fixture f, String tier) {
     return f.store.tierState(tier);
   }
 
   /** A strategy whose breakers throw on use. */
-  private static final class ThrowingGuard implements TierGuard {
+  private static final class ThrowingGuard implements CircuitBreakers {
     private final Map<String, Breaker> breakers = new HashMap<>();
 
     @Override
@@ -295,6 +295,11 @@ class TierBreakerTest {
 
         @Override
         public long timeoutNanos() {
+          return 0;
+        }
+
+        @Override
+        public long retryAfterNanos() {
           return 0;
         }
 

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cairn.bitswap.spi.PeerGuard;
-import io.cairn.bitswap.spi.PeerGuard.State;
+import io.cairn.node.breaker.CircuitBreakers;
+import io.cairn.node.breaker.CircuitBreakers.State;
 import io.cairn.multiformats.Multicodec;
 import io.cairn.multiformats.Multihash;
 import io.cairn.multiformats.PeerId;
@@ -20,18 +20,18 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** The peer breaker on a driven clock: pauses a peer whose sends time out, says when to probe, resumes. */
-class Resilience4jPeerGuardTest {
+class Resilience4jPeerBreakersTest {
   private final DrivenClock clock = new DrivenClock();
   private final List<String> log = new ArrayList<>();
   private final List<String> transitions = new CopyOnWriteArrayList<>();
 
-  private Resilience4jPeerGuard guard(Map<String, Object> config) {
-    return new Resilience4jPeerGuard(Components.logger(log),
+  private Resilience4jPeerBreakers guard(Map<String, Object> config) {
+    return new Resilience4jPeerBreakers(Components.logger(log),
         (PeerBreakerConfig) Components.config(PeerBreakerConfig.class, config), clock);
   }
 
-  private PeerGuard.Breaker breaker(PeerGuard guard, PeerId peer) {
-    return guard.breaker(peer, (from, to) -> transitions.add(from + "->" + to));
+  private CircuitBreakers.Breaker breaker(CircuitBreakers guard, PeerId peer) {
+    return guard.breaker(peer.toString(), (from, to) -> transitions.add(from + "->" + to));
   }
 
   private static PeerId peer(int i) {
@@ -40,8 +40,8 @@ class Resilience4jPeerGuardTest {
 
   @Test
   void aPeerWhoseSendsTimeOutIsPausedProbedAfterTheWaitAndResumes() {
-    Resilience4jPeerGuard guard = guard(Map.of("waitDurationInOpenStateMillis", 3000L));
-    PeerGuard.Breaker b = breaker(guard, peer(1));
+    Resilience4jPeerBreakers guard = guard(Map.of("waitDurationInOpenStateMillis", 3000L));
+    CircuitBreakers.Breaker b = breaker(guard, peer(1));
     for (int i = 0; i < 4; i++) {
       assertTrue(b.tryAcquire());
       b.failed(TimeUnit.SECONDS.toNanos(2), new TimeoutException("send timed out"));
@@ -63,8 +63,8 @@ class Resilience4jPeerGuardTest {
 
   @Test
   void aFailedProbePausesThePeerForAnotherWait() {
-    Resilience4jPeerGuard guard = guard(Map.of("minimumNumberOfCalls", 1, "slidingWindowSize", 1));
-    PeerGuard.Breaker b = breaker(guard, peer(1));
+    Resilience4jPeerBreakers guard = guard(Map.of("minimumNumberOfCalls", 1, "slidingWindowSize", 1));
+    CircuitBreakers.Breaker b = breaker(guard, peer(1));
     b.tryAcquire();
     b.failed(1, new TimeoutException());
     clock.advance(Duration.ofMillis(5001));
@@ -76,8 +76,8 @@ class Resilience4jPeerGuardTest {
 
   @Test
   void successesAloneKeepNoWindowAndARareTimeoutDoesNotPause() {
-    Resilience4jPeerGuard guard = guard(Map.of());
-    PeerGuard.Breaker b = breaker(guard, peer(1));
+    Resilience4jPeerBreakers guard = guard(Map.of());
+    CircuitBreakers.Breaker b = breaker(guard, peer(1));
     for (int i = 0; i < 1000; i++) {
       assertTrue(b.tryAcquire());
       b.succeeded(1000);
@@ -93,22 +93,22 @@ class Resilience4jPeerGuardTest {
 
   @Test
   void peersHaveBreakersOfTheirOwnAndLeavingForgetsThem() {
-    Resilience4jPeerGuard guard = guard(Map.of("minimumNumberOfCalls", 1, "slidingWindowSize", 1));
-    PeerGuard.Breaker bad = breaker(guard, peer(1));
-    PeerGuard.Breaker good = breaker(guard, peer(2));
+    Resilience4jPeerBreakers guard = guard(Map.of("minimumNumberOfCalls", 1, "slidingWindowSize", 1));
+    CircuitBreakers.Breaker bad = breaker(guard, peer(1));
+    CircuitBreakers.Breaker good = breaker(guard, peer(2));
     bad.tryAcquire();
     bad.failed(1, new TimeoutException());
     assertEquals(State.OPEN, bad.state());
     assertEquals(State.CLOSED, good.state());
     assertEquals(2, guard.size());
-    guard.forget(peer(1));
-    guard.forget(peer(2));
+    guard.forget(peer(1).toString());
+    guard.forget(peer(2).toString());
     assertEquals(0, guard.size());
   }
 
   @Test
   void invalidThresholdsAreRefusedNamingTheKey() {
-    Resilience4jPeerGuard guard = guard(Map.of());
+    Resilience4jPeerBreakers guard = guard(Map.of());
     guard.modified((PeerBreakerConfig) Components.config(PeerBreakerConfig.class, Map.of("slidingWindowSize", 0)));
     guard.modified((PeerBreakerConfig) Components.config(PeerBreakerConfig.class, Map.of("waitDurationInOpenStateMillis", 0L)));
     assertEquals(2, log.size(), log.toString());

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cairn.blockstore.spi.TierGuard;
-import io.cairn.blockstore.spi.TierGuard.State;
+import io.cairn.node.breaker.CircuitBreakers;
+import io.cairn.node.breaker.CircuitBreakers.State;
 import io.cairn.testing.Components;
 import java.io.IOException;
 import java.time.Duration;
@@ -19,26 +19,26 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** The tier breaker on a driven clock: opens on failures and on slow reads, probes after the wait, closes. */
-class Resilience4jTierGuardTest {
+class Resilience4jTierBreakersTest {
   private static final long FAST = TimeUnit.MILLISECONDS.toNanos(1);
   private final DrivenClock clock = new DrivenClock();
   private final List<String> log = new ArrayList<>();
   private final List<String> transitions = new CopyOnWriteArrayList<>();
 
-  private Resilience4jTierGuard guard(Map<String, Object> config) {
-    return new Resilience4jTierGuard(Components.logger(log),
+  private Resilience4jTierBreakers guard(Map<String, Object> config) {
+    return new Resilience4jTierBreakers(Components.logger(log),
         (TierBreakerConfig) Components.config(TierBreakerConfig.class, config), clock);
   }
 
-  private TierGuard.Breaker breaker(TierGuard guard, String tier) {
+  private CircuitBreakers.Breaker breaker(CircuitBreakers guard, String tier) {
     return guard.breaker(tier, (from, to) -> transitions.add(tier + " " + from + "->" + to));
   }
 
   @Test
   void aTierThatFailsOpensSkipsReadsThenProbesAndCloses() {
-    Resilience4jTierGuard guard = guard(Map.of("minimumNumberOfCalls", 10, "slidingWindowSize", 20,
+    Resilience4jTierBreakers guard = guard(Map.of("minimumNumberOfCalls", 10, "slidingWindowSize", 20,
         "waitDurationInOpenStateMillis", 5000L, "permittedCallsInHalfOpenState", 3));
-    TierGuard.Breaker ssd = breaker(guard, "ssd");
+    CircuitBreakers.Breaker ssd = breaker(guard, "ssd");
     assertSame(ssd, breaker(guard, "ssd"), "the same breaker for the same tier");
     for (int i = 0; i < 9; i++) {
       assertTrue(ssd.tryAcquire());
@@ -72,9 +72,9 @@ class Resilience4jTierGuardTest {
 
   @Test
   void aFailedProbeOpensTheTierAgainForAnotherWait() {
-    Resilience4jTierGuard guard = guard(Map.of("minimumNumberOfCalls", 2, "slidingWindowSize", 2,
+    Resilience4jTierBreakers guard = guard(Map.of("minimumNumberOfCalls", 2, "slidingWindowSize", 2,
         "permittedCallsInHalfOpenState", 1));
-    TierGuard.Breaker hdd = breaker(guard, "hdd");
+    CircuitBreakers.Breaker hdd = breaker(guard, "hdd");
     for (int i = 0; i < 2; i++) {
       assertTrue(hdd.tryAcquire());
       hdd.failed(FAST, new TimeoutException());
@@ -89,10 +89,10 @@ class Resilience4jTierGuardTest {
 
   @Test
   void slowReadsOpenTheTierAndAnsweredReadsDoNot() {
-    Resilience4jTierGuard guard = guard(Map.of("minimumNumberOfCalls", 10, "slidingWindowSize", 10,
+    Resilience4jTierBreakers guard = guard(Map.of("minimumNumberOfCalls", 10, "slidingWindowSize", 10,
         "slowCallDurationMillis", 50L, "slowCallRateThreshold", 80));
-    TierGuard.Breaker slow = breaker(guard, "slow");
-    TierGuard.Breaker quick = breaker(guard, "quick");
+    CircuitBreakers.Breaker slow = breaker(guard, "slow");
+    CircuitBreakers.Breaker quick = breaker(guard, "quick");
     for (int i = 0; i < 100; i++) {
       assertTrue(quick.tryAcquire());
       quick.succeeded(TimeUnit.MILLISECONDS.toNanos(49));
@@ -114,8 +114,8 @@ class Resilience4jTierGuardTest {
 
   @Test
   void invalidThresholdsAreRefusedNamingTheKeyAndThePreviousStay() {
-    Resilience4jTierGuard guard = guard(Map.of("minimumNumberOfCalls", 2, "slidingWindowSize", 2));
-    TierGuard.Breaker ssd = breaker(guard, "ssd");
+    Resilience4jTierBreakers guard = guard(Map.of("minimumNumberOfCalls", 2, "slidingWindowSize", 2));
+    CircuitBreakers.Breaker ssd = breaker(guard, "ssd");
     guard.modified((TierBreakerConfig) Components.config(TierBreakerConfig.class,
         Map.of("minimumNumberOfCalls", 30, "slidingWindowSize", 20)));
     guard.modified((TierBreakerConfig) Components.config(TierBreakerConfig.class, Map.of("failureRateThreshold", 0)));
@@ -133,8 +133,8 @@ class Resilience4jTierGuardTest {
 
   @Test
   void newThresholdsApplyLiveAndStartClosed() {
-    Resilience4jTierGuard guard = guard(Map.of("minimumNumberOfCalls", 2, "slidingWindowSize", 2));
-    TierGuard.Breaker ssd = breaker(guard, "ssd");
+    Resilience4jTierBreakers guard = guard(Map.of("minimumNumberOfCalls", 2, "slidingWindowSize", 2));
+    CircuitBreakers.Breaker ssd = breaker(guard, "ssd");
     for (int i = 0; i < 2; i++) {
       ssd.tryAcquire();
       ssd.failed(FAST, new IOException());
@@ -154,8 +154,8 @@ class Resilience4jTierGuardTest {
 
   @Test
   void aForgottenTierStartsAfresh() {
-    Resilience4jTierGuard guard = guard(Map.of("minimumNumberOfCalls", 1, "slidingWindowSize", 1));
-    TierGuard.Breaker ssd = breaker(guard, "ssd");
+    Resilience4jTierBreakers guard = guard(Map.of("minimumNumberOfCalls", 1, "slidingWindowSize", 1));
+    CircuitBreakers.Breaker ssd = breaker(guard, "ssd");
     ssd.tryAcquire();
     ssd.failed(FAST, new IOException());
     assertEquals(State.OPEN, ssd.state());
