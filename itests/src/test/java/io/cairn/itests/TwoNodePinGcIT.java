@@ -135,6 +135,10 @@ class TwoNodePinGcIT {
       String root = added.stream().filter(e -> e.path("Name").asText().equals("big")).findFirst()
           .orElseThrow(() -> new AssertionError(added.toString())).path("Hash").asText();
 
+      // The add pinned it: a failed pin shows only in the stream's trailer, which this client cannot read.
+      JsonNode pinnedOnA = JSON.readTree(rpcA.post("/api/v0/pin/ls?arg=" + root + "&type=recursive&stream=true").body());
+      assertEquals(root, pinnedOnA.path("Cid").asText(), () -> pinnedOnA + "; node A said:\n" + a.output());
+
       assertEquals(200, rpcB.post("/api/v0/swarm/connect?arg=/ip4/127.0.0.1/tcp/" + swarmA + "/p2p/" + a.peerId()).statusCode());
       List<JsonNode> progress = ndjson(apiB, "/api/v0/pin/add?arg=" + root + "&recursive=true&progress=true",
           HttpRequest.BodyPublishers.noBody(), null);
@@ -155,7 +159,7 @@ class TwoNodePinGcIT {
       List<JsonNode> removed = ndjson(apiA, "/api/v0/repo/gc?stream-errors=true", HttpRequest.BodyPublishers.noBody(), null);
       Set<String> keys = removed.stream().map(r -> r.path("Key").path("/").asText()).collect(Collectors.toSet());
       assertEquals(loose.stream().map(x -> x.cid().toString()).collect(Collectors.toSet()), new HashSet<>(keys),
-          "GC must remove exactly the unpinned blocks");
+          () -> "GC must remove exactly the unpinned blocks; node A said:\n" + a.output());
       JsonNode verified = JSON.readTree(rpcA.post("/api/v0/pin/verify?verbose=true").body().lines().findFirst().orElseThrow());
       assertTrue(verified.path("Ok").asBoolean(), verified.toString());
 

@@ -77,6 +77,19 @@ public interface Blockstore {
     });
   }
 
+  /**
+   * This store for answers that must come in time rather than in full, such as a peer's want (a miss
+   * becomes DONT_HAVE): its reads may skip a part of the store that is failing or slow, or give up on a
+   * read that runs too long, and report the block missing. Every read of the store itself waits for the
+   * full answer, so pinning, garbage collection and verification never take a slow disk for a missing
+   * block. Writes, deletes and keys are the store's own. This default is the store itself.
+   *
+   * @since 1.4
+   */
+  default Blockstore failFast() {
+    return this;
+  }
+
   /** Stores the block; completes once it is durable in this store's terms. Storing a block twice is not an error. */
   CompletableFuture<Void> put(Block block);
 

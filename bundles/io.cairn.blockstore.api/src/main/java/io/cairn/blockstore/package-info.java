@@ -7,7 +7,7 @@
  * (1.2), which a tier or store overrides to answer them in one pass.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.cairn.blockstore;
 
 import org.osgi.annotation.bundle.Export;

@@ -137,6 +137,6 @@ public class BreakerBench {
 
   @Benchmark
   public Block getResilience4j(Cursor c) {
-    return guarded.get(cids[index(c)]).join();
+    return guarded.failFast().get(cids[index(c)]).join();
   }
 }

@@ -185,7 +185,8 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   public BitswapEngineComponent(@Reference BitswapNetwork network, @Reference Blockstore blockstore,
       @Reference(service = LoggerFactory.class) Logger log, EngineConfig config) {
     this.network = network;
-    this.blockstore = blockstore;
+    // A peer's want is answered in time or as a miss: a tier whose breaker is open is skipped.
+    this.blockstore = blockstore.failFast();
     this.log = log;
     this.priorities = new Strategies<>("priority", WantPriorityOrder.INSTANCE, "static (built-in)", log);
     this.limits = new Strategies<>("limits", FixedLimits.BOXO, "static (built-in)", log);

@@ -74,15 +74,16 @@ import org.osgi.service.metatype.annotations.Designate;
  * they exist so that large blocks are never held whole. Reads take an immutable snapshot of the tiers and
  * never lock.
  *
- * <p><b>Circuit breakers</b>: every read of a tier ({@link #get}, {@link #has}, {@link #getSize},
- * {@link #getStream}, {@link #getWithTier}, and the "already stored?" checks of a put) goes through that
- * tier's breaker, from the {@link CircuitBreakers} strategy in use ({@link BreakerHolder}). An open tier is skipped
- * at once: the next tier is asked, and a block only it holds is a miss (not found; bitswap answers
+ * <p><b>Circuit breakers</b> guard the reads of the {@link #failFast} view (what the bitswap engine serves
+ * peers from) and the "already stored?" checks of a put: each such read of a tier goes through that
+ * tier's breaker, from the {@link CircuitBreakers} strategy in use ({@link BreakerHolder}). An open tier is
+ * skipped at once: the next tier is asked, and a block only it holds is a miss (not found; bitswap answers
  * DONT_HAVE) until the breaker closes. A read that runs past the breaker's timeout is failed, counted
- * against the tier, and the next tier asked: no read waits on a hanging tier longer than that (the tier's
- * own future is left to finish or not; the next tier is then asked on the timer's thread, which is fine
- * as tiers return at once). Not found is an answer, never a failure. With no strategy bound, nothing is
- * guarded.
+ * against the tier, and the next tier asked: no such read waits on a hanging tier longer than that (the
+ * tier's own future is left to finish or not; the next tier is then asked on the timer's thread, which is
+ * fine as tiers return at once). Not found is an answer, never a failure. With no strategy bound, nothing
+ * is guarded. The store's own reads are never cut short: a pin walk or a garbage collection's marking
+ * that took a slow tier for a missing block would fail a pin, or worse, so they wait for the tier.
  *
  * <p><b>Writes and an open tier</b>: the breaker judges reads; it never makes a put acknowledged that is
  * not durable. A put is acknowledged only when the BatchIOManager made its blocks durable in the tier it
@@ -152,6 +153,7 @@ public class TieredBlockstore implements MultiTierBlockstore {
   private final LongAdder writes = new LongAdder();
 
   private final BreakerHolder<String> guards;
+  private final Blockstore failFastReads = new FailFastReads();
   /** The tiers' breaker metrics, while the node's MetricRegistry is bound. */
   private volatile BreakerMetrics breakerMetrics;
 
@@ -414,34 +416,101 @@ public class TieredBlockstore implements MultiTierBlockstore {
   // ---- reads
 
   @Override
+  public Blockstore failFast() {
+    return failFastReads;
+  }
+
+  /** The reads of {@link #failFast}: through the tiers' breakers; everything else is the store's. */
+  private final class FailFastReads implements Blockstore {
+    @Override
+    public CompletableFuture<Boolean> has(Cid cid) {
+      return TieredBlockstore.this.has(cid, true);
+    }
+
+    @Override
+    public CompletableFuture<Block> get(Cid cid) {
+      return TieredBlockstore.this.get(cid, true);
+    }
+
+    @Override
+    public CompletableFuture<Integer> getSize(Cid cid) {
+      return TieredBlockstore.this.getSize(cid, true);
+    }
+
+    @Override
+    public CompletableFuture<List<Block>> getMany(List<Cid> cids) {
+      return TieredBlockstore.this.getMany(cids, true);
+    }
+
+    @Override
+    public CompletableFuture<List<Integer>> getSizes(List<Cid> cids) {
+      return TieredBlockstore.this.getSizes(cids, true);
+    }
+
+    @Override
+    public Blockstore failFast() {
+      return this;
+    }
+
+    @Override
+    public CompletableFuture<Void> put(Block block) {
+      return TieredBlockstore.this.put(block);
+    }
+
+    @Override
+    public CompletableFuture<Void> putMany(List<Block> blocks) {
+      return TieredBlockstore.this.putMany(blocks);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> delete(Cid cid) {
+      return TieredBlockstore.this.delete(cid);
+    }
+
+    @Override
+    public Stream<Cid> keys() {
+      return TieredBlockstore.this.keys();
+    }
+  }
+
+  @Override
   public CompletableFuture<Boolean> has(Cid cid) {
+    return has(cid, false);
+  }
+
+  private CompletableFuture<Boolean> has(Cid cid, boolean failFast) {
     if (IdentityBlocks.is(cid)) {
       return CompletableFuture.completedFuture(true);
     }
-    return hasFrom(layout.tiers(), 0, cid);
+    return hasFrom(layout.tiers(), 0, cid, failFast);
   }
 
-  private CompletableFuture<Boolean> hasFrom(List<TierHandle> tiers, int index, Cid cid) {
+  private CompletableFuture<Boolean> hasFrom(List<TierHandle> tiers, int index, Cid cid, boolean failFast) {
     if (index == tiers.size()) {
       return CompletableFuture.completedFuture(false);
     }
     TierHandle tier = tiers.get(index);
-    // A tier that is open, fails or times out does not have it, as far as this answer goes.
-    return guarded(tier, () -> tier.store.has(cid))
+    // A tier that fails (or is open, or times out, when failing fast) does not have it, as far as this
+    // answer goes.
+    return read(tier, failFast, () -> tier.store.has(cid))
         .handle((found, error) -> error == null && found ? CompletableFuture.completedFuture(true)
-            : hasFrom(tiers, index + 1, cid))
+            : hasFrom(tiers, index + 1, cid, failFast))
         .thenCompose(f -> f);
   }
 
   @Override
   public CompletableFuture<Block> get(Cid cid) {
+    return get(cid, false);
+  }
+
+  private CompletableFuture<Block> get(Cid cid, boolean failFast) {
     if (IdentityBlocks.is(cid)) {
       return CompletableFuture.completedFuture(IdentityBlocks.of(cid));
     }
     long start = System.nanoTime();
     Layout l = layout;
     TieredSettings s = settings;
-    return firstFound(l, cid, t -> t.store.get(cid).thenApply(b -> checked(s, b)))
+    return firstFound(l, cid, failFast, t -> t.store.get(cid).thenApply(b -> checked(s, b)))
         .thenApply(found -> {
           promote(l, s, found.tier(), found.value());
           return found.value();
@@ -459,19 +528,19 @@ public class TieredBlockstore implements MultiTierBlockstore {
       return CompletableFuture.failedFuture(new BlockNotFoundException(cid, "no tier named \"" + tier + "\" is active"));
     }
     TieredSettings s = settings;
-    return guarded(t.get(), () -> t.get().store.get(cid))
-        .exceptionallyCompose(e -> CompletableFuture.failedFuture(Futures.unwrap(e) instanceof TierSkipped
-            ? new BlockNotFoundException(cid, "tier \"" + tier + "\" is not read now: its circuit breaker is open")
-            : Futures.unwrap(e)))
-        .thenApply(b -> checked(s, b));
+    return Futures.call(() -> t.get().store.get(cid)).thenApply(b -> checked(s, b));
   }
 
   @Override
   public CompletableFuture<Integer> getSize(Cid cid) {
+    return getSize(cid, false);
+  }
+
+  private CompletableFuture<Integer> getSize(Cid cid, boolean failFast) {
     if (IdentityBlocks.is(cid)) {
       return CompletableFuture.completedFuture(cid.multihash().digestLength());
     }
-    return firstFound(layout, cid, t -> t.store.getSize(cid)).thenApply(Found::value);
+    return firstFound(layout, cid, failFast, t -> t.store.getSize(cid)).thenApply(Found::value);
   }
 
   @Override
@@ -481,7 +550,7 @@ public class TieredBlockstore implements MultiTierBlockstore {
     }
     long start = System.nanoTime();
     TieredSettings s = settings;
-    return firstFound(layout, cid, t -> t.store.getStream(cid))
+    return firstFound(layout, cid, false, t -> t.store.getStream(cid))
         .thenApply(found -> s.hashOnRead() ? verifying(cid, found.value()) : found.value())
         .whenComplete((b, e) -> {
           readNanos.add(System.nanoTime() - start);
@@ -497,10 +566,14 @@ public class TieredBlockstore implements MultiTierBlockstore {
    */
   @Override
   public CompletableFuture<List<Block>> getMany(List<Cid> cids) {
+    return getMany(cids, false);
+  }
+
+  private CompletableFuture<List<Block>> getMany(List<Cid> cids, boolean failFast) {
     long start = System.nanoTime();
     Layout l = layout;
     TieredSettings s = settings;
-    return many(l, cids, IdentityBlocks::of, (tier, ask) -> tier.store.getMany(ask), (tier, cid, b) -> {
+    return many(l, cids, failFast, IdentityBlocks::of, (tier, ask) -> tier.store.getMany(ask), (tier, cid, b) -> {
       Block ok;
       try {
         ok = checked(s, b);
@@ -519,7 +592,11 @@ public class TieredBlockstore implements MultiTierBlockstore {
   /** As {@link #getMany}, sizes only: one call per tier, nothing promoted. */
   @Override
   public CompletableFuture<List<Integer>> getSizes(List<Cid> cids) {
-    return many(layout, cids, cid -> cid.multihash().digestLength(), (tier, ask) -> tier.store.getSizes(ask),
+    return getSizes(cids, false);
+  }
+
+  private CompletableFuture<List<Integer>> getSizes(List<Cid> cids, boolean failFast) {
+    return many(layout, cids, failFast, cid -> cid.multihash().digestLength(), (tier, ask) -> tier.store.getSizes(ask),
         (tier, cid, size) -> size);
   }
 
@@ -528,7 +605,7 @@ public class TieredBlockstore implements MultiTierBlockstore {
     T accept(TierHandle tier, Cid cid, T value);
   }
 
-  private <T> CompletableFuture<List<T>> many(Layout l, List<Cid> cids, Function<Cid, T> identity,
+  private <T> CompletableFuture<List<T>> many(Layout l, List<Cid> cids, boolean failFast, Function<Cid, T> identity,
       BiFunction<TierHandle, List<Cid>, CompletableFuture<List<T>>> read, Accept<T> accept) {
     List<T> found = new ArrayList<>(cids.size());
     List<Integer> missing = new ArrayList<>();
@@ -539,31 +616,34 @@ public class TieredBlockstore implements MultiTierBlockstore {
         missing.add(i);
       }
     }
-    return manyFrom(l.tiers(), 0, cids, missing, found, read, accept).thenApply(v -> found);
+    return manyFrom(l.tiers(), 0, cids, missing, found, failFast, read, accept).thenApply(v -> found);
   }
 
   private <T> CompletableFuture<Void> manyFrom(List<TierHandle> tiers, int index, List<Cid> cids,
-      List<Integer> missing, List<T> found, BiFunction<TierHandle, List<Cid>, CompletableFuture<List<T>>> read,
-      Accept<T> accept) {
+      List<Integer> missing, List<T> found, boolean failFast,
+      BiFunction<TierHandle, List<Cid>, CompletableFuture<List<T>>> read, Accept<T> accept) {
     if (missing.isEmpty() || index == tiers.size()) {
       return CompletableFuture.completedFuture(null);
     }
     TierHandle tier = tiers.get(index);
     List<Cid> ask = new ArrayList<>(missing.size());
     missing.forEach(i -> ask.add(cids.get(i)));
-    return Futures.call(() -> read.apply(tier, ask)).handle((answers, error) -> {
+    return read(tier, failFast, () -> read.apply(tier, ask)).handle((answers, error) -> {
       if (error != null) {
         Throwable cause = Futures.unwrap(error);
         if (cause instanceof MemoryPressureException) {
           return CompletableFuture.<Void>failedFuture(cause);
         }
+        if (cause instanceof TierSkipped) {
+          return manyFrom(tiers, index + 1, cids, missing, found, failFast, read, accept);
+        }
         log.warn("tier {}: reading {} blocks failed, asking the next tier: {}", tier.name, ask.size(), cause.toString());
-        return manyFrom(tiers, index + 1, cids, missing, found, read, accept);
+        return manyFrom(tiers, index + 1, cids, missing, found, failFast, read, accept);
       }
       if (answers == null || answers.size() != ask.size()) {
         log.warn("tier {}: answered {} of {} lookups, asking the next tier", tier.name,
             answers == null ? 0 : answers.size(), ask.size());
-        return manyFrom(tiers, index + 1, cids, missing, found, read, accept);
+        return manyFrom(tiers, index + 1, cids, missing, found, failFast, read, accept);
       }
       List<Integer> still = new ArrayList<>();
       for (int k = 0; k < ask.size(); k++) {
@@ -574,7 +654,7 @@ public class TieredBlockstore implements MultiTierBlockstore {
           found.set(missing.get(k), value);
         }
       }
-      return manyFrom(tiers, index + 1, cids, still, found, read, accept);
+      return manyFrom(tiers, index + 1, cids, still, found, failFast, read, accept);
     }).thenCompose(f -> f);
   }
 
@@ -586,13 +666,13 @@ public class TieredBlockstore implements MultiTierBlockstore {
    * Asks the tiers in read order; the first answer that is not "not found" wins. A tier failing otherwise
    * is logged and skipped; if no tier has the block, that first failure is the answer, else "not found".
    */
-  private <T> CompletableFuture<Found<T>> firstFound(Layout l, Cid cid,
+  private <T> CompletableFuture<Found<T>> firstFound(Layout l, Cid cid, boolean failFast,
       Function<TierHandle, CompletableFuture<T>> read) {
-    return firstFound(l.tiers(), 0, cid, read, null, null);
+    return firstFound(l.tiers(), 0, cid, failFast, read, null, null);
   }
 
   /** @param skipped the names of the tiers skipped because their breaker is open, or null */
-  private <T> CompletableFuture<Found<T>> firstFound(List<TierHandle> tiers, int index, Cid cid,
+  private <T> CompletableFuture<Found<T>> firstFound(List<TierHandle> tiers, int index, Cid cid, boolean failFast,
       Function<TierHandle, CompletableFuture<T>> read, Throwable firstFailure, String skipped) {
     if (index == tiers.size()) {
       return CompletableFuture.failedFuture(firstFailure != null ? firstFailure
@@ -600,7 +680,7 @@ public class TieredBlockstore implements MultiTierBlockstore {
               + (skipped == null ? "" : " read now (skipped, circuit breaker open: " + skipped + ")")));
     }
     TierHandle tier = tiers.get(index);
-    return guarded(tier, () -> read.apply(tier)).handle((value, error) -> {
+    return read(tier, failFast, () -> read.apply(tier)).handle((value, error) -> {
       if (error == null) {
         return CompletableFuture.completedFuture(new Found<>(tier, value));
       }
@@ -613,7 +693,7 @@ public class TieredBlockstore implements MultiTierBlockstore {
         log.warn("tier {}: reading {} failed, asking the next tier: {}", tier.name, cid, cause.toString());
         failure = failure == null ? cause : failure;
       }
-      return firstFound(tiers, index + 1, cid, read, failure, skip);
+      return firstFound(tiers, index + 1, cid, failFast, read, failure, skip);
     }).thenCompose(f -> f);
   }
 
@@ -633,6 +713,11 @@ public class TieredBlockstore implements MultiTierBlockstore {
    * the breaker (not found is an answer, not a failure). The breaker is the one in use when the read
    * began, whatever strategy is in use when it ends.
    */
+  /** One read of {@code tier}: through its breaker when failing fast ({@link #guarded}), else as the tier answers. */
+  private <T> CompletableFuture<T> read(TierHandle tier, boolean failFast, Supplier<CompletableFuture<T>> read) {
+    return failFast ? guarded(tier, read) : Futures.call(read);
+  }
+
   private <T> CompletableFuture<T> guarded(TierHandle tier, Supplier<CompletableFuture<T>> read) {
     CircuitBreakers.Breaker breaker = guards.breaker(tier.name);
     if (!breaker.tryAcquire()) {

@@ -12,11 +12,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * A real tier behind a switch: reads (and, apart, writes) pass through, fail with an I/O error, or hang
- * (a future that never completes, as a read stuck on a dead disk). Counts the reads that reached it.
+ * A real tier behind a switch: reads (and, apart, writes) pass through, fail with an I/O error, hang
+ * (a future that never completes, as a read stuck on a dead disk), or (reads) answer after
+ * {@link #SLOW_MS}, as an overloaded disk does. Counts the reads that reached it.
  */
 final class FaultyTier implements BlockTier {
-  enum Mode { OK, FAIL, HANG }
+  enum Mode { OK, FAIL, HANG, SLOW }
+
+  static final long SLOW_MS = 500;
 
   private final BlockTier real;
   volatile Mode reads = Mode.OK;
@@ -33,6 +36,8 @@ final class FaultyTier implements BlockTier {
       case OK -> call.get();
       case FAIL -> CompletableFuture.failedFuture(new BlockstoreException("injected read failure: I/O error"));
       case HANG -> new CompletableFuture<>();
+      case SLOW -> CompletableFuture.supplyAsync(() -> null,
+          CompletableFuture.delayedExecutor(SLOW_MS, java.util.concurrent.TimeUnit.MILLISECONDS)).thenCompose(v -> call.get());
     };
   }
 
@@ -40,7 +45,7 @@ final class FaultyTier implements BlockTier {
     return switch (writes) {
       case OK -> call.get();
       case FAIL -> CompletableFuture.failedFuture(new BlockstoreException("injected write failure: I/O error"));
-      case HANG -> new CompletableFuture<>();
+      case HANG, SLOW -> new CompletableFuture<>();
     };
   }
 

@@ -32,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 13, test 5 (the tier half): real file tiers, the real batch I/O manager and the real resilience4j
  * breaker strategy; the ssd tier is wrapped to fail or hang ({@link FaultyTier}). A tier that starts
- * failing opens within a second, no read waits past the breaker's timeout, reads of an open tier never
- * reach it, and traffic returns once it heals. Puts never lose acknowledged data to an open tier.
+ * failing opens within a second, no read of the fail-fast view (what bitswap serves from) waits past the
+ * breaker's timeout, such reads of an open tier never reach it, and traffic returns once it heals. The
+ * store's own reads are never cut short. Puts never lose acknowledged data to an open tier.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TierBreakerTest {
@@ -85,7 +86,7 @@ class TierBreakerTest {
       for (int i = 0; i < 12; i++) {
         long start = System.nanoTime();
         Block b = blocks.get(i % blocks.size());
-        round.add(f.store.get(b.cid()).handle((v, e) -> {
+        round.add(f.store.failFast().get(b.cid()).handle((v, e) -> {
           longestMs.accumulateAndGet(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), Math::max);
           return null;
         }));
@@ -109,7 +110,7 @@ class TierBreakerTest {
       f.store.put(onlySsd).join();
       ssd.put(both).join();
       hdd.put(both).join();
-      assertEquals(onlySsd, f.store.get(onlySsd.cid()).join());
+      assertEquals(onlySsd, f.store.failFast().get(onlySsd.cid()).join());
       assertEquals(0, gauge(metrics, BlockTier.SSD));
 
       ssd.reads = FaultyTier.Mode.HANG;
@@ -123,12 +124,12 @@ class TierBreakerTest {
 
       // Open: reads skip the tier at once, never reaching it; what only it holds is a miss.
       int reached = ssd.readsReached.get();
-      assertEquals(both, f.store.get(both.cid()).get(1, TimeUnit.SECONDS));
-      Throwable miss = assertThrows(CompletionException.class, () -> f.store.get(onlySsd.cid()).join()).getCause();
+      assertEquals(both, f.store.failFast().get(both.cid()).get(1, TimeUnit.SECONDS));
+      Throwable miss = assertThrows(CompletionException.class, () -> f.store.failFast().get(onlySsd.cid()).join()).getCause();
       assertInstanceOf(BlockNotFoundException.class, miss);
       assertTrue(miss.getMessage().contains("circuit breaker open: ssd"), miss.getMessage());
-      assertFalse(f.store.has(onlySsd.cid()).get(1, TimeUnit.SECONDS), "bitswap answers DONT_HAVE");
-      assertTrue(f.store.has(both.cid()).get(1, TimeUnit.SECONDS));
+      assertFalse(f.store.failFast().has(onlySsd.cid()).get(1, TimeUnit.SECONDS), "bitswap answers DONT_HAVE");
+      assertTrue(f.store.failFast().has(both.cid()).get(1, TimeUnit.SECONDS));
       assertEquals(reached, ssd.readsReached.get(), "no read reached the open tier");
       assertEquals(1, transitions(metrics, BlockTier.SSD, "open"));
 
@@ -136,14 +137,44 @@ class TierBreakerTest {
       ssd.reads = FaultyTier.Mode.OK;
       long healedAt = System.nanoTime();
       eventually("the tier closes after it heals", WAIT_MS + 3000, () -> {
-        f.store.get(onlySsd.cid()).exceptionally(e -> null).join();
+        f.store.failFast().get(onlySsd.cid()).exceptionally(e -> null).join();
         return gauge(metrics, BlockTier.SSD) == 0;
       });
       assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - healedAt) >= WAIT_MS - 50, "probes only after the wait");
-      assertEquals(onlySsd, f.store.get(onlySsd.cid()).join());
-      assertTrue(f.store.has(onlySsd.cid()).join());
+      assertEquals(onlySsd, f.store.failFast().get(onlySsd.cid()).join());
+      assertTrue(f.store.failFast().has(onlySsd.cid()).join());
       assertEquals(1, transitions(metrics, BlockTier.SSD, "half_open"));
       assertEquals(1, transitions(metrics, BlockTier.SSD, "closed"));
+    }
+  }
+
+  /**
+   * The data-loss regression: a local pin walk read a block of a slow tier through the breaker, took the
+   * timeout for "missing", and the pin failed; garbage collection then removed the unpinned DAG. A slow
+   * tier may be skipped for peers, never for the node's own reads.
+   */
+  @Test
+  void aSlowTierIsSkippedForPeersButTheStoresOwnReadsWaitForIt() throws Exception {
+    try (Fixture f = new Fixture(STORE)) {
+      FaultyTier ssd = new FaultyTier(f.openFileTier(BlockTier.SSD, 100, dir.resolve("ssd"), Map.of()));
+      f.bind(ssd, BlockTier.SSD, 100);
+      bindGuard(f, 10);
+      MetricRegistry metrics = new MetricRegistry();
+      f.store.bindMetrics(metrics);
+      Block block = block(1, 1000);
+      f.store.put(block).join();
+
+      ssd.reads = FaultyTier.Mode.SLOW;
+      readUntil(f, List.of(block), new AtomicLong(), () -> gauge(metrics, BlockTier.SSD) == 1, 10_000);
+      Throwable miss = assertThrows(CompletionException.class, () -> f.store.failFast().get(block.cid()).join()).getCause();
+      assertInstanceOf(BlockNotFoundException.class, miss);
+
+      assertEquals(block, f.store.get(block.cid()).get(5, TimeUnit.SECONDS));
+      assertTrue(f.store.has(block.cid()).get(5, TimeUnit.SECONDS));
+      assertEquals(1000, f.store.getSize(block.cid()).get(5, TimeUnit.SECONDS));
+      assertEquals(List.of(block), f.store.getMany(List.of(block.cid())).get(5, TimeUnit.SECONDS));
+      assertEquals(List.of(1000), f.store.getSizes(List.of(block.cid())).get(5, TimeUnit.SECONDS));
+      assertEquals(1, gauge(metrics, BlockTier.SSD), "the store's own reads are not the breaker's to judge");
     }
   }
 
@@ -164,12 +195,12 @@ class TierBreakerTest {
       long failingSince = System.nanoTime();
       for (int i = 0; gauge(metrics, BlockTier.SSD) != 1; i++) {
         assertTrue(i < 1000, "never opened");
-        assertEquals(both, f.store.get(both.cid()).join(), "the next tier serves it while the first fails");
+        assertEquals(both, f.store.failFast().get(both.cid()).join(), "the next tier serves it while the first fails");
       }
       assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - failingSince) < 1000);
       int reached = ssd.readsReached.get();
       for (int i = 0; i < 100; i++) {
-        assertEquals(both, f.store.get(both.cid()).join());
+        assertEquals(both, f.store.failFast().get(both.cid()).join());
       }
       assertEquals(reached, ssd.readsReached.get(), "no read reached the open tier");
       long warnings = f.warnings().stream().filter(w -> w.contains("reading") && w.contains("failed")).count();
@@ -187,7 +218,7 @@ class TierBreakerTest {
       bindGuard(f, 10);
       ssd.reads = FaultyTier.Mode.FAIL;
       for (int i = 0; i < 10; i++) {
-        f.store.has(block(100 + i, 10).cid()).join();
+        f.store.failFast().has(block(100 + i, 10).cid()).join();
       }
       assertEquals(CircuitBreakers.State.OPEN, f.store.currentLayout().tiers().stream()
           .filter(t -> t.name.equals(BlockTier.SSD)).map(t -> stateOf(f, t.name)).findFirst().orElseThrow());
@@ -196,18 +227,18 @@ class TierBreakerTest {
       f.store.put(put).join();
       assertTrue(hdd.has(put.cid()).join(), "acknowledged: durable in the next persistent tier");
       assertFalse(realSsd.has(put.cid()).join(), "the open tier was not written");
-      assertEquals(put, f.store.get(put.cid()).join());
+      assertEquals(put, f.store.failFast().get(put.cid()).join());
 
       ssd.reads = FaultyTier.Mode.OK;
       Block later = block(8, 2000);
       Thread.sleep(WAIT_MS + 50);
       for (int i = 0; i < 3; i++) {
-        f.store.has(block(200 + i, 10).cid()).join();
+        f.store.failFast().has(block(200 + i, 10).cid()).join();
       }
       assertEquals(CircuitBreakers.State.CLOSED, stateOf(f, BlockTier.SSD));
       f.store.put(later).join();
       assertTrue(realSsd.has(later.cid()).join(), "closed again: writes go to the write tier");
-      assertEquals(put, f.store.get(put.cid()).join(), "what went elsewhere meanwhile is still read");
+      assertEquals(put, f.store.failFast().get(put.cid()).join(), "what went elsewhere meanwhile is still read");
     }
   }
 
@@ -220,7 +251,7 @@ class TierBreakerTest {
       bindGuard(f, 10);
       ssd.reads = FaultyTier.Mode.FAIL;
       for (int i = 0; i < 10; i++) {
-        f.store.has(block(100 + i, 10).cid()).join();
+        f.store.failFast().has(block(100 + i, 10).cid()).join();
       }
       assertEquals(CircuitBreakers.State.OPEN, stateOf(f, BlockTier.SSD));
 
@@ -248,7 +279,7 @@ class TierBreakerTest {
 
       // A read in flight under resilience4j keeps its breaker (and its timeout) when the strategy goes.
       ssd.reads = FaultyTier.Mode.HANG;
-      CompletableFuture<Block> inFlight = f.store.get(both.cid());
+      CompletableFuture<Block> inFlight = f.store.failFast().get(both.cid());
       f.store.unbindTierGuard(r4j);
       assertEquals("none", f.store.tierGuardInUse());
       assertEquals(both, inFlight.get(TIMEOUT_MS + SLACK_MS, TimeUnit.MILLISECONDS), "answered by hdd after the timeout");
@@ -260,7 +291,7 @@ class TierBreakerTest {
           "service.id", serviceIds++));
       assertEquals("broken", f.store.tierGuardInUse());
       for (int i = 0; i < 20; i++) {
-        assertEquals(both, f.store.get(both.cid()).join());
+        assertEquals(both, f.store.failFast().get(both.cid()).join());
       }
       assertEquals("resilience4j", f.store.tierGuardInUse());
       long errors = f.warnings().stream().filter(w -> w.startsWith("ERROR tier guard strategy broken")).count();
