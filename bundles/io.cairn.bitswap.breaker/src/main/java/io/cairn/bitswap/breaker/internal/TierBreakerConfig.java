@@ -5,14 +5,15 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 @ObjectClassDefinition(
     name = "Cairn tier circuit breaker",
-    description = "The circuit breaker of each block tier (cairn.strategy=resilience4j): a tier whose reads fail, time out "
-        + "or are slow opens, and its reads skip it at once (the next tier is asked, or the read is a miss: bitswap "
-        + "answers DONT_HAVE) until probes after a wait succeed. Judged over the last slidingWindowSize reads of the "
-        + "tier. Applies live; the breakers then start closed.")
+    description = "The circuit breaker of each block tier (cairn.strategy=resilience4j), for the reads that serve peers "
+        + "(bitswap): a tier whose reads fail, time out or are slow opens, and those reads skip it at once (the next "
+        + "tier is asked, or the read is a miss: bitswap answers DONT_HAVE) until probes after a wait succeed. The "
+        + "node's own reads (pinning, garbage collection, cat, the gateway) always wait for the tier. Judged over "
+        + "the last slidingWindowSize reads of the tier. Applies live; the breakers then start closed.")
 @interface TierBreakerConfig {
   @AttributeDefinition(name = "Read timeout (ms)", min = "1", max = "600000",
-      description = "A read of a tier that takes longer is failed, counted against the tier, and the next tier is asked: "
-          + "no read waits on a hanging tier longer than this.")
+      description = "A read for a peer that takes longer is failed, counted against the tier, and the next tier is asked: "
+          + "no such read waits on a hanging tier longer than this.")
   long readTimeoutMillis() default 500;
 
   @AttributeDefinition(name = "Failure rate threshold (%)", min = "1", max = "100",
