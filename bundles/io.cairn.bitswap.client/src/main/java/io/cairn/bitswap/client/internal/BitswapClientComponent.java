@@ -171,7 +171,7 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
 
       @Override
       public int window() {
-        return session.window.window();
+        return session.window.getsInFlight(session.storing.get());
       }
 
       @Override

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
@@ -78,6 +79,8 @@ final class WantManager implements Runnable {
     final Set<CompletableFuture<Block>> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** How many gets the session should keep in flight, from its measured rate and round trip. */
     final WantWindow window;
+    /** Blocks of this session that arrived and are being stored: their gets are still in flight. */
+    final AtomicInteger storing = new AtomicInteger();
 
     Session(WantWindow window) {
       this.window = window;
@@ -315,6 +318,8 @@ final class WantManager implements Runnable {
         }
         s.window.delivered(block.size(), now);
         lastWindow = s.window;
+        s.storing.incrementAndGet();
+        stored.whenComplete((ok, error) -> s.storing.decrementAndGet());
       }
       // The peer that delivered goes first for the session's next want.
       s.goodPeers.remove(peer);

@@ -101,6 +101,18 @@ final class WantWindow {
     return s.adaptiveWindow() ? window : s.windowMin();
   }
 
+  /**
+   * Gets the caller should keep in flight now, {@code storing} of them with their block received and
+   * waiting for the blockstore. A get stays in flight for its caller until its block is stored, so those
+   * come on top of the window, else the path idles while a group commit forces the blocks that just arrived
+   * (with a window of 32 blocks of 256 KiB, a pin ran transfer and store one after the other). At most a
+   * window's worth comes on top: a store that falls behind holds the wants back. Static mode: the window.
+   */
+  int getsInFlight(int storing) {
+    int w = window();
+    return settings.get().adaptiveWindow() ? w + Math.min(Math.max(storing, 0), w) : w;
+  }
+
   /** The measured delivery rate (bytes/s): the highest recent sample. */
   double rate() {
     return rate;

@@ -1,6 +1,7 @@
 package io.cairn.bitswap.client.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.bitswap.message.BitswapMessage;
@@ -122,6 +123,28 @@ class WantManagerTest {
     assertEquals(5 * MS, session.window.minRttNanos(), "want-block queued to block: the first after 5 ms");
     assertTrue(session.window.rate() > 0);
     assertEquals(session.window, m.lastWindow());
+  }
+
+  @Test
+  void aSessionCountsItsBlocksUntilTheyAreStored() {
+    CompletableFuture<Void> store = new CompletableFuture<>();
+    ClientSettings s = WantWindowTest.settings(Map.of());
+    WantManager m = new WantManager(network, (from, block, wanted) -> store, s, Components.logger(), () -> now,
+        new SplittableRandom(7));
+    WantManager.Session session = session(s);
+    m.peerConnected(peer, BitswapProtocol.V1_2_0);
+    WantManager.Waiter first = waiter(session);
+    m.want(block(0).cid(), first);
+    m.want(block(0).cid(), waiter(session));
+    m.want(block(1).cid(), waiter(session));
+    m.flush(now);
+    m.arrived(peer, block(0));
+    m.arrived(peer, block(1));
+    assertEquals(2, session.storing.get(), "once per block, however many of the session's gets wait for it");
+    assertFalse(first.future().isDone(), "handed out only once stored");
+    store.complete(null);
+    assertEquals(0, session.storing.get());
+    assertTrue(first.future().isDone());
   }
 
   @Test

@@ -99,6 +99,16 @@ class WantWindowTest {
   }
 
   @Test
+  void blocksBeingStoredComeOnTopOfTheWindowUpToAWindowsWorth() {
+    WantWindow window = new WantWindow(() -> settings(Map.of()));
+    assertEquals(32, window.getsInFlight(0));
+    assertEquals(32 + 20, window.getsInFlight(20), "the wants on the path stay 32 while 20 blocks are stored");
+    assertEquals(64, window.getsInFlight(500), "a store that falls behind holds the wants back");
+    WantWindow fixed = new WantWindow(() -> settings(Map.of("windowMode", "static")));
+    assertEquals(32, fixed.getsInFlight(20), "static: the fixed number");
+  }
+
+  @Test
   void staticModeKeepsTheFloor() {
     Map<String, Object> config = new HashMap<>(Map.of("windowMode", "static", "windowMin", 48));
     Path path = new Path(new WantWindow(() -> settings(config)));
