@@ -63,11 +63,6 @@ mkdir -p "$results"
 results=$(cd "$results" && pwd)
 work=$(mktemp -d)
 started=()   # every server process this script started; stopped on any exit
-stop() { # pid: SIGTERM, then SIGKILL after 15 s
-  [ -n "$1" ] && kill -TERM "$1" 2>/dev/null || return 0
-  for _ in $(seq 150); do kill -0 "$1" 2>/dev/null || { wait "$1" 2>/dev/null || true; return 0; }; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
-}
 cleanup() {
   for pid in "${started[@]}"; do stop "$pid"; done
   rm -rf "$work"
@@ -75,17 +70,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# wait_for FILE PATTERN SECONDS PID: until a line of FILE matches, or fail if PID ends or time runs out
-wait_for() {
-  local deadline=$((SECONDS + $3))
-  until grep -q -E "$2" "$1" 2>/dev/null; do
-    kill -0 "$4" 2>/dev/null || { echo "the server exited before '$2'; its output:" >&2; tail -50 "$1" >&2; return 1; }
-    [ $SECONDS -lt $deadline ] || { echo "no '$2' within $3 s; output:" >&2; tail -50 "$1" >&2; return 1; }
-    sleep 0.1
-  done
-}
-
 load() { "$java" "${load_opts[@]}" -cp "$jar" io.cairn.bench.BitswapLoad "$@"; }
+# shellcheck source=lib/cairn-node.sh
+. "$root/bench/lib/cairn-node.sh"
 
 # start_helia COUNT SIZE LOG: starts helia-peer.mjs serve (its JSON lines in $work, its log in LOG);
 # sets server_pid, target, cids_sha256
@@ -98,34 +85,6 @@ start_helia() {
   target=$(grep -o '"addrs":\["[^"]*' "$out" | head -1 | sed 's/.*\["//')
   cids_sha256=$(grep -o '"cidsSha256":"[0-9a-f]*' "$out" | head -1 | sed 's/.*:"//')
   [ -n "$target" ] && [ -n "$cids_sha256" ] || { echo "helia-peer.mjs said: $(cat "$out")" >&2; return 1; }
-}
-
-# start_cairn COUNT SIZE LOG: starts bin/cairn daemon on a fresh home and free ports, puts the blocks
-# through the RPC API (every CID checked); sets server_pid, target, cids_sha256
-start_cairn() {
-  local home; home=$(mktemp -d "$work/cairn.XXXX")
-  mkdir -p "$home/conf"
-  cp "$dist"/conf/* "$home/conf/"
-  [ "$store" = file ] || rm -f "$home/conf"/io.cairn.blockstore.file-*.cfg
-  # The load tool's peers all dial from 127.0.0.1 at once: more than one address's share (8) of the
-  # pending upgrades when PEERS is raised.
-  printf 'maxPendingUpgradesPerIp=4096\nmaxPendingUpgradesPerSubnet=4096\n' > "$home/conf/io.cairn.libp2p.host.cfg"
-  CAIRN_PATH=$home/home "$dist/bin/cairn" daemon --conf "$home/conf" --api-address 127.0.0.1:0 \
-    --swarm-address /ip4/127.0.0.1/tcp/0 --gateway-address 127.0.0.1:0 >"$3" 2>&1 &
-  server_pid=$!; started+=("$server_pid")   # bin/cairn execs the JVM: this is the node's pid
-  wait_for "$3" 'RPC API +http://' 120 "$server_pid" || return 1
-  local api id
-  api=$(grep -o -E 'RPC API +http://[^ ]+' "$3" | head -1 | sed -E 's/RPC API +//; s#/api/v0$##')
-  id=$(curl -s -f -X POST "$api/api/v0/id") || { echo "POST $api/api/v0/id failed" >&2; return 1; }
-  target=$(echo "$id" | grep -o '"/ip4/127\.0\.0\.1/tcp/[0-9]*/p2p/[^"]*"' | head -1 | tr -d '"')
-  [ -n "$target" ] || { echo "no /ip4/127.0.0.1 address in $id" >&2; return 1; }
-  if ! echo "$id" | grep -q '"/ipfs/bitswap/1.2.0"'; then
-    echo "the Cairn node does not announce /ipfs/bitswap/1.2.0 in identify, so no peer would send it a want:" >&2
-    echo "  $id" >&2
-    echo "  (its log: $3)" >&2
-    return 1
-  fi
-  cids_sha256=$(load put --api "$api" --count "$1" --size "$2") || return 1
 }
 
 {
