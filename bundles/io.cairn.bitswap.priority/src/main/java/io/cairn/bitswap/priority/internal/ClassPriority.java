@@ -35,9 +35,7 @@ import org.osgi.service.metatype.annotations.Designate;
  *   <li>peers: boxo v0.39's fair rule (boxo#1141, #1143): a peer never served, or waiting past
  *       {@code starvationMillis}, goes before the others; among those, a hash of the peer id salted per
  *       process decides, so no peer can craft an id that always wins; the others go by their best
- *       class, then the fewest wants queued (boxo's peer queue serves the peer with the least work
- *       first: a peer asking for one block is not held behind the turns of peers asking for a thousand;
- *       measured by bench/starvation.sh), then first come, first served.</li>
+ *       class, then first come, first served.</li>
  * </ul>
  */
 @Component(configurationPid = ClassPriority.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
@@ -120,7 +118,7 @@ public class ClassPriority implements PriorityRequestManager {
     if (peer.neverServed() || peer.waitingNanos() >= settings.starvationNanos()) {
       return new PeerRank(0, saltedHash(peer.peer()));
     }
-    return new PeerRank(1 + peer.bestClass().ordinal(), peer.queuedWants());
+    return new PeerRank(1 + peer.bestClass().ordinal(), 0);
   }
 
   /** A 64-bit mix (SplitMix64's finaliser) of the peer id's bytes keyed with this process's salt. */

@@ -5,7 +5,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 @ObjectClassDefinition(
     name = "Cairn bitswap priority classes",
-    description = "Orders the bitswap engine's work in classes (cairn.strategy=classes, ranking 10): wants of critical peers are critical (target 10 ms), want-have high (50 ms), want-block normal; a want that waited past its class's target moves up one class; peers never served or waiting past the starvation time go first, in a salted-hash order (boxo#1143); then peers by their best class and the fewest wants queued. Changes apply live to wants that arrive afterwards.")
+    description = "Orders the bitswap engine's work in classes (cairn.strategy=classes, ranking 10): wants of critical peers are critical (target 10 ms), want-have high (50 ms), want-block normal; a want that waited past its class's target moves up one class; peers never served or waiting past the starvation time go first, in a salted-hash order (boxo#1143). Changes apply live to wants that arrive afterwards.")
 @interface ClassPriorityConfig {
   @AttributeDefinition(name = "Critical peers", required = false,
       description = "Peer IDs (base58 or CID form) whose wants are all critical: the node's protected peers, e.g. its cluster peers. Empty: none.")
