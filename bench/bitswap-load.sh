@@ -49,28 +49,6 @@ interop=${INTEROP_DIR:-$root/itests/interop}
 [ -d "$interop/node_modules" ] || { echo "no $interop/node_modules: (cd $interop && npm ci)" >&2; exit 2; }
 case $store in memory|file) ;; *) echo "CAIRN_STORE is memory or file, not $store" >&2; exit 2 ;; esac
 for s in $servers; do case $s in helia|cairn) ;; *) echo "SERVERS are helia and/or cairn, not $s" >&2; exit 2 ;; esac; done
-# shellcheck source=../platform/src/main/dist/bin/find-java.sh
-. "$dist/bin/find-java.sh"
-cairn_find_java jdk || exit 2   # a JDK: the load tool asks the Cairn node for its heap with jcmd
-java=$CAIRN_JAVA_HOME/bin/java
-load_opts=(-Dio.netty.leakDetection.level=disabled --enable-native-access=ALL-UNNAMED)
-[ "$(cairn_java_release "$CAIRN_JAVA_HOME")" -ge 24 ] && load_opts+=(--sun-misc-unsafe-memory-access=allow)
-# shellcheck disable=SC2206
-load_opts+=(${LOAD_JAVA_OPTS:-})
-clk_tck=$(getconf CLK_TCK)
-
-mkdir -p "$results"
-results=$(cd "$results" && pwd)
-work=$(mktemp -d)
-started=()   # every server process this script started; stopped on any exit
-cleanup() {
-  for pid in "${started[@]}"; do stop "$pid"; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-load() { "$java" "${load_opts[@]}" -cp "$jar" io.cairn.bench.BitswapLoad "$@"; }
 # shellcheck source=lib/cairn-node.sh
 . "$root/bench/lib/cairn-node.sh"
 

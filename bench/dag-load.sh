@@ -38,19 +38,8 @@ java=$CAIRN_JAVA_HOME/bin/java
 
 mkdir -p "$results"
 results=$(cd "$results" && pwd)
-work=$(mktemp -d "${WORK_DIR:-/tmp}/dag-load.XXXX")
-started=()
-stop() {
-  [ -n "$1" ] && kill -TERM "$1" 2>/dev/null || return 0
-  for _ in $(seq 150); do kill -0 "$1" 2>/dev/null || { wait "$1" 2>/dev/null || true; return 0; }; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
-}
-cleanup() {
-  for pid in "${started[@]}"; do stop "$pid"; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=lib/processes.sh
+. "$root/bench/lib/processes.sh"
 
 step() { "$java" -Dio.netty.leakDetection.level=disabled -cp "$jar" io.cairn.bench.DagLoad "$@"; }
 

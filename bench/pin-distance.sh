@@ -114,19 +114,8 @@ done
 mkdir -p "$results"
 results=$(cd "$results" && pwd)
 rm -f "$results"/pin-distance.json "$results"/pin-distance.png "$results"/runs.tsv "$results"/summary.md
-work=$(mktemp -d "${WORK_DIR:-/tmp}/pin-distance.XXXX")
-started=()   # every process this script started; stopped on any exit
-stop() { # pid: SIGTERM, then SIGKILL after 15 s
-  [ -n "$1" ] && kill -TERM "$1" 2>/dev/null || return 0
-  for _ in $(seq 150); do kill -0 "$1" 2>/dev/null || { wait "$1" 2>/dev/null || true; return 0; }; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
-}
-cleanup() {
-  for pid in "${started[@]}"; do stop "$pid"; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=lib/processes.sh
+. "$root/bench/lib/processes.sh"
 
 step() { "$java" "${tool_opts[@]}" -cp "$jar" io.cairn.bench.DagLoad "$@"; }
 load() { "$java" "${load_opts[@]}" -cp "$jar" io.cairn.bench.BitswapLoad "$@"; }

@@ -45,28 +45,6 @@ jar=$root/bench/target/benchmarks.jar
 [ -x "$dist/bin/cairn" ] || { echo "no distribution at $dist: ./cairnw mvn -q package -DskipTests -pl platform,bench -am" >&2; exit 2; }
 [ -f "$jar" ] || { echo "no $jar: ./cairnw mvn -q package -DskipTests -pl platform,bench -am" >&2; exit 2; }
 for s in $strategies; do case $s in static|classes) ;; *) echo "STRATEGIES are static and/or classes, not $s" >&2; exit 2 ;; esac; done
-# shellcheck source=../platform/src/main/dist/bin/find-java.sh
-. "$dist/bin/find-java.sh"
-cairn_find_java jdk || exit 2
-java=$CAIRN_JAVA_HOME/bin/java
-load_opts=(-Dio.netty.leakDetection.level=disabled --enable-native-access=ALL-UNNAMED)
-[ "$(cairn_java_release "$CAIRN_JAVA_HOME")" -ge 24 ] && load_opts+=(--sun-misc-unsafe-memory-access=allow)
-# shellcheck disable=SC2206
-load_opts+=(${LOAD_JAVA_OPTS:-})
-clk_tck=$(getconf CLK_TCK)
-
-mkdir -p "$results"
-results=$(cd "$results" && pwd)
-work=$(mktemp -d)
-started=()
-cleanup() {
-  for pid in "${started[@]}"; do stop "$pid"; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-load() { "$java" "${load_opts[@]}" -cp "$jar" io.cairn.bench.BitswapLoad "$@"; }
 # shellcheck source=lib/cairn-node.sh
 . "$root/bench/lib/cairn-node.sh"
 

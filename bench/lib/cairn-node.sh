@@ -1,23 +1,27 @@
 # Shared by the node-level load scripts (bitswap-load.sh, starvation.sh): sourced, not run.
-# Expects: dist (the distribution), work (a scratch dir removed on exit), store (memory|file),
-# started (an array: every process started here is appended, for the caller's cleanup), and a
-# function load (the load tool: io.cairn.bench.BitswapLoad with its JVM options).
+# Expects dist (the distribution), jar (bench/target/benchmarks.jar), results (the results dir) and
+# store (memory|file). Sources processes.sh (work, started, stop, wait_for, the cleanup on exit). Sets
+# java (a JDK: the load tool asks the node for its heap with jcmd), load_opts (LOAD_JAVA_OPTS last),
+# clk_tck and results (made absolute). Defines load (the load tool, io.cairn.bench.BitswapLoad) and
+# start_cairn.
 
-stop() { # pid: SIGTERM, then SIGKILL after 15 s
-  [ -n "$1" ] && kill -TERM "$1" 2>/dev/null || return 0
-  for _ in $(seq 150); do kill -0 "$1" 2>/dev/null || { wait "$1" 2>/dev/null || true; return 0; }; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
-}
+# shellcheck source=processes.sh
+. "$(dirname "${BASH_SOURCE[0]}")/processes.sh"
 
-# wait_for FILE PATTERN SECONDS PID: until a line of FILE matches, or fail if PID ends or time runs out
-wait_for() {
-  local deadline=$((SECONDS + $3))
-  until grep -q -E "$2" "$1" 2>/dev/null; do
-    kill -0 "$4" 2>/dev/null || { echo "the server exited before '$2'; its output:" >&2; tail -50 "$1" >&2; return 1; }
-    [ $SECONDS -lt $deadline ] || { echo "no '$2' within $3 s; output:" >&2; tail -50 "$1" >&2; return 1; }
-    sleep 0.1
-  done
-}
+# shellcheck source=../../platform/src/main/dist/bin/find-java.sh
+. "$dist/bin/find-java.sh"
+cairn_find_java jdk || exit 2
+java=$CAIRN_JAVA_HOME/bin/java
+load_opts=(-Dio.netty.leakDetection.level=disabled --enable-native-access=ALL-UNNAMED)
+[ "$(cairn_java_release "$CAIRN_JAVA_HOME")" -ge 24 ] && load_opts+=(--sun-misc-unsafe-memory-access=allow)
+# shellcheck disable=SC2206
+load_opts+=(${LOAD_JAVA_OPTS:-})
+clk_tck=$(getconf CLK_TCK)
+
+mkdir -p "$results"
+results=$(cd "$results" && pwd)
+
+load() { "$java" "${load_opts[@]}" -cp "$jar" io.cairn.bench.BitswapLoad "$@"; }
 
 # start_cairn COUNT SIZE LOG [CONF_DIR]: starts bin/cairn daemon on a fresh home and free ports (the files
 # of CONF_DIR copied over the distribution's conf/), puts the blocks through the RPC API (every CID
