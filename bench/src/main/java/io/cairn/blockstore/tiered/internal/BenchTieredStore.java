@@ -26,6 +26,23 @@ public final class BenchTieredStore {
         "service.id", 2L));
   }
 
+  /** The store with its defaults but for {@code overrides} (TieredConfig keys), and no tier yet. */
+  public static TieredBlockstore configured(Logger log, BatchIOManager batchio, Map<String, Object> overrides) {
+    TieredBlockstore store = new TieredBlockstore(log, (TieredConfig) io.cairn.testing.Components.config(TieredConfig.class, overrides));
+    store.bindBatchIO(batchio);
+    return store;
+  }
+
+  /** Adds {@code tier} as the tier {@code name} of rank {@code rank}, as DS binds a tier service. */
+  public static void addTier(TieredBlockstore store, BlockTier tier, String name, int rank, long serviceId) {
+    store.addTier(tier, Map.of(BlockTier.TIER, name, BlockTier.RANK, rank, "service.id", serviceId), null);
+  }
+
+  /** The state of tier {@code name}'s circuit breaker now. */
+  public static io.cairn.node.breaker.CircuitBreakers.State breakerState(TieredBlockstore store, String name) {
+    return store.tierState(name);
+  }
+
   /** Stops it, as DS does. */
   public static void close(TieredBlockstore store) {
     store.deactivate();

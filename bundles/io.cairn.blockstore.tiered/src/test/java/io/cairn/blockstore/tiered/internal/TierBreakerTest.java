@@ -14,6 +14,7 @@ import io.cairn.blockstore.BlockNotFoundException;
 import io.cairn.blockstore.BlockTier;
 import io.cairn.node.breaker.CircuitBreakers;
 import io.cairn.testing.Components;
+import io.cairn.testing.blockstore.FaultyTier;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

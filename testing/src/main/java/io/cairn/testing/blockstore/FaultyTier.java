@@ -1,4 +1,4 @@
-package io.cairn.blockstore.tiered.internal;
+package io.cairn.testing.blockstore;
 
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.BlockTier;
@@ -14,19 +14,21 @@ import java.util.stream.Stream;
 /**
  * A real tier behind a switch: reads (and, apart, writes) pass through, fail with an I/O error, hang
  * (a future that never completes, as a read stuck on a dead disk), or (reads) answer after
- * {@link #SLOW_MS}, as an overloaded disk does. Counts the reads that reached it.
+ * {@link #SLOW_MS}, as an overloaded disk does. Counts the reads that reached it. For the tiered
+ * store's breaker tests and the breaker benchmark.
  */
-final class FaultyTier implements BlockTier {
-  enum Mode { OK, FAIL, HANG, SLOW }
+public final class FaultyTier implements BlockTier {
+  /** What reads (or writes) do now. */
+  public enum Mode { OK, FAIL, HANG, SLOW }
 
-  static final long SLOW_MS = 500;
+  public static final long SLOW_MS = 500;
 
   private final BlockTier real;
-  volatile Mode reads = Mode.OK;
-  volatile Mode writes = Mode.OK;
-  final AtomicInteger readsReached = new AtomicInteger();
+  public volatile Mode reads = Mode.OK;
+  public volatile Mode writes = Mode.OK;
+  public final AtomicInteger readsReached = new AtomicInteger();
 
-  FaultyTier(BlockTier real) {
+  public FaultyTier(BlockTier real) {
     this.real = real;
   }
 
