@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 /**
  * A real tier behind a switch: reads (and, apart, writes) pass through, fail with an I/O error, hang
  * (a future that never completes, as a read stuck on a dead disk), or (reads) answer after
- * {@link #SLOW_MS}, as an overloaded disk does. Counts the reads that reached it. For the tiered
+ * {@link #slowMillis} ({@link #SLOW_MS} unless set), as an overloaded disk does. Counts the reads that reached it. For the tiered
  * store's breaker tests and the breaker benchmark.
  */
 public final class FaultyTier implements BlockTier {
@@ -25,6 +25,8 @@ public final class FaultyTier implements BlockTier {
 
   private final BlockTier real;
   public volatile Mode reads = Mode.OK;
+  /** How long a {@link Mode#SLOW} read takes. */
+  public volatile long slowMillis = SLOW_MS;
   public volatile Mode writes = Mode.OK;
   public final AtomicInteger readsReached = new AtomicInteger();
 
@@ -39,7 +41,7 @@ public final class FaultyTier implements BlockTier {
       case FAIL -> CompletableFuture.failedFuture(new BlockstoreException("injected read failure: I/O error"));
       case HANG -> new CompletableFuture<>();
       case SLOW -> CompletableFuture.supplyAsync(() -> null,
-          CompletableFuture.delayedExecutor(SLOW_MS, java.util.concurrent.TimeUnit.MILLISECONDS)).thenCompose(v -> call.get());
+          CompletableFuture.delayedExecutor(slowMillis, java.util.concurrent.TimeUnit.MILLISECONDS)).thenCompose(v -> call.get());
     };
   }
 

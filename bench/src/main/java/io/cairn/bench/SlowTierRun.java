@@ -1,0 +1,250 @@
+package io.cairn.bench;
+
+import io.cairn.bitswap.message.BitswapMessage;
+import io.cairn.bitswap.server.internal.BitswapEngineComponent;
+import io.cairn.bitswap.message.BitswapProtocol;
+import io.cairn.bitswap.message.WantlistEntry;
+import io.cairn.bitswap.spi.BitswapLimits;
+import io.cairn.bitswap.spi.BitswapNetwork;
+import io.cairn.bitswap.spi.BitswapReceiver;
+import io.cairn.blockstore.Block;
+import io.cairn.blockstore.batchio.internal.BatchIOComponent;
+import io.cairn.blockstore.batchio.internal.BenchBatchIO;
+import io.cairn.blockstore.memory.internal.BenchMemoryTier;
+import io.cairn.blockstore.tiered.internal.BenchTieredStore;
+import io.cairn.blockstore.tiered.internal.TieredBlockstore;
+import io.cairn.multiformats.Keys;
+import io.cairn.multiformats.PeerId;
+import io.cairn.testing.Components;
+import io.cairn.testing.blockstore.FaultyTier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import org.osgi.service.log.Logger;
+
+/**
+ * Issue 13, benchmark 4: the bitswap engine serving from a slow tier, with the static limits (boxo's 128
+ * lookups) or the adaptive ones (the lookup concurrency moved by a latency gradient within [128, 2048]).
+ *
+ * <pre>
+ * slow-tier --limits static|adaptive [--tier-ms 5 (0: the memory tier as it is)] [--peers 16] [--wants 256]
+ *           [--warmup 5] [--seconds 10] [--out DIR] [--name NAME]
+ * </pre>
+ *
+ * <p>The real engine (default configuration, static priority, no batching, so one lookup per want) over
+ * the real tiered store whose only tier is a memory tier behind a {@link FaultyTier} answering each read
+ * after {@code tier-ms}; an in-memory network whose sends complete at once. {@code peers} peers keep
+ * {@code wants} want-blocks each outstanding (each block sent brings that peer's next want), 20,000
+ * blocks of 1 KiB. After {@code warmup} s, for {@code seconds} s: blocks served per second, the
+ * limit's lookup concurrency and the lookups actually running (sampled every 100 ms). The same run
+ * measures the tier alone: reads kept {@code L} in flight straight against it, L the mean limit and
+ * then the mean lookups running, so "% of ceiling" is the engine's rate over what the tier gives at
+ * that concurrency (the engine runs at most task workers x maxTasksPerEnvelope lookups, 512 by default). Bar: adaptive at ≥ 80% of the ceiling at its
+ * concurrency; on the memory tier ({@code --tier-ms 0}) no loss against static.
+ * Prints the JSON report (also {@code DIR/NAME.json}).
+ */
+public final class SlowTierRun {
+  private SlowTierRun() {}
+
+  /** Sends complete at once; each block sent is a refill of its peer's want, handed to the feeder. */
+  private static final class LoopbackNetwork implements BitswapNetwork {
+    final List<BitswapReceiver> receivers = new CopyOnWriteArrayList<>();
+    final LinkedBlockingQueue<Object[]> refills = new LinkedBlockingQueue<>();
+    final AtomicLong blocks = new AtomicLong();
+
+    @Override
+    public CompletableFuture<Void> send(PeerId to, BitswapMessage message) {
+      int n = message.blocks().size();
+      if (n > 0) {
+        blocks.addAndGet(n);
+        refills.add(new Object[] {to, n});
+      }
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public Set<PeerId> peers() {
+      return Set.of();
+    }
+
+    @Override
+    public Optional<BitswapProtocol> protocol(PeerId p) {
+      return Optional.of(BitswapProtocol.V1_2_0);
+    }
+
+    @Override
+    public void addReceiver(BitswapReceiver receiver) {
+      receivers.add(receiver);
+    }
+
+    @Override
+    public void removeReceiver(BitswapReceiver receiver) {
+      receivers.remove(receiver);
+    }
+
+    @Override
+    public void disconnect(PeerId p, String reason) {}
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> o = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    String limitsName = o.getOrDefault("limits", "adaptive");
+    long tierMs = Long.parseLong(o.getOrDefault("tier-ms", "5"));
+    int peerCount = Integer.parseInt(o.getOrDefault("peers", "16"));
+    int wantsPerPeer = Integer.parseInt(o.getOrDefault("wants", "256"));
+    double warmup = Double.parseDouble(o.getOrDefault("warmup", "5"));
+    double seconds = Double.parseDouble(o.getOrDefault("seconds", "10"));
+    Logger silent = Components.logger();
+
+    BatchIOComponent batchio = BenchBatchIO.withDefaults(silent);
+    TieredBlockstore store = BenchTieredStore.configured(silent, batchio, Map.of("promotion", "none",
+        "demotionIntervalMs", 3_600_000L));
+    FaultyTier tier = new FaultyTier(BenchMemoryTier.withDefaults(silent));
+    BenchTieredStore.addTier(store, tier, "ssd", 100, 1L);
+    List<Block> blocks = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      byte[] data = new byte[1024];
+      for (int k = 0; k < 4; k++) {
+        data[k] = (byte) (i >> (8 * k));
+      }
+      Block b = Block.raw(data);
+      blocks.add(b);
+      tier.put(b).join();
+    }
+    if (tierMs > 0) {
+      tier.slowMillis = tierMs;
+      tier.reads = FaultyTier.Mode.SLOW;
+    }
+
+    LoopbackNetwork network = new LoopbackNetwork();
+    BitswapEngineComponent engine = (BitswapEngineComponent) Components.createWith(Object.class,
+        BitswapEngineComponent.class.getName(), Map.of(), network, store, silent);
+    BitswapLimits limits = switch (limitsName) {
+      case "static" -> Components.createWith(BitswapLimits.class, "io.cairn.bitswap.fixed.internal.StaticLimits", Map.of(), silent);
+      case "adaptive" -> Components.createWith(BitswapLimits.class, "io.cairn.bitswap.adaptive.internal.AdaptiveLimits", Map.of(),
+          silent);
+      default -> throw new IllegalArgumentException("--limits is static or adaptive, not " + limitsName);
+    };
+    Components.call(engine, "bindLimits", limits, Map.of("cairn.strategy", limitsName, "service.ranking", 10, "service.id", 2L));
+
+    List<PeerId> peers = new ArrayList<>();
+    for (int p = 0; p < peerCount; p++) {
+      PeerId peer = PeerId.fromPublicKey(Keys.generateEd25519().publicKey());
+      peers.add(peer);
+      network.receivers.forEach(r -> r.peerConnected(peer, BitswapProtocol.V1_2_0));
+    }
+    // Each peer cycles through its own stripe of the blocks: a want answered leaves the wantlist.
+    Map<PeerId, int[]> cursor = new LinkedHashMap<>();
+    for (int p = 0; p < peerCount; p++) {
+      cursor.put(peers.get(p), new int[] {p * (blocks.size() / peerCount)});
+    }
+    Thread feeder = Thread.ofPlatform().daemon().name("slow-tier-feeder").start(() -> {
+      try {
+        while (true) {
+          Object[] refill = network.refills.take();
+          want((PeerId) refill[0], (Integer) refill[1], cursor, blocks, network);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    for (PeerId peer : peers) {
+      network.refills.add(new Object[] {peer, wantsPerPeer});
+    }
+
+    Thread.sleep((long) (warmup * 1000));
+    long startBlocks = network.blocks.get();
+    long start = System.nanoTime();
+    long samples = 0;
+    long limitSum = 0;
+    long inFlightSum = 0;
+    int limitMax = 0;
+    long end = start + (long) (seconds * 1e9);
+    while (System.nanoTime() < end) {
+      Thread.sleep(100);
+      int l = limits.lookupConcurrency();
+      limitSum += l;
+      inFlightSum += engine.status().lookupsInFlight();
+      limitMax = Math.max(limitMax, l);
+      samples++;
+    }
+    double served = (network.blocks.get() - startBlocks) * 1e9 / (System.nanoTime() - start);
+    int meanLimit = (int) Math.round((double) limitSum / samples);
+    int meanInFlight = (int) Math.max(1, Math.round((double) inFlightSum / samples));
+    feeder.interrupt();
+    Components.deactivate(engine);
+
+    // The ceiling, same run: the tier alone at the engine's limit, and at the lookups it actually ran.
+    double ceiling = tierAlone(tier, blocks, meanLimit, 3.0);
+    double ceilingInFlight = tierAlone(tier, blocks, meanInFlight, 3.0);
+
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("tool", "SlowTierRun");
+    report.put("limits", limitsName);
+    report.put("tierMs", tierMs);
+    report.put("peers", peerCount);
+    report.put("wantsPerPeer", wantsPerPeer);
+    report.put("servedBlocksPerSec", Math.round(served));
+    report.put("meanLookupConcurrency", meanLimit);
+    report.put("maxLookupConcurrency", limitMax);
+    report.put("tierCeilingAtMeanConcurrency", Math.round(ceiling));
+    report.put("percentOfCeiling", Math.round(1000 * served / ceiling) / 10.0);
+    report.put("meanLookupsInFlight", meanInFlight);
+    report.put("tierCeilingAtMeanInFlight", Math.round(ceilingInFlight));
+    report.put("percentOfCeilingInFlight", Math.round(1000 * served / ceilingInFlight) / 10.0);
+    report.put("cores", Runtime.getRuntime().availableProcessors());
+    report.put("java", Runtime.version().toString());
+    String json = Json.write(report);
+    System.out.println(json);
+    if (o.containsKey("out")) {
+      Path dir = Path.of(o.get("out"));
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve(o.getOrDefault("name", limitsName + "-" + tierMs + "ms") + ".json"), json);
+    }
+    BenchTieredStore.close(store);
+    BenchBatchIO.close(batchio);
+    System.exit(0);
+  }
+
+  private static void want(PeerId peer, int n, Map<PeerId, int[]> cursor, List<Block> blocks, LoopbackNetwork network) {
+    int[] at = cursor.get(peer);
+    List<WantlistEntry> entries = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      entries.add(WantlistEntry.wantBlock(blocks.get(at[0]).cid(), 1, false));
+      at[0] = (at[0] + 1) % blocks.size();
+    }
+    BitswapMessage m = BitswapMessage.wants(entries);
+    network.receivers.forEach(r -> r.receive(peer, m));
+  }
+
+  /** Reads per second straight from the tier, {@code concurrency} in flight, for {@code seconds}. */
+  private static double tierAlone(FaultyTier tier, List<Block> blocks, int concurrency, double seconds) throws InterruptedException {
+    Semaphore slots = new Semaphore(concurrency);
+    AtomicLong reads = new AtomicLong();
+    long start = System.nanoTime();
+    long end = start + (long) (seconds * 1e9);
+    int i = 0;
+    while (System.nanoTime() < end) {
+      slots.acquire();
+      tier.get(blocks.get(i++ % blocks.size()).cid()).whenComplete((b, e) -> {
+        reads.incrementAndGet();
+        slots.release();
+      });
+    }
+    slots.acquire(concurrency);
+    return reads.get() * 1e9 / (System.nanoTime() - start);
+  }
+}
