@@ -5,7 +5,6 @@ import io.cairn.bitswap.server.internal.BitswapEngineComponent;
 import io.cairn.bitswap.message.BitswapProtocol;
 import io.cairn.bitswap.message.WantlistEntry;
 import io.cairn.bitswap.spi.BitswapLimits;
-import io.cairn.bitswap.spi.BitswapNetwork;
 import io.cairn.bitswap.spi.BitswapReceiver;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.batchio.internal.BatchIOComponent;
@@ -16,6 +15,7 @@ import io.cairn.blockstore.tiered.internal.TieredBlockstore;
 import io.cairn.multiformats.Keys;
 import io.cairn.multiformats.PeerId;
 import io.cairn.testing.Components;
+import io.cairn.testing.bitswap.MemoryNetwork;
 import io.cairn.testing.blockstore.FaultyTier;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,11 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.osgi.service.log.Logger;
@@ -43,9 +38,9 @@ import org.osgi.service.log.Logger;
  *
  * <p>The real engine (default configuration, static priority, no batching, so one lookup per want) over
  * the real tiered store whose only tier is a memory tier behind a {@link FaultyTier} answering each read
- * after {@code tier-ms}; an in-memory network whose sends complete at once. {@code peers} peers keep
- * {@code wants} want-blocks each outstanding (each block sent brings that peer's next want), 20,000
- * blocks of 1 KiB. After {@code warmup} s, for {@code seconds} s: blocks served per second, the
+ * after {@code tier-ms}; {@code peers} peers joined to it in memory ({@link MemoryNetwork}, each with its
+ * delivery thread) keep {@code wants} want-blocks each outstanding (each block received brings that
+ * peer's next want), 20,000 blocks of 1 KiB. After {@code warmup} s, for {@code seconds} s: blocks served per second, the
  * limit's lookup concurrency and the lookups actually running (sampled every 100 ms). The same run
  * measures the tier alone: reads kept {@code L} in flight straight against it, L the mean limit and
  * then the mean lookups running, so "% of ceiling" is the engine's rate over what the tier gives at
@@ -56,44 +51,46 @@ import org.osgi.service.log.Logger;
 public final class SlowTierRun {
   private SlowTierRun() {}
 
-  /** Sends complete at once; each block sent is a refill of its peer's want, handed to the feeder. */
-  private static final class LoopbackNetwork implements BitswapNetwork {
-    final List<BitswapReceiver> receivers = new CopyOnWriteArrayList<>();
-    final LinkedBlockingQueue<Object[]> refills = new LinkedBlockingQueue<>();
-    final AtomicLong blocks = new AtomicLong();
+  /** A peer that keeps {@code wants} want-blocks outstanding: each block it receives brings its next want. */
+  private static final class WantingPeer implements BitswapReceiver {
+    final MemoryNetwork network;
+    final PeerId server;
+    final List<Block> blocks;
+    final AtomicLong received;
+    int next;
+
+    WantingPeer(MemoryNetwork network, PeerId server, List<Block> blocks, int first, AtomicLong received) {
+      this.network = network;
+      this.server = server;
+      this.blocks = blocks;
+      this.next = first;
+      this.received = received;
+    }
+
+    /** Sends {@code n} more want-blocks, on this peer's delivery thread or the starter's, never both at once. */
+    synchronized void want(int n) {
+      List<WantlistEntry> entries = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        entries.add(WantlistEntry.wantBlock(blocks.get(next).cid(), 1, false));
+        next = (next + 1) % blocks.size();
+      }
+      network.send(server, BitswapMessage.wants(entries));
+    }
 
     @Override
-    public CompletableFuture<Void> send(PeerId to, BitswapMessage message) {
+    public void receive(PeerId from, BitswapMessage message) {
       int n = message.blocks().size();
       if (n > 0) {
-        blocks.addAndGet(n);
-        refills.add(new Object[] {to, n});
+        received.addAndGet(n);
+        want(n);
       }
-      return CompletableFuture.completedFuture(null);
     }
 
     @Override
-    public Set<PeerId> peers() {
-      return Set.of();
-    }
+    public void peerConnected(PeerId peer, BitswapProtocol protocol) {}
 
     @Override
-    public Optional<BitswapProtocol> protocol(PeerId p) {
-      return Optional.of(BitswapProtocol.V1_2_0);
-    }
-
-    @Override
-    public void addReceiver(BitswapReceiver receiver) {
-      receivers.add(receiver);
-    }
-
-    @Override
-    public void removeReceiver(BitswapReceiver receiver) {
-      receivers.remove(receiver);
-    }
-
-    @Override
-    public void disconnect(PeerId p, String reason) {}
+    public void peerDisconnected(PeerId peer) {}
   }
 
   public static void main(String[] args) throws Exception {
@@ -129,7 +126,7 @@ public final class SlowTierRun {
       tier.reads = FaultyTier.Mode.SLOW;
     }
 
-    LoopbackNetwork network = new LoopbackNetwork();
+    MemoryNetwork network = new MemoryNetwork(PeerId.fromPublicKey(Keys.generateEd25519().publicKey()));
     BitswapEngineComponent engine = (BitswapEngineComponent) Components.createWith(Object.class,
         BitswapEngineComponent.class.getName(), Map.of(), network, store, silent);
     BitswapLimits limits = switch (limitsName) {
@@ -140,33 +137,22 @@ public final class SlowTierRun {
     };
     Components.call(engine, "bindLimits", limits, Map.of("cairn.strategy", limitsName, "service.ranking", 10, "service.id", 2L));
 
-    List<PeerId> peers = new ArrayList<>();
+    AtomicLong received = new AtomicLong();
+    List<MemoryNetwork> peerNetworks = new ArrayList<>();
+    List<WantingPeer> peers = new ArrayList<>();
     for (int p = 0; p < peerCount; p++) {
-      PeerId peer = PeerId.fromPublicKey(Keys.generateEd25519().publicKey());
+      MemoryNetwork peerNetwork = new MemoryNetwork(PeerId.fromPublicKey(Keys.generateEd25519().publicKey()));
+      // Each peer cycles through its own stripe of the blocks: a want answered leaves the wantlist.
+      WantingPeer peer = new WantingPeer(peerNetwork, network.self, blocks, p * (blocks.size() / peerCount), received);
+      peerNetwork.addReceiver(peer);
+      MemoryNetwork.connect(network, peerNetwork);
+      peerNetworks.add(peerNetwork);
       peers.add(peer);
-      network.receivers.forEach(r -> r.peerConnected(peer, BitswapProtocol.V1_2_0));
     }
-    // Each peer cycles through its own stripe of the blocks: a want answered leaves the wantlist.
-    Map<PeerId, int[]> cursor = new LinkedHashMap<>();
-    for (int p = 0; p < peerCount; p++) {
-      cursor.put(peers.get(p), new int[] {p * (blocks.size() / peerCount)});
-    }
-    Thread feeder = Thread.ofPlatform().daemon().name("slow-tier-feeder").start(() -> {
-      try {
-        while (true) {
-          Object[] refill = network.refills.take();
-          want((PeerId) refill[0], (Integer) refill[1], cursor, blocks, network);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    for (PeerId peer : peers) {
-      network.refills.add(new Object[] {peer, wantsPerPeer});
-    }
+    peers.forEach(p -> p.want(wantsPerPeer));
 
     Thread.sleep((long) (warmup * 1000));
-    long startBlocks = network.blocks.get();
+    long startBlocks = received.get();
     long start = System.nanoTime();
     long samples = 0;
     long limitSum = 0;
@@ -181,11 +167,12 @@ public final class SlowTierRun {
       limitMax = Math.max(limitMax, l);
       samples++;
     }
-    double served = (network.blocks.get() - startBlocks) * 1e9 / (System.nanoTime() - start);
+    double served = (received.get() - startBlocks) * 1e9 / (System.nanoTime() - start);
     int meanLimit = (int) Math.round((double) limitSum / samples);
     int meanInFlight = (int) Math.max(1, Math.round((double) inFlightSum / samples));
-    feeder.interrupt();
     Components.deactivate(engine);
+    peerNetworks.forEach(MemoryNetwork::close);
+    network.close();
 
     // The ceiling, same run: the tier alone at the engine's limit, and at the lookups it actually ran.
     double ceiling = tierAlone(tier, blocks, meanLimit, 3.0);
@@ -217,17 +204,6 @@ public final class SlowTierRun {
     BenchTieredStore.close(store);
     BenchBatchIO.close(batchio);
     System.exit(0);
-  }
-
-  private static void want(PeerId peer, int n, Map<PeerId, int[]> cursor, List<Block> blocks, LoopbackNetwork network) {
-    int[] at = cursor.get(peer);
-    List<WantlistEntry> entries = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      entries.add(WantlistEntry.wantBlock(blocks.get(at[0]).cid(), 1, false));
-      at[0] = (at[0] + 1) % blocks.size();
-    }
-    BitswapMessage m = BitswapMessage.wants(entries);
-    network.receivers.forEach(r -> r.receive(peer, m));
   }
 
   /** Reads per second straight from the tier, {@code concurrency} in flight, for {@code seconds}. */
