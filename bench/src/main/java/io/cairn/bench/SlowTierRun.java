@@ -17,8 +17,6 @@ import io.cairn.multiformats.PeerId;
 import io.cairn.testing.Components;
 import io.cairn.testing.bitswap.MemoryNetwork;
 import io.cairn.testing.blockstore.FaultyTier;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,16 +92,13 @@ public final class SlowTierRun {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> o = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
-    String limitsName = o.getOrDefault("limits", "adaptive");
-    long tierMs = Long.parseLong(o.getOrDefault("tier-ms", "5"));
-    int peerCount = Integer.parseInt(o.getOrDefault("peers", "16"));
-    int wantsPerPeer = Integer.parseInt(o.getOrDefault("wants", "256"));
-    double warmup = Double.parseDouble(o.getOrDefault("warmup", "5"));
-    double seconds = Double.parseDouble(o.getOrDefault("seconds", "10"));
+    RunOptions o = new RunOptions(args);
+    String limitsName = o.get("limits", "adaptive");
+    long tierMs = Long.parseLong(o.get("tier-ms", "5"));
+    int peerCount = Integer.parseInt(o.get("peers", "16"));
+    int wantsPerPeer = Integer.parseInt(o.get("wants", "256"));
+    double warmup = Double.parseDouble(o.get("warmup", "5"));
+    double seconds = Double.parseDouble(o.get("seconds", "10"));
     Logger silent = Components.logger();
 
     BatchIOComponent batchio = BenchBatchIO.withDefaults(silent);
@@ -112,12 +107,9 @@ public final class SlowTierRun {
     FaultyTier tier = new FaultyTier(BenchMemoryTier.withDefaults(silent));
     BenchTieredStore.addTier(store, tier, "ssd", 100, 1L);
     List<Block> blocks = new ArrayList<>();
+    TestBlocks content = new TestBlocks(1024);
     for (int i = 0; i < 20_000; i++) {
-      byte[] data = new byte[1024];
-      for (int k = 0; k < 4; k++) {
-        data[k] = (byte) (i >> (8 * k));
-      }
-      Block b = Block.raw(data);
+      Block b = Block.raw(content.data(i));
       blocks.add(b);
       tier.put(b).join();
     }
@@ -192,15 +184,7 @@ public final class SlowTierRun {
     report.put("meanLookupsInFlight", meanInFlight);
     report.put("tierCeilingAtMeanInFlight", Math.round(ceilingInFlight));
     report.put("percentOfCeilingInFlight", Math.round(1000 * served / ceilingInFlight) / 10.0);
-    report.put("cores", Runtime.getRuntime().availableProcessors());
-    report.put("java", Runtime.version().toString());
-    String json = Json.write(report);
-    System.out.println(json);
-    if (o.containsKey("out")) {
-      Path dir = Path.of(o.get("out"));
-      Files.createDirectories(dir);
-      Files.writeString(dir.resolve(o.getOrDefault("name", limitsName + "-" + tierMs + "ms") + ".json"), json);
-    }
+    o.report(report, limitsName + "-" + tierMs + "ms");
     BenchTieredStore.close(store);
     BenchBatchIO.close(batchio);
     System.exit(0);

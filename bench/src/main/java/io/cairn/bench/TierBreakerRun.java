@@ -13,8 +13,6 @@ import io.cairn.node.breaker.CircuitBreakers;
 import io.cairn.node.breaker.NeverOpenBreakers;
 import io.cairn.testing.blockstore.FaultyTier;
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,20 +49,14 @@ public final class TierBreakerRun {
   private record Read(long dueNanos, boolean onlySsd, long doneNanos, String outcome) {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> o = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (!args[i].startsWith("--")) {
-        throw new IllegalArgumentException("expected --key value pairs, got " + args[i]);
-      }
-      o.put(args[i].substring(2), args[i + 1]);
-    }
-    String strategy = o.getOrDefault("strategy", "resilience4j");
-    String fault = o.getOrDefault("fault", "hang");
-    double rate = Double.parseDouble(o.getOrDefault("rate", "2000"));
-    int blocks = Integer.parseInt(o.getOrDefault("blocks", "2000"));
-    double before = Double.parseDouble(o.getOrDefault("before", "2"));
-    double faultSeconds = Double.parseDouble(o.getOrDefault("fault-seconds", "5"));
-    double after = Double.parseDouble(o.getOrDefault("after", "5"));
+    RunOptions o = new RunOptions(args);
+    String strategy = o.get("strategy", "resilience4j");
+    String fault = o.get("fault", "hang");
+    double rate = Double.parseDouble(o.get("rate", "2000"));
+    int blocks = Integer.parseInt(o.get("blocks", "2000"));
+    double before = Double.parseDouble(o.get("before", "2"));
+    double faultSeconds = Double.parseDouble(o.get("fault-seconds", "5"));
+    double after = Double.parseDouble(o.get("after", "5"));
     if (!strategy.equals("resilience4j") && !strategy.equals("static")) {
       throw new IllegalArgumentException("--strategy is resilience4j or static, not " + strategy);
     }
@@ -172,15 +164,7 @@ public final class TierBreakerRun {
       report.put("openedAfterFaultMs", firstAfter(transitions, "OPEN", ms(faultAt - start), ms(faultAt - start)));
       report.put("closedAfterHealMs", firstAfter(transitions, "CLOSED", ms(healAt - start), ms(healAt - start)));
     }
-    report.put("cores", Runtime.getRuntime().availableProcessors());
-    report.put("java", Runtime.version().toString());
-    String json = Json.write(report);
-    System.out.println(json);
-    if (o.containsKey("out")) {
-      Path dir = Path.of(o.get("out"));
-      Files.createDirectories(dir);
-      Files.writeString(dir.resolve(o.getOrDefault("name", strategy + "-" + fault) + ".json"), json);
-    }
+    o.report(report, strategy + "-" + fault);
     BenchTieredStore.close(store);
     BenchBatchIO.close(batchio);
     System.exit(0);
