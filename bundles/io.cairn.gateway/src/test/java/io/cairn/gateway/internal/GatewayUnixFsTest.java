@@ -167,7 +167,14 @@ class GatewayUnixFsTest {
     var first = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/ipfs/" + bigFile
         + "?entity-bytes=0:*")).timeout(Duration.ofSeconds(30)).header("Accept", "application/vnd.ipld.car").build(),
         HttpResponse.BodyHandlers.ofByteArray());
-    GatewayAdmissionTest.eventually("UnixFS asks peers for the leaf", () -> local.peers.asks.get() > 0);
+    GatewayAdmissionTest.eventually("UnixFS asks peers for the leaf", () -> {
+      if (first.isDone()) {
+        String how = first.handle((r, e) -> e != null ? e.toString()
+            : r.statusCode() + " " + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)).join();
+        throw new AssertionError("the first request ended before asking peers: " + how + "; log: " + local.log);
+      }
+      return local.peers.asks.get() > 0;
+    });
     // ...so more UnixFS work finds no thread and no queue,
     HttpResponse<byte[]> busy = get("/ipfs/" + dir + "/small.txt");
     assertEquals(503, busy.statusCode());
