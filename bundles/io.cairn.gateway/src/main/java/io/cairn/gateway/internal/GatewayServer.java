@@ -16,10 +16,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -63,7 +59,7 @@ public final class GatewayServer {
   private final ConnectionLimits connections;
   private final String addressOverride;
   private volatile GatewaySettings settings;
-  private volatile ThreadPoolExecutor unixfsPool;
+  private volatile UnixFsPool unixfsPool;
   private Channel server;
   /**
    * The UnixFS service, when it runs: content paths and dag-scope=entity need it. Typed {@code Object} so
@@ -81,7 +77,7 @@ public final class GatewayServer {
     this.addressOverride = context == null ? null : context.getProperty(ADDRESS_PROPERTY);
     this.settings = Configs.validate(PID, config, c -> GatewaySettings.of(c, addressOverride), log)
         .orElseGet(() -> GatewaySettings.of(Configs.defaults(GatewayConfig.class), null));
-    this.unixfsPool = unixfsPool(settings);
+    this.unixfsPool = new UnixFsPool(settings.unixfsThreads(), settings.maxQueuedUnixfsRequests());
     this.connections = new ConnectionLimits(() -> settings, log);
     this.responder = new Responder(new BlockSource(blocks), dag, () -> unixfs, () -> unixfsPool);
     try {
@@ -114,9 +110,9 @@ public final class GatewayServer {
       log.info("trustless gateway listening on http://{}:{}", next.host(), port());
     }
     if (previous.needsNewPool(next)) {
-      ThreadPoolExecutor old = unixfsPool;
-      unixfsPool = unixfsPool(next);
-      old.shutdown();
+      UnixFsPool old = unixfsPool;
+      unixfsPool = new UnixFsPool(next.unixfsThreads(), next.maxQueuedUnixfsRequests());
+      old.retire();
     }
     settings = next;
   }
@@ -154,15 +150,5 @@ public final class GatewayServer {
           }
         });
     return b.bind(s.host(), s.port()).sync().channel();
-  }
-
-  /** The threads UnixFS work runs on (its reads wait for blocks): bounded, with a bounded queue. */
-  private static ThreadPoolExecutor unixfsPool(GatewaySettings s) {
-    BlockingQueue<Runnable> queue = s.maxQueuedUnixfsRequests() == 0 ? new SynchronousQueue<>()
-        : new ArrayBlockingQueue<>(s.maxQueuedUnixfsRequests());
-    ThreadPoolExecutor e = new ThreadPoolExecutor(s.unixfsThreads(), s.unixfsThreads(), 60, TimeUnit.SECONDS, queue,
-        new DefaultThreadFactory("cairn-gateway-unixfs", true));
-    e.allowCoreThreadTimeOut(true);
-    return e;
   }
 }

@@ -17,7 +17,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -40,9 +39,9 @@ final class Responder {
   private final DagService dag;
   /** The bound UnixFs service, or null: typed Object for the reason {@link UnixFsView} gives. */
   private final Supplier<Object> unixfs;
-  private final Supplier<Executor> unixfsPool;
+  private final Supplier<UnixFsPool> unixfsPool;
 
-  Responder(BlockSource blocks, DagService dag, Supplier<Object> unixfs, Supplier<Executor> unixfsPool) {
+  Responder(BlockSource blocks, DagService dag, Supplier<Object> unixfs, Supplier<UnixFsPool> unixfsPool) {
     this.blocks = blocks;
     this.dag = dag;
     this.unixfs = unixfs;
@@ -70,10 +69,12 @@ final class Responder {
         : ex.whileOpen(blocks.isLocal(r.cid())).thenCompose(local -> local ? CompletableFuture.completedFuture(null)
             : CompletableFuture.failedFuture(new GatewayError(412, "block " + r.cid()
                 + " is not in this node's store (Cache-Control: only-if-cached)")));
+    UnixFsPool.Request unixfsWork = unixfsPool.get().request();
     return precondition
         .thenCompose(v -> needed(r.cid(), ex, s))
-        .thenComposeAsync(root -> plan(r, root, ex, s), loop)
-        .thenComposeAsync(plan -> answer(r, plan, ifNoneMatch, ex, s), loop);
+        .thenComposeAsync(root -> plan(r, root, ex, s, unixfsWork), loop)
+        .thenComposeAsync(plan -> answer(r, plan, ifNoneMatch, ex, s, unixfsWork), loop)
+        .whenComplete((v, e) -> unixfsWork.close());
   }
 
   /** A block the request needs before answering: local, else from peers within the root timeout. */
@@ -84,11 +85,12 @@ final class Responder {
     });
   }
 
-  private CompletableFuture<Plan> plan(GatewayRequest r, Block root, HttpExchange ex, GatewaySettings s) {
+  private CompletableFuture<Plan> plan(GatewayRequest r, Block root, HttpExchange ex, GatewaySettings s,
+      UnixFsPool.Request unixfsWork) {
     EventLoop loop = ex.eventLoop();
     // The blocks from the root to the path's target (the target last): all sent, so the client can verify the path.
     CompletableFuture<List<Cid>> path = r.path().isEmpty() ? CompletableFuture.completedFuture(List.of(r.cid()))
-        : unixfs("a content path").thenCompose(fs -> onUnixFs(ex, () -> fs.resolve(r.contentPath())));
+        : unixfs("a content path").thenCompose(fs -> onUnixFs(ex, unixfsWork, () -> fs.resolve(r.contentPath())));
     return path.thenComposeAsync(p -> {
       Cid targetCid = p.get(p.size() - 1);
       CompletableFuture<Block> target = targetCid.equals(r.cid()) ? CompletableFuture.completedFuture(root)
@@ -98,7 +100,7 @@ final class Responder {
         return target.thenApply(t -> new Plan(root, p, t, null, null));
       }
       return target.thenCompose(t -> unixfs("dag-scope=entity").thenCompose(fs ->
-          onUnixFs(ex, () -> fs.entityRange(targetCid, r.range())).thenApply(range -> new Plan(root, p, t, fs, range))));
+          onUnixFs(ex, unixfsWork, () -> fs.entityRange(targetCid, r.range())).thenApply(range -> new Plan(root, p, t, fs, range))));
     }, loop);
   }
 
@@ -110,12 +112,12 @@ final class Responder {
 
   /**
    * Runs UnixFS work (which waits for blocks) on the UnixFS pool; fails with a RejectedExecutionException
-   * (503) when the pool and its queue are full.
+   * (503) when the request's first UnixFS step finds every place of the pool taken.
    */
-  private <T> CompletableFuture<T> onUnixFs(HttpExchange ex, Step<T> work) {
+  private <T> CompletableFuture<T> onUnixFs(HttpExchange ex, UnixFsPool.Request unixfsWork, Step<T> work) {
     CompletableFuture<T> out = new CompletableFuture<>();
     try {
-      unixfsPool.get().execute(() -> {
+      unixfsWork.execute(() -> {
         if (out.isDone()) {
           return; // the client went away while this waited in the queue
         }
@@ -135,7 +137,7 @@ final class Responder {
   }
 
   private CompletableFuture<Void> answer(GatewayRequest r, Plan plan, String ifNoneMatch, HttpExchange ex,
-      GatewaySettings s) {
+      GatewaySettings s, UnixFsPool.Request unixfsWork) {
     Cid targetCid = plan.target().cid();
     HttpHeaders h = new DefaultHttpHeaders();
     String etag = etag(r, targetCid);
@@ -175,7 +177,7 @@ final class Responder {
       case ENTITY -> plan.entity() == null
           // A raw block, or not UnixFS (dag-cbor, dag-json: the entity is the block), or a range holding no byte.
           ? stream.send(plan.target())
-          : this.<Void>onUnixFs(ex, () -> {
+          : this.<Void>onUnixFs(ex, unixfsWork, () -> {
             plan.fs().entityBlocks(targetCid, plan.entity(), stream::sendFromUnixFs);
             return null;
           });
