@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -25,11 +26,24 @@ public final class MemoryNetwork implements BitswapNetwork, AutoCloseable {
   public final PeerId self;
   public final List<BitswapReceiver> receivers = new CopyOnWriteArrayList<>();
   private final Map<PeerId, MemoryNetwork> links = new ConcurrentHashMap<>();
-  private final ExecutorService delivery;
+  private final Executor delivery;
+  /** The delivery thread this node owns (closed with it), or null when it shares one. */
+  private final ExecutorService ownDelivery;
 
   public MemoryNetwork(PeerId self) {
     this.self = self;
-    this.delivery = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("deliver-" + self).unstarted(r));
+    this.ownDelivery = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("deliver-" + self).unstarted(r));
+    this.delivery = ownDelivery;
+  }
+
+  /**
+   * A node whose messages are handed over on {@code delivery}, which the caller owns and may share between
+   * nodes (as a load tool's peers share an event loop); it must run tasks in order.
+   */
+  public MemoryNetwork(PeerId self, Executor delivery) {
+    this.self = self;
+    this.ownDelivery = null;
+    this.delivery = delivery;
   }
 
   /** Both nodes' receivers learn of the other, as on a first connection. */
@@ -82,6 +96,8 @@ public final class MemoryNetwork implements BitswapNetwork, AutoCloseable {
 
   @Override
   public void close() {
-    delivery.shutdownNow();
+    if (ownDelivery != null) {
+      ownDelivery.shutdownNow();
+    }
   }
 }

@@ -7,15 +7,20 @@ import io.cairn.blockstore.TierStats;
 import io.cairn.multiformats.Cid;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
  * A real tier behind a switch: reads (and, apart, writes) pass through, fail with an I/O error, hang
  * (a future that never completes, as a read stuck on a dead disk), or (reads) answer after
- * {@link #slowMillis} ({@link #SLOW_MS} unless set), as an overloaded disk does. Counts the reads that reached it. For the tiered
- * store's breaker tests and the breaker benchmark.
+ * {@link #slowMillis} ({@link #SLOW_MS} unless set), as an overloaded disk does; with {@link #slowReadsAtOnce}
+ * set, at most that many slow reads run at once and the others queue in order, as on a device with that
+ * queue depth, whose throughput is then slowReadsAtOnce / slowMillis reads per second whatever is asked of
+ * it. Counts the reads that reached it. For the tiered store's breaker tests and the engine's benchmarks.
  */
 public final class FaultyTier implements BlockTier {
   /** What reads (or writes) do now. */
@@ -27,6 +32,15 @@ public final class FaultyTier implements BlockTier {
   public volatile Mode reads = Mode.OK;
   /** How long a {@link Mode#SLOW} read takes. */
   public volatile long slowMillis = SLOW_MS;
+  /** How many {@link Mode#SLOW} reads run at once (the rest wait their turn); 0: no bound. */
+  public volatile int slowReadsAtOnce;
+  /**
+   * Whether {@code has} and {@code getSize} are reads of the device too (the default), or answered at
+   * once, as the file tier answers them from its index in memory.
+   */
+  public volatile boolean slowIndexReads = true;
+  private final Queue<Runnable> waitingReads = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger slowReadsRunning = new AtomicInteger();
   public volatile Mode writes = Mode.OK;
   public final AtomicInteger readsReached = new AtomicInteger();
 
@@ -40,9 +54,47 @@ public final class FaultyTier implements BlockTier {
       case OK -> call.get();
       case FAIL -> CompletableFuture.failedFuture(new BlockstoreException("injected read failure: I/O error"));
       case HANG -> new CompletableFuture<>();
-      case SLOW -> CompletableFuture.supplyAsync(() -> null,
-          CompletableFuture.delayedExecutor(slowMillis, java.util.concurrent.TimeUnit.MILLISECONDS)).thenCompose(v -> call.get());
+      case SLOW -> slow(call);
     };
+  }
+
+  private <T> CompletableFuture<T> slow(java.util.function.Supplier<CompletableFuture<T>> call) {
+    if (slowReadsAtOnce <= 0) {
+      return CompletableFuture.supplyAsync(() -> null,
+          CompletableFuture.delayedExecutor(slowMillis, TimeUnit.MILLISECONDS)).thenCompose(v -> call.get());
+    }
+    CompletableFuture<T> out = new CompletableFuture<>();
+    waitingReads.add(() -> CompletableFuture.delayedExecutor(slowMillis, TimeUnit.MILLISECONDS).execute(() -> {
+      call.get().whenComplete((v, e) -> {
+        slowReadsRunning.decrementAndGet();
+        startWaitingReads();
+        if (e != null) {
+          out.completeExceptionally(e);
+        } else {
+          out.complete(v);
+        }
+      });
+    }));
+    startWaitingReads();
+    return out;
+  }
+
+  /** Starts queued slow reads while fewer than {@link #slowReadsAtOnce} run. */
+  private void startWaitingReads() {
+    while (true) {
+      int running = slowReadsRunning.get();
+      if (running >= slowReadsAtOnce || waitingReads.isEmpty()) {
+        return;
+      }
+      if (slowReadsRunning.compareAndSet(running, running + 1)) {
+        Runnable next = waitingReads.poll();
+        if (next == null) {
+          slowReadsRunning.decrementAndGet();
+        } else {
+          next.run();
+        }
+      }
+    }
   }
 
   private <T> CompletableFuture<T> write(java.util.function.Supplier<CompletableFuture<T>> call) {
@@ -55,7 +107,7 @@ public final class FaultyTier implements BlockTier {
 
   @Override
   public CompletableFuture<Boolean> has(Cid cid) {
-    return read(() -> real.has(cid));
+    return slowIndexReads ? read(() -> real.has(cid)) : real.has(cid);
   }
 
   @Override
@@ -65,7 +117,7 @@ public final class FaultyTier implements BlockTier {
 
   @Override
   public CompletableFuture<Integer> getSize(Cid cid) {
-    return read(() -> real.getSize(cid));
+    return slowIndexReads ? read(() -> real.getSize(cid)) : real.getSize(cid);
   }
 
   @Override
