@@ -2,7 +2,9 @@ package io.cairn.bench;
 
 import io.cairn.libp2p.PeerInfo;
 import io.cairn.multiformats.Cid;
+import io.cairn.multiformats.Keys;
 import io.cairn.multiformats.Multiaddr;
+import io.cairn.multiformats.PrivateKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +38,9 @@ import java.util.stream.Stream;
  * fetch --target MULTIADDR/p2p/ID --count N --size BYTES [--kind raw] [--peers 8]
  *       [--concurrency 64 | --rate WANTS_PER_S] [--warmup 0] [--want-timeout 30] [--max-seconds 600]
  *       [--server-pid PID] [--clk-tck 100] [--out DIR] [--name NAME] [--expect-cids-sha256 HEX] [--io-threads 1]
+ *       [--want block|have] [--dont-have error|shed] [--key-seed SEED]
  * put   --api http://HOST:PORT --count N --size BYTES [--kind raw]
+ * ids   --key-seed SEED --peers N
  * table DIR
  * </pre>
  *
@@ -49,7 +53,13 @@ import java.util.stream.Stream;
  * failed sends are errors: the exit code is 1 if there is any, or if not every block arrived. With
  * {@code --warmup K}, K unmeasured rounds of the whole set go first over the same connections (they must
  * be error-free too); the report is of the round after them.
+ * With {@code --want have} the wants are want-haves and a HAVE answers each (bitswap's cheap class of
+ * request); with {@code --dont-have shed} a DONT_HAVE is the node shedding the want under overload: counted
+ * as {@code shed}, not an error, and the latencies are those of the wants it admitted. With {@code --key-seed},
+ * peer i's identity is {@link LoadIdentities}' key i of the seed (else each peer has a fresh one).
  * Prints the JSON report on stdout (also {@code DIR/NAME.json}, with {@code DIR/NAME.png}).
+ *
+ * <p>{@code ids}: prints the peer IDs that {@code fetch --key-seed SEED --peers N} will use, one a line.
  *
  * <p>{@code put}: puts the same blocks into a node through {@code POST /api/v0/block/put} and checks the
  * CIDs it answers. {@code table}: the Helia-vs-Cairn comparison of the reports {@code DIR/CASE-helia.json}
@@ -82,7 +92,8 @@ public final class BitswapLoad {
       case "fetch" -> fetch(o);
       case "put" -> put(o);
       case "table" -> table(Path.of(o.positional(0, "DIR")));
-      default -> throw new IllegalArgumentException("unknown mode " + args[0] + "; modes: fetch, put, table");
+      case "ids" -> ids(o);
+      default -> throw new IllegalArgumentException("unknown mode " + args[0] + "; modes: fetch, put, table, ids");
     };
   }
 
@@ -109,6 +120,18 @@ public final class BitswapLoad {
     }
   }
 
+  // ---- ids
+
+  static int ids(Options o) {
+    String seed = o.require("key-seed");
+    int peers = o.intOption("peers", -1, 1, 10_000);
+    o.checkAllUsed();
+    for (int i = 0; i < peers; i++) {
+      System.out.println(LoadIdentities.peerId(seed, i));
+    }
+    return 0;
+  }
+
   // ---- fetch
 
   static int fetch(Options o) throws Exception {
@@ -132,6 +155,17 @@ public final class BitswapLoad {
     int clkTck = o.intOption("clk-tck", 100, 1, 1_000_000);
     int ioThreads = o.intOption("io-threads", 1, 1, 64);
     String name = o.option("name", "bitswap-load");
+    boolean wantHave = switch (o.option("want", "block")) {
+      case "block" -> false;
+      case "have" -> true;
+      default -> throw new IllegalArgumentException("--want is block or have, not " + o.option("want", ""));
+    };
+    boolean dontHaveIsShed = switch (o.option("dont-have", "error")) {
+      case "error" -> false;
+      case "shed" -> true;
+      default -> throw new IllegalArgumentException("--dont-have is error or shed, not " + o.option("dont-have", ""));
+    };
+    Optional<String> keySeed = o.optional("key-seed");
     Optional<Path> outDir = o.optional("out").map(Path::of);
     Optional<String> expectSha = o.optional("expect-cids-sha256");
     o.checkAllUsed();
@@ -154,7 +188,8 @@ public final class BitswapLoad {
     LoadRun run = null;
     try {
       for (int i = 0; i < peerCount; i++) {
-        peers.add(new LoadPeer(target, ioThreads, lost -> {
+        PrivateKey key = keySeed.isPresent() ? LoadIdentities.key(keySeed.get(), i) : Keys.generateEd25519();
+        peers.add(new LoadPeer(target, key, ioThreads, lost -> {
           if (peers.stream().noneMatch(LoadPeer::alive)) {
             lost.abandonRest();
           }
@@ -183,7 +218,7 @@ public final class BitswapLoad {
       Round measured = null;
       String reported = "";
       for (int round = 0; round <= warmup; round++) {
-        run = new LoadRun(cids, size, concurrency, TimeUnit.SECONDS.toNanos(wantTimeout));
+        run = new LoadRun(cids, size, concurrency, TimeUnit.SECONDS.toNanos(wantTimeout), wantHave, dontHaveIsShed);
         measured = round(run, peers, rate, maxSeconds, server);
         if (round < warmup && !measured.ok()) {
           reported = "warm-up round " + (round + 1) + " of " + warmup + ", which failed";
@@ -238,17 +273,18 @@ public final class BitswapLoad {
       if (outDir.isPresent()) {
         Files.createDirectories(outDir.get());
         Files.writeString(outDir.get().resolve(name + ".json"), json, StandardCharsets.UTF_8);
-        LoadChart.write(outDir.get().resolve(name + ".png"), name + ": " + count + " x " + size + " B raw, "
+        LoadChart.write(outDir.get().resolve(name + ".png"), name + ": " + count + " x " + size + " B raw"
+            + (wantHave ? " (want-have)" : "") + ", "
             + (concurrency > 0 ? "concurrency " + concurrency : String.format(Locale.ROOT, "%,.0f wants/s", rate)) + ", "
             + peerCount + " peers",
-            String.format(Locale.ROOT, "%,.0f blocks/s, %.1f MB/s, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, %d errors; %s",
+            String.format(Locale.ROOT, "%,.0f answers/s, %.1f MB/s, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, %d errors%s; %s",
                 report.get("blocksPerSec"), report.get("mbPerSec"), report.get("p50Ms"), report.get("p95Ms"),
-                report.get("p99Ms"), run.errors(), identified == null ? target.toString() : identified.agentVersion()),
+                report.get("p99Ms"), run.errors(), dontHaveIsShed ? ", " + run.shed.sum() + " shed" : "", identified == null ? target.toString() : identified.agentVersion()),
             size, points);
       }
       if (!ok) {
-        System.err.printf(Locale.ROOT, "FAILED: %d of %d blocks received, %d errors %s%n", run.received.sum(), count,
-            run.errors(), report.get("errorsByKind"));
+        System.err.printf(Locale.ROOT, "FAILED: %d of %d wants answered (%d shed), %d errors %s%n", run.received.sum(),
+            count, run.shed.sum(), run.errors(), report.get("errorsByKind"));
       }
       return ok ? 0 : 1;
     } finally {
@@ -263,7 +299,7 @@ public final class BitswapLoad {
   /** One round's timing and CPU: from its first want to its end. */
   private record Round(LoadRun run, boolean complete, long start, long end, long loadCpuMs, long serverCpuMs) {
     boolean ok() {
-      return complete && run.errors() == 0 && run.received.sum() == run.count();
+      return complete && run.errors() == 0 && run.received.sum() + run.shed.sum() == run.count();
     }
   }
 
@@ -380,6 +416,7 @@ public final class BitswapLoad {
     r.put("serverAnnouncesBitswap", announcesBitswap);
     r.put("protocol", protocol);
     r.put("kind", "raw");
+    r.put("want", run.wantHave ? "have" : "block");
     r.put("size", run.blockSize);
     r.put("count", count);
     r.put("cidsSha256", cidsSha256);
@@ -398,6 +435,8 @@ public final class BitswapLoad {
     r.put("p99Ms", percentile(sorted, 99));
     r.put("maxMs", sorted.length == 0 ? null : sorted[sorted.length - 1]);
     r.put("meanMs", sorted.length == 0 ? null : Arrays.stream(sorted).average().orElse(0));
+    r.put("shed", run.dontHaveIsShed ? run.shed.sum() : null);
+    r.put("shedPercent", run.dontHaveIsShed ? 100.0 * run.shed.sum() / count : null);
     r.put("errors", run.errors());
     Map<String, Object> errors = new LinkedHashMap<>();
     errors.put("dontHave", run.dontHave.sum());

@@ -22,6 +22,7 @@ import io.cairn.libp2p.yamux.internal.BenchYamux;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.Multiaddr;
 import io.cairn.multiformats.PeerId;
+import io.cairn.multiformats.PrivateKey;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -71,11 +72,14 @@ final class LoadPeer implements StreamHandler, ConnectionListener, AutoCloseable
   private volatile boolean dead;
   private final Consumer<LoadRun> onDeath;
 
-  /** @param onDeath told (once, with the round under way) when this peer's connection is gone */
-  LoadPeer(Multiaddr target, int ioThreads, Consumer<LoadRun> onDeath) {
+  /**
+   * @param key this peer's identity
+   * @param onDeath told (once, with the round under way) when this peer's connection is gone
+   */
+  LoadPeer(Multiaddr target, PrivateKey key, int ioThreads, Consumer<LoadRun> onDeath) {
     this.server = target.peerId().orElseThrow(() -> new IllegalArgumentException("the target needs /p2p/<peer id>: " + target));
     this.onDeath = onDeath;
-    this.host = BenchHost.start("/ip4/127.0.0.1/tcp/0", BenchNoise::create, BenchYamux.create(BenchHost.silentLogger()),
+    this.host = BenchHost.start("/ip4/127.0.0.1/tcp/0", key, BenchNoise::create, BenchYamux.create(BenchHost.silentLogger()),
         ioThreads, 8);
     host.serve(BitswapProtocol.ids(), this);
     host.host().addConnectionListener(this);
@@ -135,7 +139,8 @@ final class LoadPeer implements StreamHandler, ConnectionListener, AutoCloseable
       return;
     }
     // Earlier wants first, as boxo's priorities count down.
-    outbox.add(WantlistEntry.wantBlock(cid, Integer.MAX_VALUE - i, true));
+    outbox.add(r.wantHave ? WantlistEntry.wantHave(cid, Integer.MAX_VALUE - i, true)
+        : WantlistEntry.wantBlock(cid, Integer.MAX_VALUE - i, true));
     scheduleDrain();
   }
 
@@ -253,16 +258,25 @@ final class LoadPeer implements StreamHandler, ConnectionListener, AutoCloseable
       freed++;
     }
     for (BlockPresence presence : message.presences()) {
-      if (presence.type() == PresenceType.HAVE) {
+      boolean have = presence.type() == PresenceType.HAVE;
+      if (have) {
         r.haves.increment();
-        continue;
+        if (!r.wantHave) {
+          continue;
+        }
       }
       Integer i = pending.remove(presence.cid());
-      if (i != null) {
-        r.dontHave.increment();
-        r.failed(i, now);
-        freed++;
+      if (i == null) {
+        continue;
       }
+      if (have) {
+        r.received(i, now);
+        outbox.add(WantlistEntry.cancel(presence.cid()));
+      } else {
+        (r.dontHaveIsShed ? r.shed : r.dontHave).increment();
+        r.failed(i, now);
+      }
+      freed++;
     }
     if (r.flatOut()) {
       for (int k = 0; k < freed; k++) {

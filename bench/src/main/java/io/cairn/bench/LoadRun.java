@@ -24,6 +24,10 @@ final class LoadRun {
   /** Wants in flight across all peers when flat out; 0 in rate mode (the schedule decides). */
   final int concurrency;
   final long wantTimeoutNanos;
+  /** Wants are want-haves, answered by a HAVE; else want-blocks, answered by the block. */
+  final boolean wantHave;
+  /** A DONT_HAVE is the node shedding the want under overload (counted as shed), not an error. */
+  final boolean dontHaveIsShed;
   private final Map<Cid, Integer> indexOf;
   /** When want i was sent (rate mode: when it was due), {@link System#nanoTime()}. */
   final long[] sent;
@@ -39,6 +43,8 @@ final class LoadRun {
   final LongAdder received = new LongAdder();
   final LongAdder receivedBytes = new LongAdder();
   final LongAdder dontHave = new LongAdder();
+  /** DONT_HAVEs that are the node shedding load ({@link #dontHaveIsShed}). */
+  final LongAdder shed = new LongAdder();
   final LongAdder timeouts = new LongAdder();
   final LongAdder hashMismatches = new LongAdder();
   final LongAdder unexpectedBlocks = new LongAdder();
@@ -51,11 +57,14 @@ final class LoadRun {
   final LongAdder messagesReceived = new LongAdder();
   final LongAdder streamReopens = new LongAdder();
 
-  LoadRun(List<Cid> cids, int blockSize, int concurrency, long wantTimeoutNanos) {
+  LoadRun(List<Cid> cids, int blockSize, int concurrency, long wantTimeoutNanos, boolean wantHave,
+      boolean dontHaveIsShed) {
     this.cids = List.copyOf(cids);
     this.blockSize = blockSize;
     this.concurrency = concurrency;
     this.wantTimeoutNanos = wantTimeoutNanos;
+    this.wantHave = wantHave;
+    this.dontHaveIsShed = dontHaveIsShed;
     this.indexOf = new HashMap<>(cids.size() * 2);
     for (int i = 0; i < cids.size(); i++) {
       indexOf.put(cids.get(i), i);
@@ -89,10 +98,13 @@ final class LoadRun {
     return Math.min(next.get(), cids.size());
   }
 
-  /** Counts the block, then resolves the want: whoever waits for the run sees the count once it is woken. */
+  /**
+   * Counts the answer (the block, or the HAVE of a want-have), then resolves the want: whoever waits for the
+   * run sees the count once it is woken.
+   */
   void received(int i, long nanos) {
     received.increment();
-    receivedBytes.add(blockSize);
+    receivedBytes.add(wantHave ? 0 : blockSize);
     resolve(i, nanos, RECEIVED);
   }
 

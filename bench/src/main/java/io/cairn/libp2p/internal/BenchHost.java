@@ -33,7 +33,13 @@ public final class BenchHost implements AutoCloseable {
   /** A host listening on {@code listen} (e.g. /ip4/127.0.0.1/tcp/0) with a fresh identity. */
   public static BenchHost start(String listen, SecureTransportFactory security, StreamMuxer muxer, int ioThreads,
       int maxConnectionsPerPeer) {
-    NodeIdentity identity = newIdentity();
+    return start(listen, Keys.generateEd25519(), security, muxer, ioThreads, maxConnectionsPerPeer);
+  }
+
+  /** A host listening on {@code listen} whose identity is {@code key}. */
+  public static BenchHost start(String listen, PrivateKey key, SecureTransportFactory security, StreamMuxer muxer,
+      int ioThreads, int maxConnectionsPerPeer) {
+    NodeIdentity identity = identity(key);
     Logger log = silentLogger();
     BundleContext context = (BundleContext) Proxy.newProxyInstance(BundleContext.class.getClassLoader(),
         new Class<?>[] {BundleContext.class}, (p, m, a) -> m.getName().equals("getProperty")
@@ -93,8 +99,7 @@ public final class BenchHost implements AutoCloseable {
         (p, m, a) -> m.getReturnType() == boolean.class ? false : m.getReturnType() == String.class ? "bench" : null);
   }
 
-  static NodeIdentity newIdentity() {
-    PrivateKey key = Keys.generateEd25519();
+  static NodeIdentity identity(PrivateKey key) {
     PeerId id = PeerId.fromPublicKey(key.publicKey());
     return new NodeIdentity() {
       @Override public PeerId peerId() { return id; }
