@@ -33,6 +33,18 @@ public interface BitswapLimits {
   int lookupConcurrency();
 
   /**
+   * How long peers with only lowest-class wants may wait for a task worker before the engine counts as
+   * over capacity, when they wait that long throughout an interval (CoDel's rule: a burst passes, a
+   * standing queue does not) while better-class wants wait too: the engine then sheds the lowest class
+   * until they are taken sooner. 0 (the default, boxo's): never.
+   *
+   * @since 1.3
+   */
+  default long shedQueueDelayNanos() {
+    return 0;
+  }
+
+  /**
    * A message to {@code peer} completed: {@code bytes} (encoded size) handed to the network
    * {@code nanos} before it was written to the connection ({@code ok}), or failed.
    */

@@ -28,7 +28,9 @@ import org.osgi.service.metatype.annotations.Designate;
  *   <li>global: {@code globalHeapPercent} of the max heap, halved on each memory-pressure signal (heap
  *       use over {@code memoryPressureHeapPercent}, or a {@code MemoryPressureException} the engine
  *       reports) down to 1/16, doubled back each second without one;</li>
- *   <li>lookups: {@link GradientLimit} within [{@code minLookupConcurrency}, {@code maxLookupConcurrency}].</li>
+ *   <li>lookups: {@link GradientLimit} within [{@code minLookupConcurrency}, {@code maxLookupConcurrency}];</li>
+ *   <li>while better-class wants wait, the engine is over capacity when peers with only lowest-class wants
+ *       wait for a task worker past {@code shedQueueDelayMillis} throughout an interval.</li>
  * </ul>
  * State is kept only for peers the engine has sent to and dropped when they leave.
  */
@@ -45,7 +47,7 @@ public class AdaptiveLimits implements BitswapLimits {
   /** The validated configuration. */
   record Settings(long minPeerBytes, long maxPeerBytes, long initialPeerBytes, double gain, long windowNanos,
       int globalHeapPercent, int pressureHeapPercent, int minLookups, int maxLookups, double tolerance,
-      double smoothing, int longWindow, long probeNanos) {}
+      double smoothing, int longWindow, long probeNanos, long shedQueueDelayNanos) {}
 
   /** Where the heap stands: used and max bytes (the JVM's, or a test's). */
   interface Heap {
@@ -130,11 +132,13 @@ public class AdaptiveLimits implements BitswapLimits {
     Configs.inRange("lookupSmoothingPercent", c.lookupSmoothingPercent(), 1, 100);
     Configs.inRange("lookupLongWindow", c.lookupLongWindow(), 10, 100_000);
     Configs.inRange("lookupProbeMillis", c.lookupProbeMillis(), 1000, 3_600_000);
+    Configs.inRange("shedQueueDelayMillis", c.shedQueueDelayMillis(), 0, 10_000);
     long initial = Math.max(c.minPeerOutstandingBytes(), Math.min(c.maxPeerOutstandingBytes(), c.initialPeerOutstandingBytes()));
     return new Settings(c.minPeerOutstandingBytes(), c.maxPeerOutstandingBytes(), initial, c.bdpGainPercent() / 100.0,
         TimeUnit.MILLISECONDS.toNanos(c.windowMillis()), c.globalHeapPercent(), c.memoryPressureHeapPercent(),
         c.minLookupConcurrency(), c.maxLookupConcurrency(), c.lookupLatencyTolerancePercent() / 100.0,
-        c.lookupSmoothingPercent() / 100.0, c.lookupLongWindow(), TimeUnit.MILLISECONDS.toNanos(c.lookupProbeMillis()));
+        c.lookupSmoothingPercent() / 100.0, c.lookupLongWindow(), TimeUnit.MILLISECONDS.toNanos(c.lookupProbeMillis()),
+        TimeUnit.MILLISECONDS.toNanos(c.shedQueueDelayMillis()));
   }
 
   // ---- the limits
@@ -165,6 +169,11 @@ public class AdaptiveLimits implements BitswapLimits {
   @Override
   public int lookupConcurrency() {
     return lookupLimit;
+  }
+
+  @Override
+  public long shedQueueDelayNanos() {
+    return settings.shedQueueDelayNanos();
   }
 
   // ---- what the engine observes

@@ -58,4 +58,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   @AttributeDefinition(name = "No-load probe interval (ms)", min = "1000", max = "3600000",
       description = "Every this often the lookup concurrency drops to its minimum for as many lookups, to measure the no-load latency again (a tier that got slower is then not mistaken for an overloaded one).")
   int lookupProbeMillis() default 30_000;
+
+  @AttributeDefinition(name = "Shed at queue delay (ms)", min = "0", max = "10000",
+      description = "When peers whose best wants are of the lowest class have waited for a task worker longer than this throughout 100 ms (CoDel's rule: a burst passes, a standing queue does not; a peer held back by its own byte budget is not waiting for a worker) while better-class wants wait too, the engine is over capacity: it sheds the lowest class (DONT_HAVE where the peer asked for it, else deferred) as wants arrive and at each turn, so the critical and high classes keep their targets and the wants it admits their latency. Alone, the lowest class is never shed: a peer pinning at full speed waits on its own backlog. 0: never, as boxo.")
+  int shedQueueDelayMillis() default 25;
 }

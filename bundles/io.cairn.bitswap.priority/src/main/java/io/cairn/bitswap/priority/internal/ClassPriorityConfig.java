@@ -12,7 +12,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   String[] criticalPeers() default {};
 
   @AttributeDefinition(name = "Normal promotion (ms)", min = "0", max = "3600000",
-      description = "Normal wants have no latency target; one queued this long moves to high (and on to critical after high's 50 ms), so want-blocks are not starved by a stream of want-haves. 0: never.")
+      description = "Normal wants have no latency target; one queued this long moves to high (and on to critical after high's 50 ms), so want-blocks are not starved by a stream of want-haves. Only wants that did not ask for DONT_HAVE move: the engine sheds the others when it is over capacity, and serves them in turn when it is not. 0: never.")
   int normalPromotionMillis() default 1000;
 
   @AttributeDefinition(name = "Starvation time (ms)", min = "1", max = "3600000",

@@ -40,15 +40,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -78,9 +81,11 @@ import org.osgi.service.metatype.annotations.Designate;
  * if it has more. Bytes in flight per peer and to all peers together are capped by the limits
  * strategy, so a peer that reads slowly holds back only itself.
  *
- * <p>Over capacity (the lookups at their limit while better-class work waits, or the global byte
- * budget spent), the lowest class is shed first: its wants are answered DONT_HAVE where the peer asked
- * for that, else deferred until capacity frees; better classes keep being served.
+ * <p>Over capacity (while better-class wants wait, peers with only lowest-class wants waiting for a
+ * worker past the limits' queue delay throughout an interval, or the lookups at their limit; or the
+ * global byte budget spent), the lowest class is shed first, as its wants arrive and when its turn
+ * comes: its wants are answered DONT_HAVE where the peer asked for that, else deferred until capacity
+ * frees; better classes keep being served.
  *
  * <p>How a peer's wants are grouped is the {@link BatchRequestProcessor}'s: a ledger about to join the
  * ready queue may be held (a timer, at most {@link #MAX_HOLD_NANOS}) until enough wants gather, a want
@@ -112,9 +117,11 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   private final Map<Cid, Set<PeerLedger>> waitingFor = new ConcurrentHashMap<>();
   /**
    * A ledger waiting for a worker, placed by the priority manager's rank, then first come first served;
-   * with the batch its turn takes and why it goes now.
+   * with the batch its turn takes, why it goes now, when it joined and whether a worker has taken it
+   * (one whose best wants are of the lowest class is also on {@link #lowestReady}).
    */
-  private record Ready(PeerLedger ledger, PeerRank rank, long seq, Batch batch, BatchFlush flush) {}
+  private record Ready(PeerLedger ledger, PeerRank rank, long seq, Batch batch, BatchFlush flush, long readyAt,
+      AtomicBoolean taken) {}
 
   /**
    * A ledger the batch strategy holds for more wants until its timer (or an earlier release); re-armed
@@ -137,6 +144,13 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   private final AtomicLong readySeq = new AtomicLong();
   /** Ledgers held back while the engine sheds the lowest class: rescheduled when capacity frees. */
   private final Set<PeerLedger> deferred = ConcurrentHashMap.newKeySet();
+  /** How long lowest-class peers wait for a worker: the engine being behind is one way of being over capacity. */
+  private final QueueDelay queueDelay = new QueueDelay();
+  /**
+   * The ready ledgers whose best wants are of the lowest class, in the order they joined; a taken one is
+   * dropped when it reaches the head (at most a few per ledger linger behind a head that waits long).
+   */
+  private final Queue<Ready> lowestReady = new ConcurrentLinkedQueue<>();
   private final Strategies<PriorityRequestManager> priorities;
   private final Strategies<BitswapLimits> limits;
   private final Strategies<BatchRequestProcessor> batchers;
@@ -393,6 +407,10 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     if (dropped > 0) {
       log.debug("{} wants of {} dropped: its wantlist is at maxQueuedWantlistEntriesPerPeer", dropped, from);
     }
+    if (shedding()) {
+      // Over capacity: the lowest class's wants are answered now rather than queued to be shed later.
+      answerShed(ledger, ledger.shed(Integer.MAX_VALUE));
+    }
     schedule(ledger);
   }
 
@@ -504,7 +522,7 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
         PeerTurn turn = ledger.turn();
         Batch batch = plan(ledger, turn);
         if (batch.holdNanos() == 0) {
-          ready.add(new Ready(ledger, priority.rank(turn), readySeq.getAndIncrement(), batch, batch.flush()));
+          enqueue(ledger, turn, batch, batch.flush());
         } else {
           hold(ledger, null, batch);
         }
@@ -550,6 +568,25 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     }
   }
 
+  /** Puts a ledger on the ready queue (and, if its best wants are of the lowest class, on {@link #lowestReady}). */
+  private void enqueue(PeerLedger ledger, PeerTurn turn, Batch batch, BatchFlush flush) {
+    Ready r = new Ready(ledger, priority.rank(turn), readySeq.getAndIncrement(), batch, flush, clock.getAsLong(),
+        new AtomicBoolean());
+    if (turn.bestClass() == WantClass.NORMAL) {
+      lowestReady.add(r);
+    }
+    ready.add(r);
+  }
+
+  /** How long the longest-waiting ledger with only lowest-class wants has waited for a worker (0: none waits). */
+  private long lowestClassWait(long now) {
+    Ready head;
+    while ((head = lowestReady.peek()) != null && head.taken().get()) {
+      lowestReady.remove(head);
+    }
+    return head == null ? 0 : now - head.readyAt();
+  }
+
   /** A held ledger goes to the ready queue (once: whichever of its timer and an early release comes first). */
   private void release(PeerLedger ledger, Held h, Batch batch, BatchFlush flush) {
     if (!held.remove(ledger, h)) {
@@ -559,19 +596,23 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     if (timer != null && flush != BatchFlush.TIMEOUT) {
       timer.cancel(false);
     }
-    ready.add(new Ready(ledger, priority.rank(ledger.turn()), readySeq.getAndIncrement(), batch, flush));
+    enqueue(ledger, ledger.turn(), batch, flush);
   }
 
   /**
-   * Whether the lowest class is shed now: the global byte budget is spent, or the lookups are at their
-   * limit while wants of a better class wait. With every want in one class (the static strategy) and no
-   * global budget, never: the engine behaves as boxo's.
+   * Whether the lowest class is shed now: the global byte budget is spent; or, while wants of a better
+   * class wait, peers with only its wants have waited for a worker past the limits' queue delay
+   * throughout an interval ({@link QueueDelay}) or the lookups are at their limit. With every want in
+   * one class, no queue delay limit and no global budget (the static strategies), never: the engine
+   * behaves as boxo's.
    */
   private boolean shedding() {
     if (outstandingBytes.get() >= globalLimit()) {
       return true;
     }
-    if (lookups.inFlight() < lookupLimit()) {
+    // Behind or at the lookup limit, the lowest class yields to better ones; alone (a peer pinning a DAG
+    // at full speed), its wait is its own backlog, and shedding it would help nobody.
+    if (!queueDelay.behind(clock.getAsLong()) && lookups.inFlight() < lookupLimit()) {
       return false;
     }
     for (WantClass c : WantClass.values()) {
@@ -580,6 +621,15 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
       }
     }
     return false;
+  }
+
+  /** The lowest class has waited {@code nanos} for a worker; when that ends the engine being behind, capacity freed. */
+  private void observeQueueDelay(long nanos) {
+    boolean wasBehind = queueDelay.behind(clock.getAsLong());
+    long target = limits.apply(l -> Math.max(0, l.shedQueueDelayNanos()));
+    if (!queueDelay.observe(nanos, target, clock.getAsLong()) && wasBehind) {
+      wakeDeferred();
+    }
   }
 
   /** Capacity freed: held-back ledgers go back to scheduling. */
@@ -604,6 +654,9 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
       } catch (InterruptedException e) {
         return;
       }
+      next.taken().set(true);
+      // At every turn, whatever its class: the lowest class may be waiting because better ones go first.
+      observeQueueDelay(lowestClassWait(clock.getAsLong()));
       PeerLedger ledger = next.ledger();
       try {
         serve(ledger, next.batch(), next.flush());
@@ -623,15 +676,7 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   private void serve(PeerLedger ledger, Batch batch, BatchFlush flush) {
     EngineSettings s = settings;
     PeerLedger.Turn turn = ledger.take(batch.size(), peerLimit(ledger.peer), shedding());
-    if (!turn.shed().isEmpty()) {
-      shed.addAndGet(turn.shed().size());
-      List<BlockPresence> dontHaves = new ArrayList<>(turn.shed().size());
-      for (WantTask t : turn.shed()) {
-        dontHaves.add(new BlockPresence(t.cid, PresenceType.DONT_HAVE));
-      }
-      // Not recorded as answered: a shed want's latency is not its class's service time.
-      sendOne(ledger, List.of(), dontHaves, List.of());
-    }
+    answerShed(ledger, turn.shed());
     List<WantTask> tasks = turn.tasks();
     if (tasks.isEmpty()) {
       return;
@@ -670,6 +715,20 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     } finally {
       activeTasks.addAndGet(-tasks.size());
     }
+  }
+
+  /** Answers DONT_HAVE to the wants shed (they left the wantlist), if any. */
+  private void answerShed(PeerLedger ledger, List<WantTask> shedTasks) {
+    if (shedTasks.isEmpty()) {
+      return;
+    }
+    shed.addAndGet(shedTasks.size());
+    List<BlockPresence> dontHaves = new ArrayList<>(shedTasks.size());
+    for (WantTask t : shedTasks) {
+      dontHaves.add(new BlockPresence(t.cid, PresenceType.DONT_HAVE));
+    }
+    // Not recorded as answered: a shed want's latency is not its class's service time.
+    sendOne(ledger, List.of(), dontHaves, List.of());
   }
 
   /**

@@ -37,6 +37,13 @@ final class PeerLedger {
   /** Queued wants per class, best first; and the same wants longest-queued first, for promotion. */
   private final EnumMap<WantClass, TreeSet<WantTask>> queued = new EnumMap<>(WantClass.class);
   private final EnumMap<WantClass, TreeSet<WantTask>> queuedSince = new EnumMap<>(WantClass.class);
+  /**
+   * The queued lowest-class wants that cannot be shed (their peer did not ask for DONT_HAVE), longest
+   * queued first: only these are promoted. One that can be shed is served in its class or, when the
+   * engine is over capacity, shed; promoting it would hide the backlog the engine judges overload by and
+   * fill the better classes with it.
+   */
+  private final TreeSet<WantTask> unsheddableSince = new TreeSet<>(WantTask.QUEUED_LONGEST);
   private final TreeSet<WantTask> waiting = new TreeSet<>(WantTask.ORDER);
   /** Told when a want starts or stops waiting for a block (the engine's index of who waits for what). */
   private final WaitingIndex index;
@@ -110,8 +117,12 @@ final class PeerLedger {
     queued.get(t.wantClass).add(t);
     queuedSince.get(t.wantClass).add(t);
     queuedCount++;
-    if (t.wantClass == WantClass.NORMAL && t.sendDontHave) {
-      sheddable++;
+    if (t.wantClass == WantClass.NORMAL) {
+      if (t.sendDontHave) {
+        sheddable++;
+      } else {
+        unsheddableSince.add(t);
+      }
     }
     index.queued(t.wantClass, 1);
   }
@@ -120,8 +131,12 @@ final class PeerLedger {
     if (queued.get(t.wantClass).remove(t)) {
       queuedSince.get(t.wantClass).remove(t);
       queuedCount--;
-      if (t.wantClass == WantClass.NORMAL && t.sendDontHave) {
-        sheddable--;
+      if (t.wantClass == WantClass.NORMAL) {
+        if (t.sendDontHave) {
+          sheddable--;
+        } else {
+          unsheddableSince.remove(t);
+        }
       }
       index.queued(t.wantClass, -1);
     }
@@ -139,7 +154,7 @@ final class PeerLedger {
   private void promoteDue(long now) {
     WantClass[] classes = WantClass.values();
     for (int i = classes.length - 1; i > 0; i--) {
-      TreeSet<WantTask> since = queuedSince.get(classes[i]);
+      TreeSet<WantTask> since = classes[i] == WantClass.NORMAL ? unsheddableSince : queuedSince.get(classes[i]);
       while (!since.isEmpty()) {
         WantTask t = since.first();
         WantClass to = priority.promote(classes[i], now - t.queuedAt);
@@ -281,7 +296,8 @@ final class PeerLedger {
    * A worker's turn: up to {@code max} queued wants, best class first and in the strategy's order
    * within a class, or none while the peer has {@code maxOutstanding} bytes in flight. When
    * {@code shedLowest}, the lowest class is not served: those of its wants whose peer asked for
-   * DONT_HAVE are shed (they leave the wantlist; the caller answers DONT_HAVE), the others stay queued.
+   * DONT_HAVE are shed before any is promoted (they leave the wantlist; the caller answers DONT_HAVE),
+   * the others stay queued.
    */
   Turn take(int max, long maxOutstanding, boolean shedLowest) {
     lock.lock();
@@ -291,10 +307,13 @@ final class PeerLedger {
       if (closed || outstandingBytes >= maxOutstanding) {
         return new Turn(taken, shed);
       }
+      if (shedLowest) {
+        // Before promotion: a want the engine has no room for is shed, not moved up past the others.
+        shedLowest(max, shed);
+      }
       promoteDue(clock.getAsLong());
       for (WantClass c : WantClass.values()) {
         if (shedLowest && c == WantClass.NORMAL) {
-          shedLowest(max, shed);
           break;
         }
         TreeSet<WantTask> q = queued.get(c);
@@ -309,6 +328,23 @@ final class PeerLedger {
         turns++;
       }
       return new Turn(taken, shed);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * While the engine sheds, as wants arrive: up to {@code max} queued lowest-class wants whose peer asked
+   * for DONT_HAVE leave the wantlist (the caller answers DONT_HAVE), the others stay queued.
+   */
+  List<WantTask> shed(int max) {
+    lock.lock();
+    try {
+      List<WantTask> shed = new ArrayList<>();
+      if (!closed) {
+        shedLowest(max, shed);
+      }
+      return shed;
     } finally {
       lock.unlock();
     }
@@ -521,6 +557,7 @@ final class PeerLedger {
         queued.get(c).clear();
         queuedSince.get(c).clear();
       }
+      unsheddableSince.clear();
       queuedCount = 0;
       sheddable = 0;
       wants.clear();

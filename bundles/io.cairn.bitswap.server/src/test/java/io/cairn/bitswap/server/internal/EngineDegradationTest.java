@@ -12,6 +12,7 @@ import io.cairn.bitswap.message.BlockPresence;
 import io.cairn.bitswap.message.PresenceType;
 import io.cairn.bitswap.message.WantlistEntry;
 import io.cairn.bitswap.priority.internal.ClassPriority;
+import io.cairn.bitswap.spi.BitswapLimits;
 import io.cairn.bitswap.spi.FixedLimits;
 import io.cairn.bitswap.spi.PriorityRequestManager;
 import io.cairn.blockstore.Block;
@@ -19,11 +20,13 @@ import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.PeerId;
 import io.cairn.testing.Components;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -146,5 +149,108 @@ class EngineDegradationTest {
       assertEquals(b, toB.peer());
       assertEquals(List.of(bblock.cid()), toB.blockCids());
     }
+  }
+
+  /** Limits whose only business here is the queue delay at which the engine sheds. */
+  private record ShedAt(long shedQueueDelayNanos) implements BitswapLimits {
+    @Override
+    public long peerOutstandingBytes(PeerId peer) {
+      return 1 << 30;
+    }
+
+    @Override
+    public long globalOutstandingBytes() {
+      return Long.MAX_VALUE;
+    }
+
+    @Override
+    public int lookupConcurrency() {
+      return 128;
+    }
+
+    @Override
+    public void sent(PeerId peer, long bytes, long nanos, boolean ok) {}
+
+    @Override
+    public void lookedUp(long nanos, boolean found, int inFlight) {}
+
+    @Override
+    public void peerGone(PeerId peer) {}
+  }
+
+  /**
+   * One worker taking one want a turn, held in each send until the test lets it go, while eight new
+   * peers queue: six want-blocks asking for DONT_HAVE, one not asking, and a peer with 20 want-haves (a
+   * better class, still waiting throughout); each send is let go 60 ms later on the engine's clock, so
+   * the lowest class's wants have waited longer at each turn, past the limits' queue delay. Returns each
+   * want-block peer's answer once all have one.
+   */
+  private static Map<PeerId, BitswapMessage> slowWorker(long shedQueueDelayNanos) throws Exception {
+    try (EngineHarness h = new EngineHarness(Map.of("taskWorkerCount", 1, "maxTasksPerEnvelope", 1))) {
+      AtomicLong now = new AtomicLong(1_000_000_000L);
+      h.engine.clock = now::get;
+      h.bindPriority(classes(), "classes", 10);
+      h.bindLimits(new ShedAt(shedQueueDelayNanos), "shed-at", 10);
+      h.network.hold = true;
+      PeerId a = peer();
+      Block ablock = block("a's");
+      h.store.add(ablock);
+      h.connect(a);
+      h.receive(a, BitswapMessage.wants(List.of(WantlistEntry.wantBlock(ablock.cid(), 1, true))));
+      assertTrue(h.network.entered.tryAcquire(10, TimeUnit.SECONDS), "the worker is in A's send");
+      PeerId asker = peer();
+      List<WantlistEntry> haves = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        Block b = block("asked about " + i);
+        h.store.add(b);
+        haves.add(WantlistEntry.wantHave(b.cid(), 1, true));
+      }
+      h.connect(asker);
+      h.receive(asker, BitswapMessage.wants(haves));
+      Map<PeerId, WantlistEntry> wants = new HashMap<>();
+      for (int i = 0; i < 7; i++) {
+        Block b = block("wanted " + i);
+        h.store.add(b);
+        wants.put(peer(), WantlistEntry.wantBlock(b.cid(), 1, i < 6));
+      }
+      wants.forEach((p, w) -> {
+        h.connect(p);
+        h.receive(p, BitswapMessage.wants(List.of(w)));
+      });
+      Map<PeerId, BitswapMessage> answers = new HashMap<>();
+      while (answers.size() < wants.size()) {
+        now.addAndGet(60_000_000L);
+        h.network.release(1);
+        EngineHarness.Sent sent = h.next();
+        if (wants.containsKey(sent.peer())) {
+          answers.put(sent.peer(), sent.message());
+        }
+      }
+      assertEquals(answers.values().stream().mapToLong(m -> m.presences().stream()
+          .filter(p -> p.type() == PresenceType.DONT_HAVE).count()).sum(), h.engine.status().shed());
+      return answers;
+    }
+  }
+
+  private static long shed(Map<PeerId, BitswapMessage> answers) {
+    return answers.values().stream().filter(m -> m.blocks().isEmpty() && m.presences().stream()
+        .anyMatch(p -> p.type() == PresenceType.DONT_HAVE)).count();
+  }
+
+  @Test
+  void lowestClassWorkWaitingPastTheQueueDelayForAnIntervalIsShed() throws Exception {
+    Map<PeerId, BitswapMessage> answers = slowWorker(10_000_000L);
+    // The lowest class's wait has been long for an interval by its third turn (the engine learns it is
+    // behind as that turn begins, and serves it); from the fourth on, it sheds: of the six want-blocks
+    // that asked for DONT_HAVE, at least three get one.
+    long shed = shed(answers);
+    assertTrue(shed >= 3 && shed <= 6, "shed " + shed + ": " + answers);
+    long served = answers.values().stream().filter(m -> !m.blocks().isEmpty()).count();
+    assertEquals(7 - shed, served, "the want-block without DONT_HAVE is deferred, then served: " + answers);
+  }
+
+  @Test
+  void withoutAQueueDelayLimitNothingIsShed() throws Exception {
+    assertEquals(0, shed(slowWorker(0)));
   }
 }

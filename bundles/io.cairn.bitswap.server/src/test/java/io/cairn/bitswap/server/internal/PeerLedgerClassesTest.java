@@ -60,17 +60,20 @@ class PeerLedgerClassesTest {
   }
 
   @Test
-  void aWantQueuedPastItsTargetIsPromotedOnceEachTarget() {
-    ledger.applyWants(List.of(WantlistEntry.wantBlock(cid(1), 1, true)), false, 1024, 0, 0);
-    assertEquals(1, queued[WantClass.NORMAL.ordinal()]);
+  void aWantQueuedPastItsTargetIsPromotedOnceEachTargetUnlessItCanBeShed() {
+    ledger.applyWants(List.of(WantlistEntry.wantBlock(cid(1), 1, false), WantlistEntry.wantBlock(cid(3), 1, true)),
+        false, 1024, 0, 0);
+    assertEquals(2, queued[WantClass.NORMAL.ordinal()]);
     now.set(TimeUnit.MILLISECONDS.toNanos(1001));
     ledger.applyWants(List.of(WantlistEntry.wantHave(cid(2), 1, true)), false, 1024, 0, 0);
     assertEquals(PeerLedger.Schedule.READY, ledger.trySchedule(BUDGET, false));
+    // The want-block that asked for DONT_HAVE stays normal: over capacity it would be shed, not promoted.
     assertEquals(List.of("NORMAL>HIGH"), promotions);
     assertEquals(2, queued[WantClass.HIGH.ordinal()]);
+    assertEquals(1, queued[WantClass.NORMAL.ordinal()]);
     now.addAndGet(TimeUnit.MILLISECONDS.toNanos(51));
-    // Both now past high's 50 ms: both critical, the older first.
-    assertEquals(List.of(cid(1), cid(2)), cids(ledger.take(10, BUDGET, false).tasks()));
+    // Both now past high's 50 ms: both critical, the older first; then the normal one.
+    assertEquals(List.of(cid(1), cid(2), cid(3)), cids(ledger.take(10, BUDGET, false).tasks()));
     assertEquals(List.of("NORMAL>HIGH", "HIGH>CRITICAL", "HIGH>CRITICAL"), promotions);
     assertEquals(0, queued[0] + queued[1] + queued[2]);
   }
