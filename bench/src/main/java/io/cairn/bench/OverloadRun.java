@@ -10,15 +10,9 @@ import io.cairn.bitswap.fixed.internal.StaticBatching;
 import io.cairn.bitswap.fixed.internal.StaticPriority;
 import io.cairn.bitswap.server.internal.BitswapEngineComponent;
 import io.cairn.bitswap.spi.BatchRequestProcessor;
-import io.cairn.bitswap.spi.BitswapLimits;
 import io.cairn.bitswap.spi.BitswapReceiver;
 import io.cairn.bitswap.spi.PriorityRequestManager;
 import io.cairn.blockstore.Block;
-import io.cairn.blockstore.batchio.internal.BatchIOComponent;
-import io.cairn.blockstore.batchio.internal.BenchBatchIO;
-import io.cairn.blockstore.memory.internal.BenchMemoryTier;
-import io.cairn.blockstore.tiered.internal.BenchTieredStore;
-import io.cairn.blockstore.tiered.internal.TieredBlockstore;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.Keys;
 import io.cairn.multiformats.PeerId;
@@ -39,7 +33,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.osgi.service.log.Logger;
 
 /**
  * Issue 13, benchmark 3: the bitswap engine asked {@code factor} times what it can serve by {@code peers}
@@ -220,28 +213,15 @@ public final class OverloadRun {
     if (criticalPeers < 1 || highPeers < 1 || criticalPeers + highPeers >= peerCount) {
       throw new IllegalArgumentException("--critical and --high need at least one peer each and leave some normal ones");
     }
-    Logger silent = Components.logger();
-
-    BatchIOComponent batchio = BenchBatchIO.withDefaults(silent);
-    TieredBlockstore store = BenchTieredStore.configured(silent, batchio, Map.of("promotion", "none",
-        "demotionIntervalMs", 3_600_000L));
-    FaultyTier tier = new FaultyTier(BenchMemoryTier.withDefaults(silent));
-    BenchTieredStore.addTier(store, tier, "ssd", 100, 1L);
-    List<Cid> cids = new ArrayList<>(blockCount);
-    TestBlocks content = new TestBlocks(size);
-    for (int i = 0; i < blockCount; i++) {
-      Block b = Block.raw(content.data(i));
-      cids.add(b.cid());
-      tier.put(b).join();
-    }
+    EngineRig rig = new EngineRig(blockCount, size, workers > 0 ? Map.of("taskWorkerCount", workers) : Map.of());
+    List<Cid> cids = rig.blocks.stream().map(Block::cid).toList();
     if (tierMs > 0) {
-      tier.slowMillis = tierMs;
-      tier.slowReadsAtOnce = tierDepth;
-      tier.slowIndexReads = false; // as the file tier, whose index is in memory
-      tier.reads = FaultyTier.Mode.SLOW;
+      rig.tier.slowMillis = tierMs;
+      rig.tier.slowReadsAtOnce = tierDepth;
+      rig.tier.slowIndexReads = false; // as the file tier, whose index is in memory
+      rig.tier.reads = FaultyTier.Mode.SLOW;
     }
-
-    MemoryNetwork network = new MemoryNetwork(PeerId.fromPublicKey(Keys.generateEd25519().publicKey()));
+    MemoryNetwork network = rig.network;
     AtomicLong answers = new AtomicLong();
     List<Peer> peers = new ArrayList<>();
     List<MemoryNetwork> peerNetworks = new ArrayList<>();
@@ -261,9 +241,7 @@ public final class OverloadRun {
     String[] critical = peers.stream().filter(p -> p.kind == Kind.CRITICAL).map(p -> p.network.self.toString())
         .toArray(String[]::new);
 
-    BitswapEngineComponent engine = (BitswapEngineComponent) Components.createWith(Object.class,
-        BitswapEngineComponent.class.getName(), workers > 0 ? Map.of("taskWorkerCount", workers) : Map.of(), network, store,
-        silent);
+    BitswapEngineComponent engine = rig.engine;
     if (!strategy.equals("static") && !strategy.equals("adaptive")) {
       throw new IllegalArgumentException("--strategy is static or adaptive, not " + strategy);
     }
@@ -271,25 +249,19 @@ public final class OverloadRun {
     String priority = o.get("priority", adaptive ? "classes" : "static");
     String limits = o.get("limits", strategy);
     String batch = o.get("batch", strategy);
-    Components.call(engine, "bindPriority", switch (priority) {
+    rig.bind("priority", switch (priority) {
       case "static" -> new StaticPriority();
       case "classes" -> Components.createWith(PriorityRequestManager.class,
-          "io.cairn.bitswap.priority.internal.ClassPriority", Map.of("criticalPeers", critical), silent);
+          "io.cairn.bitswap.priority.internal.ClassPriority", Map.of("criticalPeers", critical), rig.log);
       default -> throw new IllegalArgumentException("--priority is static or classes, not " + priority);
-    }, props(priority));
-    Components.call(engine, "bindLimits", switch (limits) {
-      case "static" -> Components.createWith(BitswapLimits.class, "io.cairn.bitswap.fixed.internal.StaticLimits", Map.of(),
-          silent);
-      case "adaptive" -> Components.createWith(BitswapLimits.class, "io.cairn.bitswap.adaptive.internal.AdaptiveLimits",
-          Map.of(), silent);
-      default -> throw new IllegalArgumentException("--limits is static or adaptive, not " + limits);
-    }, props(limits));
-    Components.call(engine, "bindBatch", switch (batch) {
+    }, priority);
+    rig.bind("limits", rig.limits(limits), limits);
+    rig.bind("batch", switch (batch) {
       case "static" -> new StaticBatching();
       case "adaptive" -> Components.createWith(BatchRequestProcessor.class, "io.cairn.bitswap.batch.internal.AdaptiveBatching",
-          Map.of(), silent);
+          Map.of(), rig.log);
       default -> throw new IllegalArgumentException("--batch is static or adaptive, not " + batch);
-    }, props(batch));
+    }, batch);
     peerNetworks.forEach(n -> MemoryNetwork.connect(network, n));
 
     Map<String, Object> report = new LinkedHashMap<>();
@@ -374,12 +346,9 @@ public final class OverloadRun {
     report.put("admitted", percentiles(all, admittedNever));
     report.put("engine", engine.status().toString());
     o.report(report, strategy);
-    Components.deactivate(engine);
+    rig.close();
     peerNetworks.forEach(MemoryNetwork::close);
     peerDelivery.shutdownNow();
-    network.close();
-    BenchTieredStore.close(store);
-    BenchBatchIO.close(batchio);
     System.exit(0);
   }
 
@@ -467,10 +436,6 @@ public final class OverloadRun {
       groups.merge(group, Math.max(0, nanos), Long::sum);
     }
     return groups;
-  }
-
-  private static Map<String, Object> props(String strategy) {
-    return Map.of("cairn.strategy", strategy, "service.ranking", 10, "service.id", 2L);
   }
 
   private static Map<Kind, Double> rates(double total, double criticalShare, double highShare) {

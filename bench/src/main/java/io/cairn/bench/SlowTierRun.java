@@ -7,14 +7,8 @@ import io.cairn.bitswap.message.WantlistEntry;
 import io.cairn.bitswap.spi.BitswapLimits;
 import io.cairn.bitswap.spi.BitswapReceiver;
 import io.cairn.blockstore.Block;
-import io.cairn.blockstore.batchio.internal.BatchIOComponent;
-import io.cairn.blockstore.batchio.internal.BenchBatchIO;
-import io.cairn.blockstore.memory.internal.BenchMemoryTier;
-import io.cairn.blockstore.tiered.internal.BenchTieredStore;
-import io.cairn.blockstore.tiered.internal.TieredBlockstore;
 import io.cairn.multiformats.Keys;
 import io.cairn.multiformats.PeerId;
-import io.cairn.testing.Components;
 import io.cairn.testing.bitswap.MemoryNetwork;
 import io.cairn.testing.blockstore.FaultyTier;
 import java.util.ArrayList;
@@ -23,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import org.osgi.service.log.Logger;
 
 /**
  * Issue 13, benchmark 4: the bitswap engine serving from a slow tier, with the static limits (boxo's 128
@@ -99,35 +92,17 @@ public final class SlowTierRun {
     int wantsPerPeer = Integer.parseInt(o.get("wants", "256"));
     double warmup = Double.parseDouble(o.get("warmup", "5"));
     double seconds = Double.parseDouble(o.get("seconds", "10"));
-    Logger silent = Components.logger();
-
-    BatchIOComponent batchio = BenchBatchIO.withDefaults(silent);
-    TieredBlockstore store = BenchTieredStore.configured(silent, batchio, Map.of("promotion", "none",
-        "demotionIntervalMs", 3_600_000L));
-    FaultyTier tier = new FaultyTier(BenchMemoryTier.withDefaults(silent));
-    BenchTieredStore.addTier(store, tier, "ssd", 100, 1L);
-    List<Block> blocks = new ArrayList<>();
-    TestBlocks content = new TestBlocks(1024);
-    for (int i = 0; i < 20_000; i++) {
-      Block b = Block.raw(content.data(i));
-      blocks.add(b);
-      tier.put(b).join();
-    }
+    EngineRig rig = new EngineRig(20_000, 1024, Map.of());
+    FaultyTier tier = rig.tier;
+    List<Block> blocks = rig.blocks;
     if (tierMs > 0) {
       tier.slowMillis = tierMs;
       tier.reads = FaultyTier.Mode.SLOW;
     }
-
-    MemoryNetwork network = new MemoryNetwork(PeerId.fromPublicKey(Keys.generateEd25519().publicKey()));
-    BitswapEngineComponent engine = (BitswapEngineComponent) Components.createWith(Object.class,
-        BitswapEngineComponent.class.getName(), Map.of(), network, store, silent);
-    BitswapLimits limits = switch (limitsName) {
-      case "static" -> Components.createWith(BitswapLimits.class, "io.cairn.bitswap.fixed.internal.StaticLimits", Map.of(), silent);
-      case "adaptive" -> Components.createWith(BitswapLimits.class, "io.cairn.bitswap.adaptive.internal.AdaptiveLimits", Map.of(),
-          silent);
-      default -> throw new IllegalArgumentException("--limits is static or adaptive, not " + limitsName);
-    };
-    Components.call(engine, "bindLimits", limits, Map.of("cairn.strategy", limitsName, "service.ranking", 10, "service.id", 2L));
+    MemoryNetwork network = rig.network;
+    BitswapEngineComponent engine = rig.engine;
+    BitswapLimits limits = rig.limits(limitsName);
+    rig.bind("limits", limits, limitsName);
 
     AtomicLong received = new AtomicLong();
     List<MemoryNetwork> peerNetworks = new ArrayList<>();
@@ -162,9 +137,8 @@ public final class SlowTierRun {
     double served = (received.get() - startBlocks) * 1e9 / (System.nanoTime() - start);
     int meanLimit = (int) Math.round((double) limitSum / samples);
     int meanInFlight = (int) Math.max(1, Math.round((double) inFlightSum / samples));
-    Components.deactivate(engine);
+    rig.stopEngine();
     peerNetworks.forEach(MemoryNetwork::close);
-    network.close();
 
     // The ceiling, same run: the tier alone at the engine's limit, and at the lookups it actually ran.
     double ceiling = tierAlone(tier, blocks, meanLimit, 3.0);
@@ -185,8 +159,7 @@ public final class SlowTierRun {
     report.put("tierCeilingAtMeanInFlight", Math.round(ceilingInFlight));
     report.put("percentOfCeilingInFlight", Math.round(1000 * served / ceilingInFlight) / 10.0);
     o.report(report, limitsName + "-" + tierMs + "ms");
-    BenchTieredStore.close(store);
-    BenchBatchIO.close(batchio);
+    rig.close();
     System.exit(0);
   }
 
