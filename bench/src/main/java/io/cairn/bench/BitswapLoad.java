@@ -313,7 +313,7 @@ public final class BitswapLoad {
     Thread scheduler = null;
     if (run.flatOut()) {
       for (int i = 0; i < Math.min(run.concurrency, run.count()); i++) {
-        peers.get(i % peers.size()).sendNext();
+        peers.get(i % peers.size()).sendNext(run);
       }
     } else {
       scheduler = Thread.ofPlatform().daemon().name("bitswap-load-rate").start(() -> schedule(run, peers, rate, start));
@@ -375,7 +375,7 @@ public final class BitswapLoad {
           run.abandonRest();
           return;
         }
-        peer.send(i, start + (long) (i * nanosPerWant));
+        peer.send(run, i, start + (long) (i * nanosPerWant));
       }
       // Until the next want is due, not a whole period: a want sent up to a period late would count that
       // lateness as the node's latency (25 ms at 20 wants/s, measured on an idle node).

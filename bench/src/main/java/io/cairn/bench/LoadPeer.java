@@ -115,18 +115,21 @@ final class LoadPeer implements StreamHandler, ConnectionListener, AutoCloseable
 
   // ---- wants
 
-  /** Flat out: sends the next want of the run, if any is left. */
-  void sendNext() {
-    LoadRun r = run;
+  /**
+   * Flat out: sends the next want of {@code r}, if any is left. {@code r} is the round whose want freed
+   * the slot, not the one under way now: an answer that ends a round must not take a want of the next,
+   * which the new round hands out itself (it would put one more than the concurrency's share in flight on
+   * this peer, past a server's wantlist cap).
+   */
+  void sendNext(LoadRun r) {
     int i = r.takeNext();
     if (i >= 0) {
-      send(i, System.nanoTime());
+      send(r, i, System.nanoTime());
     }
   }
 
-  /** Sends want {@code i}; its latency counts from {@code since} (when it was sent, or due). */
-  void send(int i, long since) {
-    LoadRun r = run;
+  /** Sends want {@code i} of {@code r}; its latency counts from {@code since} (when it was sent, or due). */
+  void send(LoadRun r, int i, long since) {
     Cid cid = r.cids.get(i);
     r.sent[i] = since;
     pending.put(cid, i);
@@ -219,7 +222,7 @@ final class LoadPeer implements StreamHandler, ConnectionListener, AutoCloseable
         r.failed(i, now);
         outbox.add(WantlistEntry.cancel(e.getKey()));
         if (r.flatOut()) {
-          sendNext();
+          sendNext(r);
         } else {
           scheduleDrain();
         }
@@ -280,7 +283,7 @@ final class LoadPeer implements StreamHandler, ConnectionListener, AutoCloseable
     }
     if (r.flatOut()) {
       for (int k = 0; k < freed; k++) {
-        sendNext();
+        sendNext(r);
       }
     }
     scheduleDrain();
