@@ -118,7 +118,8 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   /**
    * A ledger waiting for a worker, placed by the priority manager's rank, then first come first served;
    * with the batch its turn takes, why it goes now, when it joined and whether a worker has taken it
-   * (one whose best wants are of the lowest class is also on {@link #lowestReady}).
+   * (one whose best wants are of the lowest class is also on {@link #lowestReady} while the limits shed by
+   * queue delay).
    */
   private record Ready(PeerLedger ledger, PeerRank rank, long seq, Batch batch, BatchFlush flush, long readyAt,
       AtomicBoolean taken) {}
@@ -568,11 +569,14 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     }
   }
 
-  /** Puts a ledger on the ready queue (and, if its best wants are of the lowest class, on {@link #lowestReady}). */
+  /**
+   * Puts a ledger on the ready queue (and, if its best wants are of the lowest class and the limits shed by
+   * queue delay, on {@link #lowestReady}).
+   */
   private void enqueue(PeerLedger ledger, PeerTurn turn, Batch batch, BatchFlush flush) {
     Ready r = new Ready(ledger, priority.rank(turn), readySeq.getAndIncrement(), batch, flush, clock.getAsLong(),
         new AtomicBoolean());
-    if (turn.bestClass() == WantClass.NORMAL) {
+    if (turn.bestClass() == WantClass.NORMAL && shedQueueDelay() > 0) {
       lowestReady.add(r);
     }
     ready.add(r);
@@ -623,11 +627,21 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     return false;
   }
 
-  /** The lowest class has waited {@code nanos} for a worker; when that ends the engine being behind, capacity freed. */
-  private void observeQueueDelay(long nanos) {
-    boolean wasBehind = queueDelay.behind(clock.getAsLong());
-    long target = limits.apply(l -> Math.max(0, l.shedQueueDelayNanos()));
-    if (!queueDelay.observe(nanos, target, clock.getAsLong()) && wasBehind) {
+  private long shedQueueDelay() {
+    return limits.apply(l -> Math.max(0, l.shedQueueDelayNanos()));
+  }
+
+  /**
+   * A worker takes a turn: tells {@link QueueDelay} how long the lowest class has waited; when that ends
+   * the engine being behind, capacity freed. Limits that never shed by queue delay (boxo's) cost nothing here.
+   */
+  private void observeQueueDelay(long now) {
+    long target = shedQueueDelay();
+    boolean wasBehind = queueDelay.behind(now);
+    if (target == 0 && !wasBehind) {
+      return;
+    }
+    if (!queueDelay.observe(lowestClassWait(now), target, now) && wasBehind) {
       wakeDeferred();
     }
   }
@@ -656,7 +670,7 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
       }
       next.taken().set(true);
       // At every turn, whatever its class: the lowest class may be waiting because better ones go first.
-      observeQueueDelay(lowestClassWait(clock.getAsLong()));
+      observeQueueDelay(clock.getAsLong());
       PeerLedger ledger = next.ledger();
       try {
         serve(ledger, next.batch(), next.flush());

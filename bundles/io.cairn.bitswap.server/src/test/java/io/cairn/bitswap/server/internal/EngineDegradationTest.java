@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.bitswap.EngineStatus;
+import io.cairn.bitswap.adaptive.internal.AdaptiveLimits;
 import io.cairn.bitswap.fixed.internal.StaticPriority;
 import io.cairn.bitswap.message.BitswapMessage;
 import io.cairn.bitswap.message.BlockPresence;
 import io.cairn.bitswap.message.PresenceType;
 import io.cairn.bitswap.message.WantlistEntry;
 import io.cairn.bitswap.priority.internal.ClassPriority;
-import io.cairn.bitswap.spi.BitswapLimits;
 import io.cairn.bitswap.spi.FixedLimits;
 import io.cairn.bitswap.spi.PriorityRequestManager;
 import io.cairn.blockstore.Block;
@@ -151,46 +151,20 @@ class EngineDegradationTest {
     }
   }
 
-  /** Limits whose only business here is the queue delay at which the engine sheds. */
-  private record ShedAt(long shedQueueDelayNanos) implements BitswapLimits {
-    @Override
-    public long peerOutstandingBytes(PeerId peer) {
-      return 1 << 30;
-    }
-
-    @Override
-    public long globalOutstandingBytes() {
-      return Long.MAX_VALUE;
-    }
-
-    @Override
-    public int lookupConcurrency() {
-      return 128;
-    }
-
-    @Override
-    public void sent(PeerId peer, long bytes, long nanos, boolean ok) {}
-
-    @Override
-    public void lookedUp(long nanos, boolean found, int inFlight) {}
-
-    @Override
-    public void peerGone(PeerId peer) {}
-  }
-
   /**
    * One worker taking one want a turn, held in each send until the test lets it go, while eight new
    * peers queue: six want-blocks asking for DONT_HAVE, one not asking, and a peer with 20 want-haves (a
    * better class, still waiting throughout); each send is let go 60 ms later on the engine's clock, so
-   * the lowest class's wants have waited longer at each turn, past the limits' queue delay. Returns each
-   * want-block peer's answer once all have one.
+   * the lowest class's wants have waited longer at each turn, past the adaptive limits'
+   * {@code shedQueueDelayMillis}. Returns each want-block peer's answer once all have one.
    */
-  private static Map<PeerId, BitswapMessage> slowWorker(long shedQueueDelayNanos) throws Exception {
+  private static Map<PeerId, BitswapMessage> slowWorker(int shedQueueDelayMillis) throws Exception {
     try (EngineHarness h = new EngineHarness(Map.of("taskWorkerCount", 1, "maxTasksPerEnvelope", 1))) {
       AtomicLong now = new AtomicLong(1_000_000_000L);
       h.engine.clock = now::get;
       h.bindPriority(classes(), "classes", 10);
-      h.bindLimits(new ShedAt(shedQueueDelayNanos), "shed-at", 10);
+      h.bindLimits(Components.createWith(AdaptiveLimits.class, AdaptiveLimits.class.getName(),
+          Map.of("shedQueueDelayMillis", shedQueueDelayMillis), Components.logger()), "adaptive", 10);
       h.network.hold = true;
       PeerId a = peer();
       Block ablock = block("a's");
@@ -239,7 +213,7 @@ class EngineDegradationTest {
 
   @Test
   void lowestClassWorkWaitingPastTheQueueDelayForAnIntervalIsShed() throws Exception {
-    Map<PeerId, BitswapMessage> answers = slowWorker(10_000_000L);
+    Map<PeerId, BitswapMessage> answers = slowWorker(10);
     // The lowest class's wait has been long for an interval by its third turn (the engine learns it is
     // behind as that turn begins, and serves it); from the fourth on, it sheds: of the six want-blocks
     // that asked for DONT_HAVE, at least three get one.
