@@ -51,6 +51,8 @@
 #   PING_COUNT        pings per path and run (default 5)
 #   CAIRN_JAVA_OPTS   the daemons' JVM options; PROXY_JAVA_OPTS, LOAD_JAVA_OPTS: the proxy's and the load tool's
 #   WORK_DIR          where the files and homes go (default /tmp); needs about FILE_MIB * (2 + 2 * paths) MiB
+#   SAMPLE_METRICS=1  during each warm pin, both daemons' cairn_bitswap_* and ipfs_bitswap_* metrics every 0.5 s
+#                     into RESULTS_DIR/metrics-PATH-runN.txt (the serving limits, the client's window and RTT)
 #
 # Builds nothing. Build first, from the checkout's root:
 #   ./cairnw mvn -o -q verify -pl platform,bench -am -DskipTests    (platform/target/cairn, bench/target/benchmarks.jar)
@@ -162,6 +164,21 @@ ping_ms() {
     | awk '{ a[NR] = $1 } END { if (NR == 0) exit 1; printf "%.2f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 
+# sample_metrics FILE API_A PID_A API_B PID_B: both daemons' bitswap metrics and CPU seconds (user+system, from
+# /proc) every 0.5 s, each line prefixed with the time and the side
+sample_metrics() {
+  local file=$1 tck; tck=$(getconf CLK_TCK)
+  sample_one() {   # NAME API PID
+    echo "$t $1 process_cpu_seconds $(awk -v tck="$tck" '{ print ($14 + $15) / tck }' "/proc/$3/stat" 2>/dev/null)"
+    curl -s -m 1 "$2/debug/metrics/prometheus" | grep -E '^(cairn|ipfs)_bitswap' | sed "s/^/$t $1 /"
+  }
+  while true; do
+    local t; t=$(date +%s.%N | cut -c1-14)
+    { sample_one A "$2" "$3"; sample_one B "$4" "$5"; } >>"$file"
+    sleep 0.5
+  done
+}
+
 bytes=$((file_mib << 20))
 load_count=$((file_mib * 4))
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet 2>/dev/null || echo '+changes')"
@@ -209,7 +226,13 @@ for run in $(seq "$runs"); do
       || { echo "B ($name) could not connect to $dial" >&2; exit 1; }
     ping=$(ping_ms "$api_b" "$peer_a") || { echo "B ($name) could not ping A" >&2; exit 1; }
     fresh=$(step pin --api "$api_b" --cid "$fresh_cid" --bytes "$bytes")
+    sampler=
+    if [ "${SAMPLE_METRICS:-0}" = 1 ]; then
+      sample_metrics "$results/metrics-$name-run$run.txt" "$api_a" "$pid_a" "$api_b" "$pid_b" &
+      sampler=$!
+    fi
     warm=$(step pin --api "$api_b" --cid "$measured_cid" --bytes "$bytes")
+    [ -z "$sampler" ] || { kill "$sampler"; wait "$sampler" 2>/dev/null || true; }
     # B's only connection to A is the path's: no second one dialled around the proxy.
     conns=$(curl -s -f -X POST "$api_b/api/v0/swarm/peers" | grep -o "\"Addr\":\"[^\"]*\",\"Peer\":\"$peer_a\"" || true)
     [ "$(grep -c . <<<"$conns")" = 1 ] && grep -q "$via\"" <<<"$conns" \

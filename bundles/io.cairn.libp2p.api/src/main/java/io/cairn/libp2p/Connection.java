@@ -3,8 +3,10 @@ package io.cairn.libp2p;
 import io.cairn.multiformats.Multiaddr;
 import io.cairn.multiformats.PeerId;
 import io.cairn.multiformats.PublicKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -31,6 +33,15 @@ public interface Connection {
 
   /** Streams open now, both directions. */
   int streamCount();
+
+  /**
+   * The path's round trip as the muxer last measured it (yamux pings at connect and at every
+   * keep-alive), empty before it is known. Cheap, any thread: for those sizing what they keep in
+   * flight to the peer (a bandwidth-delay product).
+   *
+   * @since 1.3
+   */
+  Optional<Duration> roundTrip();
 
   /**
    * Opens a stream and negotiates the first of {@code protocols} the peer supports. Once it is

@@ -3,6 +3,7 @@ package io.cairn.bitswap.spi;
 import io.cairn.bitswap.message.BitswapMessage;
 import io.cairn.bitswap.message.BitswapProtocol;
 import io.cairn.multiformats.PeerId;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +25,18 @@ public interface BitswapNetwork {
 
   /** The bitswap version negotiated with a peer, once known. */
   Optional<BitswapProtocol> protocol(PeerId peer);
+
+  /**
+   * The round trip to a connected peer as the connection last measured it, empty before it is known or
+   * where the network does not measure one. A send completes once written to the connection, so the
+   * path's delay is invisible in its completion: this is how a sender sizing what it keeps in flight
+   * (a bandwidth-delay product) learns it. Cheap, any thread.
+   *
+   * @since 1.4
+   */
+  default Optional<Duration> roundTrip(PeerId peer) {
+    return Optional.empty();
+  }
 
   /**
    * Adds a receiver of messages and peer events; it is told at once of the bitswap peers connected

@@ -5,10 +5,10 @@
  * orders its work and the {@link io.cairn.bitswap.spi.BitswapLimits} that bound it, each a service
  * carrying {@code cairn.strategy=<name>}; and (1.2) the {@link io.cairn.bitswap.spi.BatchRequestProcessor}
  * that groups a peer's wants into turns looked up together; (1.3) the queue delay at which the limits
- * make the engine shed.
+ * make the engine shed; (1.4) the round trip the network measured to a peer.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.cairn.bitswap.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,6 +1,8 @@
 package io.cairn.libp2p.spi;
 
 import io.cairn.libp2p.StreamChannel;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -15,6 +17,16 @@ public interface MuxedSession {
 
   /** Streams open now, both directions. */
   int streamCount();
+
+  /**
+   * The connection's last measured round trip (yamux measures it with its own pings), empty where the
+   * muxer does not measure one or before its first answer. Any thread.
+   *
+   * @since 1.1
+   */
+  default Optional<Duration> roundTrip() {
+    return Optional.empty();
+  }
 
   /** Tells the peer no more streams will be accepted (GoAway), then closes the connection. */
   void close();

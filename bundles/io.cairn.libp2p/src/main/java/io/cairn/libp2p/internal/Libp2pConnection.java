@@ -12,8 +12,10 @@ import io.cairn.multiformats.Multiaddr;
 import io.cairn.multiformats.PeerId;
 import io.cairn.multiformats.PublicKey;
 import io.netty.channel.Channel;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** One upgraded connection: its TCP channel, the peer's proven identity, and the muxed session over it. */
@@ -21,7 +23,7 @@ final class Libp2pConnection implements Connection {
   private final Channel channel;
   private final SecureSession secure;
   /** Set once, on the event loop, right after the muxer starts; streams can only come after that. */
-  private MuxedSession muxed;
+  private volatile MuxedSession muxed;
   private final Direction direction;
   private final String security;
   private final String muxer;
@@ -93,6 +95,12 @@ final class Libp2pConnection implements Connection {
   @Override
   public int streamCount() {
     return muxed.streamCount();
+  }
+
+  @Override
+  public Optional<Duration> roundTrip() {
+    MuxedSession session = muxed;
+    return session == null ? Optional.empty() : session.roundTrip();
   }
 
   @Override

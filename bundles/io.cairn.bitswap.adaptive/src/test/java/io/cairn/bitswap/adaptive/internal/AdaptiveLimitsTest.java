@@ -63,6 +63,34 @@ class AdaptiveLimitsTest {
     assertTrue(limit >= 10_000_000 && limit <= 20_000_000, "about 1-2x the BDP: " + limit);
   }
 
+  /**
+   * A path of {@code bytesPerSecond} across {@code rttMs} where a send completes as soon as it is written
+   * to the local connection (1 ms): the path, not the sender, holds the bytes in flight, so each round
+   * trip delivers at most the peer's limit. With {@code told}, the limits hear the measured round trip
+   * before each completion, as from the engine.
+   */
+  private void driveWindowLimited(AdaptiveLimits l, long bytesPerSecond, long rttMs, int steps, boolean told) {
+    for (int i = 0; i < steps; i++) {
+      now.addAndGet(10 * MS);
+      long inFlight = Math.min(l.peerOutstandingBytes(peer), bytesPerSecond * rttMs / 1000);
+      if (told) {
+        l.peerRtt(peer, rttMs * MS);
+      }
+      l.sent(peer, inFlight * 10 / rttMs, MS, true);
+    }
+  }
+
+  @Test
+  void aPeerWhoseSendsLeaveAtOnceReachesThePathsBandwidthDelayProductOnlyOnceItsRoundTripIsKnown() {
+    AdaptiveLimits blind = limits(Map.of());
+    driveWindowLimited(blind, 100_000_000, 100, 400, false);
+    assertEquals(256 * 1024, blind.peerOutstandingBytes(peer), "1 ms sends alone: the floor, at 2.6 MB/s");
+    AdaptiveLimits told = limits(Map.of());
+    driveWindowLimited(told, 100_000_000, 100, 400, true);
+    long limit = told.peerOutstandingBytes(peer);
+    assertTrue(limit >= 10_000_000 && limit <= 20_000_000, "100 MB/s across 100 ms: 1-2x the 10 MB BDP: " + limit);
+  }
+
   @Test
   void aPeerThatUsesLittleShrinksToTheMinimumAndNeverBelow() {
     AdaptiveLimits l = limits(Map.of());

@@ -41,7 +41,7 @@ final class VirtualNetwork implements AutoCloseable {
       if (target == null || !links.contains(to)) {
         return CompletableFuture.failedFuture(new PeerUnavailableException(to, "not connected"));
       }
-      BitswapMessage decoded = roundTrip(message);
+      BitswapMessage decoded = throughCodec(message);
       return CompletableFuture.runAsync(() -> {
         if (links.contains(to)) {
           target.receivers.forEach(r -> r.receive(peer, decoded));
@@ -102,11 +102,11 @@ final class VirtualNetwork implements AutoCloseable {
 
   /** Delivers a message to {@code to} as if {@code from} had sent it (a peer outside the test's nodes). */
   void inject(PeerId from, Node to, BitswapMessage message) {
-    BitswapMessage decoded = roundTrip(message);
+    BitswapMessage decoded = throughCodec(message);
     delivery.execute(() -> to.receivers.forEach(r -> r.receive(from, decoded)));
   }
 
-  private static BitswapMessage roundTrip(BitswapMessage message) {
+  private static BitswapMessage throughCodec(BitswapMessage message) {
     ByteBuf buf = Unpooled.buffer();
     try {
       BitswapCodec.encode(message, BitswapProtocol.V1_2_0, buf);

@@ -23,6 +23,7 @@ import io.cairn.node.config.Configs;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -345,6 +346,11 @@ public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, C
   @Override
   public Optional<BitswapProtocol> protocol(PeerId peer) {
     return Optional.ofNullable(peers.get(peer)).map(p -> p.protocol);
+  }
+
+  @Override
+  public Optional<Duration> roundTrip(PeerId peer) {
+    return host.connection(peer).flatMap(Connection::roundTrip);
   }
 
   @Override

@@ -33,6 +33,7 @@ import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.PeerId;
 import io.cairn.node.config.Configs;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -993,7 +994,12 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
       ledger.sent(size, count, bytes, error == null);
       outstandingBytes.addAndGet(-size);
       long now = clock.getAsLong();
+      // The completion only says when the bytes left this node; the limits learn the path's delay apart.
+      long rtt = network.roundTrip(ledger.peer).map(Duration::toNanos).orElse(0L);
       limits.apply(l -> {
+        if (rtt > 0) {
+          l.peerRtt(ledger.peer, rtt);
+        }
         l.sent(ledger.peer, size, now - start, error == null);
         return null;
       });

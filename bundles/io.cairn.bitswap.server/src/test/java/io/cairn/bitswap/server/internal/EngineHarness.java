@@ -16,6 +16,7 @@ import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.Keys;
 import io.cairn.multiformats.PeerId;
 import io.cairn.testing.Components;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +126,8 @@ final class EngineHarness implements AutoCloseable {
     volatile boolean hold;
     /** Sends entered (a worker is in {@link #send}), whether or not released yet. */
     final Semaphore entered = new Semaphore(0);
+    /** The round trip the connection to every peer measured; null: not measured. */
+    volatile Duration roundTrip;
 
     void release(int n) {
       permits.release(n);
@@ -148,6 +151,11 @@ final class EngineHarness implements AutoCloseable {
     @Override
     public Optional<BitswapProtocol> protocol(PeerId peer) {
       return Optional.of(BitswapProtocol.V1_2_0);
+    }
+
+    @Override
+    public Optional<Duration> roundTrip(PeerId peer) {
+      return Optional.ofNullable(roundTrip);
     }
 
     @Override

@@ -22,11 +22,15 @@ import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.PeerId;
 import io.cairn.node.config.InvalidConfigException;
 import io.cairn.testing.Components;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -161,6 +165,73 @@ class EngineStrategiesTest {
       h.receive(p, BitswapMessage.wants(List.of(WantlistEntry.wantBlock(b.cid(), 1, false))));
       assertEquals(List.of(b.cid()), h.next().blockCids());
       assertEquals("static (built-in)", h.engine.status().limitsStrategy());
+    }
+  }
+
+  /** Fixed limits that record what the engine tells them of each peer, in order. */
+  private static final class Told implements BitswapLimits {
+    final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+
+    @Override
+    public long peerOutstandingBytes(PeerId peer) {
+      return BitswapLimits.BOXO_PEER_OUTSTANDING_BYTES;
+    }
+
+    @Override
+    public long globalOutstandingBytes() {
+      return Long.MAX_VALUE;
+    }
+
+    @Override
+    public int lookupConcurrency() {
+      return BitswapLimits.BOXO_LOOKUP_CONCURRENCY;
+    }
+
+    @Override
+    public void sent(PeerId peer, long bytes, long nanos, boolean ok) {
+      events.add("sent " + peer);
+    }
+
+    @Override
+    public void lookedUp(long nanos, boolean found, int inFlight) {}
+
+    @Override
+    public void peerRtt(PeerId peer, long nanos) {
+      events.add("rtt " + peer + " " + nanos);
+    }
+
+    @Override
+    public void peerGone(PeerId peer) {}
+
+    /** The next event, waiting up to 10 s (a deadlock guard, not a timing assertion). */
+    String next() throws InterruptedException {
+      String e = events.poll(10, TimeUnit.SECONDS);
+      if (e == null) {
+        throw new AssertionError("the limits were told nothing within 10 s");
+      }
+      return e;
+    }
+  }
+
+  @Test
+  void theLimitsLearnEachPeersMeasuredRoundTripWithTheSendsThatCompleteBeforeTheBytesCrossThePath() throws Exception {
+    try (EngineHarness h = new EngineHarness(Map.of())) {
+      Told told = new Told();
+      h.bindLimits(told, "told", 10);
+      PeerId p = peer();
+      Block near = block("before the connection measured its round trip");
+      Block far = block("after");
+      h.store.add(near);
+      h.store.add(far);
+      h.connect(p);
+      h.receive(p, BitswapMessage.wants(List.of(WantlistEntry.wantBlock(near.cid(), 1, false))));
+      assertEquals(List.of(near.cid()), h.next().blockCids());
+      assertEquals("sent " + p, told.next(), "nothing to tell before the connection measured it");
+      h.network.roundTrip = Duration.ofMillis(42);
+      h.receive(p, BitswapMessage.wants(List.of(WantlistEntry.wantBlock(far.cid(), 1, false))));
+      assertEquals(List.of(far.cid()), h.next().blockCids());
+      assertEquals("rtt " + p + " " + Duration.ofMillis(42).toNanos(), told.next());
+      assertEquals("sent " + p, told.next(), "told before the completion it sizes");
     }
   }
 

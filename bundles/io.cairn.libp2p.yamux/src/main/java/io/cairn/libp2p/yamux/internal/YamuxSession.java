@@ -25,8 +25,10 @@ import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -78,7 +80,8 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements MuxedSe
   private int batchDepth;
   private boolean flushPending;
 
-  private long rttNanos;
+  /** Written on the event loop, read by any thread ({@link #roundTrip()}). */
+  private volatile long rttNanos;
   private long pingOpaque;
   private long pingSentAt;
   private boolean pingOutstanding;
@@ -132,6 +135,12 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements MuxedSe
   @Override
   public int streamCount() {
     return streamCount;
+  }
+
+  @Override
+  public Optional<Duration> roundTrip() {
+    long rtt = rttNanos;
+    return rtt == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(rtt));
   }
 
   @Override

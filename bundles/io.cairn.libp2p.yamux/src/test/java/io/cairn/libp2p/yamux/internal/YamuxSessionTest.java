@@ -21,12 +21,15 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -399,8 +402,20 @@ class YamuxSessionTest {
       pair.clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(25));
       pair.pump();
       assertEquals(TimeUnit.MILLISECONDS.toNanos(25), pair.client.rttNanos());
+      assertEquals(Optional.of(Duration.ofMillis(25)), pair.client.roundTrip(), "what the muxer tells its connection");
       assertTrue(pair.clientConnection.isOpen());
     }
+  }
+
+  @Test
+  void theRoundTripIsUnknownUntilTheFirstPingComesBack() {
+    EmbeddedChannel connection = new EmbeddedChannel();
+    connection.freezeTime();
+    YamuxSession session = YamuxSession.start(connection, true, s -> {}, YamuxSettings.defaults(), () -> 0L,
+        new TestLogger().logger);
+    assertEquals(List.of(TYPE_PING), Frames.drain(connection).stream().map(Frames.Sent::type).toList(), "the start ping");
+    assertEquals(Optional.empty(), session.roundTrip(), "no answer yet");
+    connection.finishAndReleaseAll();
   }
 
   @Test
