@@ -5,7 +5,6 @@ import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 
 import io.cairn.bitswap.BitswapEngine;
-import io.cairn.bitswap.EngineStatus;
 import io.cairn.blockstore.Block;
 import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.libp2p.Host;
@@ -13,11 +12,13 @@ import io.cairn.multiformats.Multiaddr;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -32,12 +33,14 @@ import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * Issue 13, test 6: hot swap under traffic. While the load tool (bench's BitswapLoad, its own libp2p
- * stack) fetches 1 KiB blocks from this node at 1,000 wants/s, each kind of the engine's strategies
- * (priority, limits, batch) is swapped three ways: its bundle stopped and started, its ranking changed
- * through ConfigAdmin (a component's configured service.ranking overrides the one it declares), and the
- * engine's reference targets changed. Each swap must show in the engine's status (what bitswap/stat and
- * the metrics read), and the load tool must end with every block fetched and not one error (DONT_HAVE,
- * timeout, bad block, disconnect): its exit code.
+ * stack) fetches 1 KiB blocks from this node at 1,000 wants/s, each kind of strategy that serves them is
+ * swapped three ways: the engine's (priority, limits, batch) and the circuit breakers guarding the sends
+ * to each peer (the network's peer guard) and the reads of each tier (the store's tier guard). Each is
+ * swapped by its bundle stopped and started, its ranking changed through ConfigAdmin (a component's
+ * configured service.ranking overrides the one it declares), and its consumer's reference target changed.
+ * Each swap must show in the metrics ({@code cairn_bitswap_strategy}, {@code cairn_blockstore_strategy}), the
+ * engine's also in bitswap/stat; and the load tool must end with
+ * every block fetched and not one error (DONT_HAVE, timeout, bad block, disconnect): its exit code.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -60,13 +63,20 @@ public class BitswapHotSwapIT {
         frameworkProperty("cairn.swarm.address").value("/ip4/127.0.0.1/tcp/0")};
   }
 
-  private void await(String what, Function<EngineStatus, String> strategy, String expected) throws InterruptedException {
+  /** The strategy of {@code kind} in use, as the node's metrics show it. */
+  private String inUse(String kind) throws Exception {
+    String metrics = CairnOptions.rpc(context).send("GET", "/debug/metrics/prometheus").body();
+    Matcher m = Pattern.compile("_strategy\\{kind=\"" + kind + "\",name=\"([^\"]*)\"").matcher(metrics);
+    return m.find() ? m.group(1) : "(not in the metrics)";
+  }
+
+  private void await(String what, String kind, String expected) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    String now = strategy.apply(engine.status());
+    String now = inUse(kind);
     while (!now.equals(expected)) {
-      assertTrue(what + ": expected strategy " + expected + ", still " + now, System.nanoTime() < deadline);
+      assertTrue(what + ": expected " + kind + " strategy " + expected + ", still " + now, System.nanoTime() < deadline);
       Thread.sleep(20);
-      now = strategy.apply(engine.status());
+      now = inUse(kind);
     }
   }
 
@@ -90,14 +100,21 @@ public class BitswapHotSwapIT {
     c.update(props);
   }
 
-  private void targets(String filter) throws Exception {
-    org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("io.cairn.bitswap.server", "?");
+  /** Sets the reference targets {@code keys} of the consumer {@code pid} to {@code filter}. */
+  private void targets(String pid, String filter, String... keys) throws Exception {
+    org.osgi.service.cm.Configuration c = configAdmin.getConfiguration(pid, "?");
     Dictionary<String, Object> props = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
-    props.put("priority.target", filter);
-    props.put("limits.target", filter);
-    props.put("batch.target", filter);
+    for (String key : keys) {
+      props.put(key, filter);
+    }
     c.update(props);
   }
+
+  /** Every consumer's strategy targets, each kind with the strategy it names when it is not static. */
+  private static final String[][] TARGETS = {{"io.cairn.bitswap.server", "priority.target", "limits.target",
+      "batch.target"}, {"io.cairn.bitswap.network", "peerGuard.target"}, {"io.cairn.blockstore", "tierGuard.target"}};
+  private static final String[][] DEFAULTS = {{"batch", "adaptive"}, {"priority", "classes"}, {"limits", "adaptive"},
+      {"peer_guard", "resilience4j"}, {"tier_guard", "resilience4j"}};
 
   @Test
   public void everyStrategySwapsUnderAThousandBlocksASecondWithoutAFailedRequest() throws Exception {
@@ -110,9 +127,9 @@ public class BitswapHotSwapIT {
     }
     Multiaddr address = host.listenAddresses().stream().filter(a -> a.toString().startsWith("/ip4/127.0.0.1/tcp/"))
         .findFirst().orElseThrow();
-    await("at start", EngineStatus::batchStrategy, "adaptive");
-    await("at start", EngineStatus::priorityStrategy, "classes");
-    await("at start", EngineStatus::limitsStrategy, "adaptive");
+    for (String[] d : DEFAULTS) {
+      await("at start", d[0], d[1]);
+    }
 
     Path out = CairnOptions.tempDir("cairn-hotswap-load");
     File log = out.resolve("load.log").toFile();
@@ -130,44 +147,55 @@ public class BitswapHotSwapIT {
         Thread.sleep(50);
       }
 
-      // 1. Each strategy's bundle stopped and started.
+      // 1. Each strategy's bundle stopped and started (the breakers' bundle holds both guards).
       String[][] bundles = {{"io.cairn.bitswap.batch", "batch"}, {"io.cairn.bitswap.priority", "priority"},
-          {"io.cairn.bitswap.adaptive", "limits"}};
+          {"io.cairn.bitswap.adaptive", "limits"}, {"io.cairn.bitswap.breaker", "peer_guard", "tier_guard"}};
       for (String[] b : bundles) {
-        Function<EngineStatus, String> kind = kind(b[1]);
-        String before = kind.apply(engine.status());
+        List<String> kinds = List.of(b).subList(1, b.length);
+        List<String> before = new ArrayList<>();
+        for (String kind : kinds) {
+          before.add(inUse(kind));
+        }
         bundle(b[0]).stop();
-        await("stopping " + b[0], kind, "static");
+        for (String kind : kinds) {
+          await("stopping " + b[0], kind, "static");
+        }
         Thread.sleep(500);
         bundle(b[0]).start();
-        await("starting " + b[0], kind, before);
+        for (int i = 0; i < kinds.size(); i++) {
+          await("starting " + b[0], kinds.get(i), before.get(i));
+        }
       }
 
       // 2. Each ranking changed below static's through ConfigAdmin, then restored.
       String[][] pids = {{"io.cairn.bitswap.batch", "batch"}, {"io.cairn.bitswap.priority", "priority"},
-          {"io.cairn.bitswap.adaptive", "limits"}};
+          {"io.cairn.bitswap.adaptive", "limits"}, {"io.cairn.bitswap.breaker.peer", "peer_guard"},
+          {"io.cairn.bitswap.breaker.tier", "tier_guard"}};
       for (String[] p : pids) {
-        Function<EngineStatus, String> kind = kind(p[1]);
-        String before = kind.apply(engine.status());
+        String before = inUse(p[1]);
         ranking(p[0], -10);
-        await("ranking " + p[0] + " down", kind, "static");
+        await("ranking " + p[0] + " down", p[1], "static");
         Thread.sleep(500);
         ranking(p[0], null);
-        await("ranking " + p[0] + " restored", kind, before);
+        await("ranking " + p[0] + " restored", p[1], before);
       }
 
-      // 3. The engine's reference targets changed, then restored.
-      targets("(cairn.strategy=static)");
-      await("batch.target", EngineStatus::batchStrategy, "static");
-      await("priority.target", EngineStatus::priorityStrategy, "static");
-      await("limits.target", EngineStatus::limitsStrategy, "static");
+      // 3. The consumers' reference targets changed, then restored.
+      for (String[] t : TARGETS) {
+        targets(t[0], "(cairn.strategy=static)", List.of(t).subList(1, t.length).toArray(String[]::new));
+      }
+      for (String[] d : DEFAULTS) {
+        await(d[0] + " target", d[0], "static");
+      }
       Thread.sleep(500);
       String stat = CairnOptions.rpc(context).post("/api/v0/bitswap/stat").body();
       assertTrue(stat, stat.contains("\"Batch\":\"static\""));
-      targets("(cairn.strategy=*)");
-      await("batch.target restored", EngineStatus::batchStrategy, "adaptive");
-      await("priority.target restored", EngineStatus::priorityStrategy, "classes");
-      await("limits.target restored", EngineStatus::limitsStrategy, "adaptive");
+      for (String[] t : TARGETS) {
+        targets(t[0], "(cairn.strategy=*)", List.of(t).subList(1, t.length).toArray(String[]::new));
+      }
+      for (String[] d : DEFAULTS) {
+        await(d[0] + " target restored", d[0], d[1]);
+      }
 
       assertTrue("the load tool did not finish: " + Files.readString(log.toPath()), load.waitFor(90, TimeUnit.SECONDS));
       assertEquals("the load tool saw failures:\n" + Files.readString(log.toPath()), 0, load.exitValue());
@@ -176,13 +204,5 @@ public class BitswapHotSwapIT {
     } finally {
       load.destroyForcibly();
     }
-  }
-
-  private static Function<EngineStatus, String> kind(String kind) {
-    return switch (kind) {
-      case "batch" -> EngineStatus::batchStrategy;
-      case "priority" -> EngineStatus::priorityStrategy;
-      default -> EngineStatus::limitsStrategy;
-    };
   }
 }

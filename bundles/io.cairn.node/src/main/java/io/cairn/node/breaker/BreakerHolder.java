@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.osgi.framework.Constants;
 import org.osgi.service.log.Logger;
 
@@ -54,6 +55,7 @@ public final class BreakerHolder<K> {
   private final BiConsumer<K, State[]> transitions;
   private List<Entry> entries = List.of();
   private volatile InUse<K> inUse = new InUse<>(null, new ConcurrentHashMap<>());
+  private Consumer<String> inUseWatcher = name -> {};
 
   /**
    * @param scope the {@value CircuitBreakers#SCOPE} held, e.g. {@value CircuitBreakers#SCOPE_TIER}
@@ -110,7 +112,13 @@ public final class BreakerHolder<K> {
     if (current.entry() == best) {
       return;
     }
+    if (best != null && current.entry() != null && current.entry().strategy == best.strategy) {
+      // The same strategy bound again with other properties (a ranking change): its breakers stay as they are.
+      inUse = new InUse<>(best, current.breakers());
+      return;
+    }
     inUse = new InUse<>(best, new ConcurrentHashMap<>());
+    tellInUse();
     log.info("{} are guarded by {}", guarded, best == null ? "nothing (no working " + scope + " guard strategy)"
         : "the " + best.name + " circuit breakers (service.id " + best.id + ")");
     // The strategy left behind forgets its breakers: if it is used again it starts from closed ones.
@@ -122,6 +130,27 @@ public final class BreakerHolder<K> {
           // It is not in use any more; its failure changes nothing.
         }
       }
+    }
+  }
+
+  /**
+   * Tells {@code watcher} the name of the strategy in use ({@link #inUse()}) now and whenever it changes (a
+   * bind, an unbind, a ranking change, a strategy dropped for throwing), so metrics can show it; it
+   * replaces the watcher before. Called under this holder's lock: quick, and no call back into it.
+   *
+   * @since 1.1
+   */
+  public synchronized void watchInUse(Consumer<String> watcher) {
+    inUseWatcher = watcher;
+    tellInUse();
+  }
+
+  /** Guarded by this. */
+  private void tellInUse() {
+    try {
+      inUseWatcher.accept(inUse());
+    } catch (RuntimeException e) {
+      log.warn("{} guard strategy watcher failed: {}", scope, e.toString());
     }
   }
 

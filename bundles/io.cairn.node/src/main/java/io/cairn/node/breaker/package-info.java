@@ -7,7 +7,7 @@
  * failing a call in flight, {@link io.cairn.node.breaker.NeverOpenBreakers} when there is none).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.cairn.node.breaker;
 
 import org.osgi.annotation.bundle.Export;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ class BreakerHolderTest {
     public void forget(String key) {}
   }
 
-  private static final class Delegate implements CircuitBreakers.Breaker {
+  private static class Delegate implements CircuitBreakers.Breaker {
     @Override public boolean tryAcquire() { return false; }
     @Override public void succeeded(long nanos) {}
     @Override public void failed(long nanos, Throwable error) {}
@@ -64,5 +66,54 @@ class BreakerHolderTest {
     peers.unbind(both);
     assertEquals("none", peers.inUse());
     assertSame(NeverOpenBreakers.CLOSED, peers.breaker("QmPeer"), "no strategy: the never-open breaker");
+  }
+
+  @Test
+  void aWatcherIsToldTheStrategyInUseAtOnceAndAtEveryChangeOnly() {
+    BreakerHolder<String> tiers = new BreakerHolder<>(SILENT, CircuitBreakers.SCOPE_TIER, "block tier reads", (k, t) -> {});
+    List<String> told = new ArrayList<>();
+    tiers.watchInUse(told::add);
+    NeverOpenBreakers fixed = new NeverOpenBreakers();
+    Named better = new Named();
+    tiers.bind(fixed, Map.of(CircuitBreakers.STRATEGY, "static", "service.ranking", 0, "service.id", 1L));
+    tiers.bind(better, Map.of(CircuitBreakers.STRATEGY, "resilience4j", "service.ranking", 10, "service.id", 2L));
+    tiers.bind(better, Map.of(CircuitBreakers.STRATEGY, "resilience4j", "service.ranking", 20, "service.id", 2L));
+    tiers.bind(better, Map.of(CircuitBreakers.STRATEGY, "resilience4j", "service.ranking", -10, "service.id", 2L));
+    tiers.unbind(fixed);
+    assertEquals(List.of("none", "static", "resilience4j", "static", "resilience4j"), told,
+        "a ranking change that keeps the strategy in use tells nothing");
+  }
+
+  @Test
+  void aRankingChangeThatKeepsTheStrategyInUseKeepsItsBreakers() {
+    BreakerHolder<String> tiers = new BreakerHolder<>(SILENT, CircuitBreakers.SCOPE_TIER, "block tier reads", (k, t) -> {});
+    CountingStrategy strategy = new CountingStrategy();
+    tiers.bind(strategy, Map.of(CircuitBreakers.STRATEGY, "counting", "service.ranking", 10, "service.id", 1L));
+    CircuitBreakers.Breaker ssd = tiers.breaker("ssd");
+    tiers.bind(strategy, Map.of(CircuitBreakers.STRATEGY, "counting", "service.ranking", 20, "service.id", 1L));
+    tiers.breaker("ssd").failed(1, new RuntimeException("read failed"));
+    assertEquals(1, strategy.made, "the tier's breaker (and its state) outlives the ranking change");
+    assertEquals(1, strategy.failures);
+    assertEquals(ssd.state(), tiers.breaker("ssd").state());
+  }
+
+  /** Makes a new breaker for every key asked, counting them and the failures they were told. */
+  private static final class CountingStrategy implements CircuitBreakers {
+    int made;
+    int failures;
+
+    @Override
+    public Breaker breaker(String key, BiConsumer<State, State> transitions) {
+      made++;
+      return new Delegate() {
+        @Override
+        public void failed(long nanos, Throwable error) {
+          failures++;
+        }
+      };
+    }
+
+    @Override
+    public void forget(String key) {}
   }
 }

@@ -179,6 +179,15 @@ public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, C
     if (previous != null) {
       previous.close();
     }
+    // Told under the holder's lock, so a swap at this moment cannot leave an older name shown.
+    guards.watchInUse(this::showPeerGuard);
+  }
+
+  private void showPeerGuard(String strategy) {
+    BreakerMetrics m = breakerMetrics;
+    if (m != null) {
+      m.strategy(strategy);
+    }
   }
 
   void unbindMetrics(Object registry) {

@@ -11,12 +11,14 @@ import java.util.function.Function;
 /**
  * The tiers' circuit breakers in the node's metrics: each tier's state
  * ({@value #STATE}{@code {tier="ssd"}}: 0 closed, 1 open, 2 half-open) and its transitions counted by the
- * state entered ({@value #TRANSITIONS}{@code {tier="ssd",to="open"}}). Tiers are few: a name per tier is
+ * state entered ({@value #TRANSITIONS}{@code {tier="ssd",to="open"}}); and the guard strategy in use
+ * ({@value #STRATEGY}{@code {kind="tier_guard",name="resilience4j"}} 1). Tiers are few: a name per tier is
  * bounded. The only class of this bundle that touches {@code com.codahale.metrics} (an optional import).
  */
 final class BreakerMetrics implements AutoCloseable {
   static final String STATE = "cairn_blockstore_tier_breaker_state";
   static final String TRANSITIONS = "cairn_blockstore_tier_breaker_transitions";
+  static final String STRATEGY = "cairn_blockstore_strategy";
 
   private final MetricRegistry registry;
   private final Function<String, State> state;
@@ -37,6 +39,21 @@ final class BreakerMetrics implements AutoCloseable {
     registry.remove(name);
     registry.register(name, (Gauge<Integer>) () -> code(state.apply(tier)));
     names.add(name);
+  }
+
+  /** The guard strategy in use is now {@code name}. */
+  synchronized void strategy(String name) {
+    names.removeIf(n -> {
+      boolean old = n.startsWith(STRATEGY + "{");
+      if (old) {
+        registry.remove(n);
+      }
+      return old;
+    });
+    String gauge = labelled(STRATEGY, "kind", "tier_guard", "name", name);
+    registry.remove(gauge);
+    registry.register(gauge, (Gauge<Integer>) () -> 1);
+    names.add(gauge);
   }
 
   void tierRemoved(String tier) {

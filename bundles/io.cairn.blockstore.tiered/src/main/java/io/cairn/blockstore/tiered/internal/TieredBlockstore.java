@@ -272,6 +272,15 @@ public class TieredBlockstore implements MultiTierBlockstore {
       previous.close();
     }
     layout.tiers().forEach(t -> next.tierAdded(t.name));
+    // Told under the holder's lock, so a swap at this moment cannot leave an older name shown.
+    guards.watchInUse(this::showTierGuard);
+  }
+
+  private void showTierGuard(String strategy) {
+    BreakerMetrics m = breakerMetrics;
+    if (m != null) {
+      m.strategy(strategy);
+    }
   }
 
   void unbindMetrics(Object registry) {

@@ -574,6 +574,26 @@ class YamuxSessionTest {
   }
 
   @Test
+  void consumedWindowGoesBackOnceAQuarterOfItWasRead() {
+    try (SessionPair pair = new SessionPair()) {
+      Collector sink = new Collector();
+      pair.onServerStream = s -> s.pipeline().addLast(sink);
+      YamuxStreamChannel out = pair.open();
+      out.writeAndFlush(Unpooled.wrappedBuffer(new byte[INITIAL_WINDOW / 4 - 1]));
+      pair.pump();
+      assertEquals(0, windowUpdates(pair), "less than a quarter read: no update yet");
+      out.writeAndFlush(Unpooled.wrappedBuffer(new byte[1]));
+      pair.pump();
+      assertEquals(1, windowUpdates(pair), "a quarter read: its credit goes back");
+      assertEquals(INITIAL_WINDOW / 4, sink.bytes);
+    }
+  }
+
+  private static long windowUpdates(SessionPair pair) {
+    return pair.toClient.stream().filter(f -> f.type() == YamuxFrame.TYPE_WINDOW_UPDATE && f.length() > 0).count();
+  }
+
+  @Test
   void theReceiveWindowStaysForASlowReader() {
     try (SessionPair pair = new SessionPair()) {
       pair.onServerStream = s -> s.config().setAutoRead(false);
