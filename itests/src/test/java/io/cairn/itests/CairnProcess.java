@@ -20,10 +20,12 @@ public final class CairnProcess implements AutoCloseable {
 
   private final Process process;
   private final List<String> output = new CopyOnWriteArrayList<>();
+  /** Copies the process's output into {@link #output}, a line at a time: it lags behind what was printed. */
+  private final Thread reader;
 
   private CairnProcess(Process process) {
     this.process = process;
-    Thread reader = new Thread(() -> {
+    reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
           output.add(line);
@@ -99,6 +101,15 @@ public final class CairnProcess implements AutoCloseable {
     return "";
   }
 
+  /**
+   * Waits for a line containing {@code text}: the output is read by another thread, so a line printed just
+   * before (the banner's last lines, a log line about a request just answered) may not be in
+   * {@link #output()} yet. False if the process ended first or the time ran out.
+   */
+  public boolean awaitOutput(String text, long seconds) throws InterruptedException {
+    return !awaitLine(Pattern.compile("(" + Pattern.quote(text) + ")"), seconds).isEmpty();
+  }
+
   public String output() {
     return String.join("\n", output);
   }
@@ -117,11 +128,13 @@ public final class CairnProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Waits for the exit code, and for the reader to have taken the output up to its end. */
   public int awaitExit(long seconds) throws InterruptedException {
     if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("the node did not exit within " + seconds + " s:\n" + output());
     }
+    reader.join(TimeUnit.SECONDS.toMillis(10));
     return process.exitValue();
   }
 

@@ -65,7 +65,7 @@ class DaemonTest {
       String base = node.awaitRpcBase(60);
       assertFalse(base.isEmpty(), "no banner:\n" + node.output());
       Path file = home.resolve("console.password");
-      assertTrue(node.output().contains("password in " + file), node.output());
+      assertTrue(node.awaitOutput("password in " + file, 10), node.output());
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
       password = Files.readString(file).strip();
       assertTrue(password.matches("[A-Za-z0-9_-]{24}"), password);
@@ -88,7 +88,7 @@ class DaemonTest {
       assertTrue(rawGet(port, console, "evil.example:" + port, basic("admin", password)).startsWith("HTTP/1.1 403"),
           "a DNS-rebound name");
       assertTrue(rawGet(port, console, "localhost:" + port, basic("admin", password)).startsWith("HTTP/1.1 200"));
-      assertTrue(node.output().contains("failed login for user 'admin'"), node.output());
+      assertTrue(node.awaitOutput("failed login for user 'admin'", 10), node.output());
     }
     try (CairnProcess again = CairnProcess.daemon(home)) {
       assertFalse(again.awaitRpcBase(60).isEmpty(), again.output());
@@ -150,7 +150,7 @@ class DaemonTest {
         Thread.sleep(200);
       }
       assertTrue(node.isAlive(), node.output());
-      assertTrue(node.output().contains("standard input is not a terminal"), node.output());
+      assertTrue(node.awaitOutput("standard input is not a terminal", 10), node.output());
       assertEquals(143, node.terminate(30), node.output());
     }
   }
