@@ -109,6 +109,8 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   public static final String PID = "io.cairn.bitswap.server";
   /** The longest a batch strategy may hold a peer's wants, whatever it asks: a broken one cannot stall a peer. */
   static final long MAX_HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** How often the limits are told a peer's round trip once it is known (yamux measures it every keep-alive). */
+  private static final long ROUND_TRIP_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final BitswapNetwork network;
   private final Blockstore blockstore;
@@ -628,6 +630,18 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     return false;
   }
 
+  /** The peer's round trip to tell the limits at {@code now}, or 0: asked of the network once a second once known. */
+  private long roundTripToTell(PeerLedger ledger, long now) {
+    if (!ledger.roundTripDue(now)) {
+      return 0;
+    }
+    long rtt = network.roundTrip(ledger.peer).map(Duration::toNanos).orElse(0L);
+    if (rtt > 0) {
+      ledger.roundTripTold(now, ROUND_TRIP_REFRESH_NANOS);
+    }
+    return rtt;
+  }
+
   private long shedQueueDelay() {
     return limits.apply(l -> Math.max(0, l.shedQueueDelayNanos()));
   }
@@ -995,7 +1009,7 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
       outstandingBytes.addAndGet(-size);
       long now = clock.getAsLong();
       // The completion only says when the bytes left this node; the limits learn the path's delay apart.
-      long rtt = network.roundTrip(ledger.peer).map(Duration::toNanos).orElse(0L);
+      long rtt = roundTripToTell(ledger, now);
       limits.apply(l -> {
         if (rtt > 0) {
           l.peerRtt(ledger.peer, rtt);

@@ -66,6 +66,11 @@ final class PeerLedger {
   private long bytesReceived;
   private long blocksReceived;
   private long messagesReceived;
+  /**
+   * When the limits are next told the peer's round trip (engine clock): the connection measures it at most
+   * once a keep-alive, so once a second is plenty, not at every send completion. Set by completions only.
+   */
+  private volatile long roundTripDueAt;
 
   /**
    * Where the engine keeps which peers wait for which CIDs, so an arriving block finds them; and its
@@ -105,6 +110,7 @@ final class PeerLedger {
     this.priority = priority;
     this.clock = clock;
     this.connectedAt = clock.getAsLong();
+    this.roundTripDueAt = connectedAt;
     for (WantClass c : WantClass.values()) {
       queued.put(c, new TreeSet<>(WantTask.ORDER));
       queuedSince.put(c, new TreeSet<>(WantTask.QUEUED_LONGEST));
@@ -594,5 +600,15 @@ final class PeerLedger {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Whether the limits should be told the peer's round trip at {@code now}. */
+  boolean roundTripDue(long now) {
+    return now - roundTripDueAt >= 0;
+  }
+
+  /** The limits were told the peer's round trip at {@code now}: not again for {@code intervalNanos}. */
+  void roundTripTold(long now, long intervalNanos) {
+    roundTripDueAt = now + intervalNanos;
   }
 }
