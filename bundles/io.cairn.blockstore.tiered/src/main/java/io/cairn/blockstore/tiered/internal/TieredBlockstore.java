@@ -18,6 +18,7 @@ import io.cairn.multiformats.UnsupportedCodeException;
 import io.cairn.node.breaker.BreakerHolder;
 import io.cairn.node.breaker.CircuitBreakers;
 import io.cairn.node.config.Configs;
+import io.cairn.node.stall.ProcessStalls;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -167,6 +168,7 @@ public class TieredBlockstore implements MultiTierBlockstore {
   private volatile Layout layout = Layout.EMPTY;
   private volatile TieredSettings settings;
   private volatile boolean active = true;
+  private volatile ProcessStalls stalls = ProcessStalls.NONE;
 
   @Activate
   public TieredBlockstore(@Reference(service = LoggerFactory.class) Logger log, TieredConfig config) {
@@ -255,6 +257,19 @@ public class TieredBlockstore implements MultiTierBlockstore {
   /** The state of a tier's circuit breaker now. */
   CircuitBreakers.State tierState(String tier) {
     return guards.breaker(tier).state();
+  }
+
+  /** The process's stalls, not counted against a tier's read timeout; {@link ProcessStalls#NONE} without a monitor. */
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  void bindStalls(ProcessStalls monitor) {
+    stalls = monitor;
+  }
+
+  void unbindStalls(ProcessStalls monitor) {
+    if (stalls == monitor) {
+      stalls = ProcessStalls.NONE;
+    }
   }
 
   /**
@@ -716,37 +731,59 @@ public class TieredBlockstore implements MultiTierBlockstore {
     }
   }
 
-  /**
-   * One read of {@code tier} through its breaker: fails at once with {@link TierSkipped} when the breaker
-   * is open; else the tier's answer, or a {@link TimeoutException} after the breaker's timeout, told to
-   * the breaker (not found is an answer, not a failure). The breaker is the one in use when the read
-   * began, whatever strategy is in use when it ends.
-   */
   /** One read of {@code tier}: through its breaker when failing fast ({@link #guarded}), else as the tier answers. */
   private <T> CompletableFuture<T> read(TierHandle tier, boolean failFast, Supplier<CompletableFuture<T>> read) {
     return failFast ? guarded(tier, read) : Futures.call(read);
   }
 
+  /**
+   * One read of {@code tier} through its breaker: fails at once with {@link TierSkipped} when the breaker
+   * is open; else the tier's answer, or a {@link TimeoutException} once it took the breaker's timeout of
+   * the process's running time ({@link #within}), told to the breaker (not found is an answer, not a
+   * failure). The breaker is the one in use when the read began, whatever strategy is in use when it ends.
+   */
   private <T> CompletableFuture<T> guarded(TierHandle tier, Supplier<CompletableFuture<T>> read) {
     CircuitBreakers.Breaker breaker = guards.breaker(tier.name);
     if (!breaker.tryAcquire()) {
       return CompletableFuture.failedFuture(TierSkipped.INSTANCE);
     }
+    ProcessStalls stalls = this.stalls;
     long start = System.nanoTime();
-    CompletableFuture<T> answer = Futures.call(read);
+    long stalledAtStart = stalls.stalledNanos();
+    CompletableFuture<T> tierAnswer = Futures.call(read);
     long timeout = breaker.timeoutNanos();
-    if (timeout > 0 && !answer.isDone()) {
-      // A copy: the tier's own future is not ours to complete.
-      answer = answer.copy().orTimeout(timeout, TimeUnit.NANOSECONDS);
-    }
+    CompletableFuture<T> answer = timeout > 0 && !tierAnswer.isDone()
+        ? within(tierAnswer, timeout, timeout, start, stalls, stalledAtStart)
+        : tierAnswer;
     return answer.whenComplete((value, error) -> {
-      long nanos = System.nanoTime() - start;
+      long nanos = System.nanoTime() - start - (stalls.stalledNanos() - stalledAtStart);
       Throwable cause = error == null ? null : Futures.unwrap(error);
       if (cause == null || cause instanceof BlockNotFoundException) {
         breaker.succeeded(nanos);
       } else {
         breaker.failed(nanos, cause);
       }
+    });
+  }
+
+  /**
+   * The tier's answer, or a {@link TimeoutException} once it has taken {@code timeout} nanoseconds of the
+   * process's running time since {@code start}: the time the whole process stood still meanwhile (a
+   * garbage collection pause after a bulk add, 1 s on a large heap) is not the tier's, and counting it
+   * answered DONT_HAVE for blocks the node has. The wait left is re-armed until the tier's own share is
+   * spent. A copy: the tier's own future is not ours to complete.
+   */
+  private static <T> CompletableFuture<T> within(CompletableFuture<T> tierAnswer, long wait, long timeout, long start,
+      ProcessStalls stalls, long stalledAtStart) {
+    return tierAnswer.copy().orTimeout(wait, TimeUnit.NANOSECONDS).exceptionallyCompose(error -> {
+      if (tierAnswer.isDone()) {
+        return tierAnswer.copy();
+      }
+      long ran = System.nanoTime() - start - (stalls.stalledNanos() - stalledAtStart);
+      if (!(Futures.unwrap(error) instanceof TimeoutException) || ran >= timeout) {
+        return CompletableFuture.failedFuture(error);
+      }
+      return within(tierAnswer, timeout - ran, timeout, start, stalls, stalledAtStart);
     });
   }
 

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
@@ -176,6 +177,33 @@ class TierBreakerTest {
       assertEquals(List.of(block), f.store.getMany(List.of(block.cid())).get(5, TimeUnit.SECONDS));
       assertEquals(List.of(1000), f.store.getSizes(List.of(block.cid())).get(5, TimeUnit.SECONDS));
       assertEquals(1, gauge(metrics, BlockTier.SSD), "the store's own reads are not the breaker's to judge");
+    }
+  }
+
+  /**
+   * A garbage collection pause of a second after a bulk add made the tier guard time out reads of blocks
+   * the node has, and bitswap answered DONT_HAVE: the time the whole process stood still is not the tier's.
+   */
+  @Test
+  void timeTheWholeProcessStoodStillDoesNotCountAgainstATiersReadTimeout() throws Exception {
+    try (Fixture f = new Fixture(STORE)) {
+      FaultyTier ssd = new FaultyTier(f.openFileTier(BlockTier.SSD, 100, dir.resolve("ssd"), Map.of()));
+      f.bind(ssd, BlockTier.SSD, 100);
+      bindGuard(f, 10);
+      Block block = block(1, 1000);
+      f.store.put(block).join();
+      ssd.reads = FaultyTier.Mode.SLOW;
+      ssd.slowMillis = 3 * TIMEOUT_MS;
+
+      // The process stands still for the read's first 500 ms: it ran 100 ms of the read's 600.
+      long stallStart = System.nanoTime();
+      long stallNanos = TimeUnit.MILLISECONDS.toNanos(500);
+      f.store.bindStalls(() -> Math.min(System.nanoTime() - stallStart, stallNanos));
+      assertEquals(block, f.store.failFast().get(block.cid()).get(5, TimeUnit.SECONDS), "answered, not timed out");
+
+      // After the stall the same slow read is the tier's own, and times out.
+      Throwable late = assertThrows(CompletionException.class, () -> f.store.failFast().get(block.cid()).join()).getCause();
+      assertInstanceOf(TimeoutException.class, late);
     }
   }
 
