@@ -33,6 +33,7 @@ import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.PeerId;
 import io.cairn.node.config.Configs;
+import io.cairn.node.strategy.Strategies;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -206,9 +207,9 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     // A peer's want is answered in time or as a miss: a tier whose breaker is open is skipped.
     this.blockstore = blockstore.failFast();
     this.log = log;
-    this.priorities = new Strategies<>("priority", WantPriorityOrder.INSTANCE, "static (built-in)", log);
-    this.limits = new Strategies<>("limits", FixedLimits.BOXO, "static (built-in)", log);
-    this.batchers = new Strategies<>("batch", NoBatching.INSTANCE, "static (built-in)", log);
+    this.priorities = new Strategies<>("bitswap priority", WantPriorityOrder.INSTANCE, "static (built-in)", log);
+    this.limits = new Strategies<>("bitswap limits", FixedLimits.BOXO, "static (built-in)", log);
+    this.batchers = new Strategies<>("bitswap batch", NoBatching.INSTANCE, "static (built-in)", log);
     for (WantClass c : WantClass.values()) {
       latency.put(c, new LatencyRecorder());
     }

@@ -1,6 +1,5 @@
-package io.cairn.bitswap.server.internal;
+package io.cairn.node.strategy;
 
-import io.cairn.bitswap.spi.PriorityRequestManager;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -11,13 +10,17 @@ import org.osgi.framework.Constants;
 import org.osgi.service.log.Logger;
 
 /**
- * The strategy services of one kind the engine holds (a MULTIPLE DYNAMIC GREEDY reference), best
+ * How a component holds the strategy services of one kind (a MULTIPLE DYNAMIC GREEDY reference whose
+ * bind, updated and unbind methods call {@link #bind}, {@link #updated} and {@link #unbind}), best
  * ranked first, and a built-in last resort. A call goes to the best strategy that has not failed; one
  * that throws is marked failed, logged once, and the call goes to the next (it is used again only if it
  * is bound anew: a bundle restart or a new registration). Bind and unbind swap an immutable list, so a
  * call in progress finishes with the strategy it started with.
  */
-final class Strategies<T> {
+public final class Strategies<T> {
+  /** The service property naming a strategy: {@code cairn.strategy=<name>}; reference targets select on it. */
+  public static final String STRATEGY = "cairn.strategy";
+
   /** One bound service; {@code failed} is set once, when it first throws. */
   private static final class Entry<T> {
     final T service;
@@ -43,14 +46,18 @@ final class Strategies<T> {
   private final Logger log;
   private volatile List<Entry<T>> entries = List.of();
 
-  Strategies(String kind, T fallback, String fallbackName, Logger log) {
+  /**
+   * @param kind what the strategies decide, for the log: {@code bitswap priority}
+   * @param fallback the built-in used when no bound strategy works
+   */
+  public Strategies(String kind, T fallback, String fallbackName, Logger log) {
     this.kind = kind;
     this.fallback = fallback;
     this.fallbackName = fallbackName;
     this.log = log;
   }
 
-  synchronized void bind(T service, Map<String, ?> props) {
+  public synchronized void bind(T service, Map<String, ?> props) {
     List<Entry<T>> next = new ArrayList<>(entries);
     next.removeIf(e -> e.service == service);
     next.add(new Entry<>(service, name(props), ranking(props), id(props)));
@@ -58,14 +65,14 @@ final class Strategies<T> {
     entries = List.copyOf(next);
   }
 
-  synchronized void unbind(T service) {
+  public synchronized void unbind(T service) {
     List<Entry<T>> next = new ArrayList<>(entries);
     next.removeIf(e -> e.service == service);
     entries = List.copyOf(next);
   }
 
   /** A ranking change: re-sorts; the service keeps its failed mark. */
-  synchronized void updated(T service, Map<String, ?> props) {
+  public synchronized void updated(T service, Map<String, ?> props) {
     boolean failed = entries.stream().anyMatch(e -> e.service == service && e.failed);
     bind(service, props);
     if (failed) {
@@ -74,7 +81,7 @@ final class Strategies<T> {
   }
 
   /** Applies {@code call} to the best working strategy, falling to the next one (and at last the built-in) if it throws. */
-  <R> R apply(Function<T, R> call) {
+  public <R> R apply(Function<T, R> call) {
     for (Entry<T> e : entries) {
       if (e.failed) {
         continue;
@@ -89,7 +96,7 @@ final class Strategies<T> {
   }
 
   /** Tells every bound strategy (not only the one in use) something it must know, e.g. that a peer left. */
-  void tellAll(Consumer<T> call) {
+  public void tellAll(Consumer<T> call) {
     for (Entry<T> e : entries) {
       if (!e.failed) {
         try {
@@ -109,12 +116,12 @@ final class Strategies<T> {
       }
       e.failed = true;
     }
-    log.error("bitswap {} strategy {} (service.id {}) threw and is no longer used; now using {}", kind, e.name, e.id,
+    log.error("{} strategy {} (service.id {}) threw and is no longer used; now using {}", kind, e.name, e.id,
         inUse(), error);
   }
 
   /** The name ({@code cairn.strategy}) of the strategy calls go to now. */
-  String inUse() {
+  public String inUse() {
     for (Entry<T> e : entries) {
       if (!e.failed) {
         return e.name;
@@ -124,7 +131,7 @@ final class Strategies<T> {
   }
 
   /** The strategy calls go to now (the built-in when none works). */
-  T current() {
+  public T current() {
     for (Entry<T> e : entries) {
       if (!e.failed) {
         return e.service;
@@ -134,7 +141,7 @@ final class Strategies<T> {
   }
 
   private static String name(Map<String, ?> props) {
-    Object n = props.get(PriorityRequestManager.STRATEGY);
+    Object n = props.get(STRATEGY);
     return n == null ? "(unnamed)" : String.valueOf(n);
   }
 
