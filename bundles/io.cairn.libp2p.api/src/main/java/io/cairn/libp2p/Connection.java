@@ -35,6 +35,14 @@ public interface Connection {
   int streamCount();
 
   /**
+   * The protocols of the streams open now whose negotiation has finished, one entry per stream (Kubo's
+   * {@code swarm/peers?streams=true}).
+   *
+   * @since 1.4
+   */
+  List<String> streamProtocols();
+
+  /**
    * The path's round trip as the muxer last measured it (yamux pings at connect and at every
    * keep-alive), empty before it is known. Cheap, any thread: for those sizing what they keep in
    * flight to the peer (a bandwidth-delay product).

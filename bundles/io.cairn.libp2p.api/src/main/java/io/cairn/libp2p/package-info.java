@@ -8,7 +8,7 @@
  * identify) while it is registered.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.cairn.libp2p;
 
 import org.osgi.annotation.bundle.Export;

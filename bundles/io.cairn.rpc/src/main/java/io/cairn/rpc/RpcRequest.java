@@ -37,6 +37,30 @@ public interface RpcRequest {
   /** An integer option within {@code [min, max]}, else a client error naming the option. */
   long longOption(String name, long defaultValue, long min, long max) throws RpcException;
 
+  /**
+   * A duration option in Go's syntax ({@code 300ms}, {@code 1m30s}, as Kubo's {@code time.ParseDuration}
+   * reads it) within {@code [min, max]}, else a client error naming the option.
+   *
+   * @since 1.3
+   */
+  default Duration durationOption(String name, Duration defaultValue, Duration min, Duration max) throws RpcException {
+    Optional<String> value = option(name);
+    if (value.isEmpty()) {
+      return defaultValue;
+    }
+    Duration parsed;
+    try {
+      parsed = GoDuration.parse(value.get().trim());
+    } catch (IllegalArgumentException e) {
+      throw RpcException.client("option \"" + name + "\": " + e.getMessage());
+    }
+    if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
+      throw RpcException.client("option \"" + name + "\": " + value.get() + " is outside [" + GoDuration.format(min) + ", "
+          + GoDuration.format(max) + "]");
+    }
+    return parsed;
+  }
+
   /** The {@code timeout} option (Go duration syntax: {@code 300ms}, {@code 10s}, {@code 1m30s}), if given. */
   Optional<Duration> timeout() throws RpcException;
 

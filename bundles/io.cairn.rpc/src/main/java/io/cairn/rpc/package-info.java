@@ -7,7 +7,7 @@
  * still being registered.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.cairn.rpc;
 
 import org.osgi.annotation.bundle.Export;

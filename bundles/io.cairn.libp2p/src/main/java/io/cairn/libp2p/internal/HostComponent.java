@@ -8,6 +8,7 @@ import io.cairn.libp2p.Libp2pException;
 import io.cairn.libp2p.PeerInfo;
 import io.cairn.libp2p.StreamChannel;
 import io.cairn.libp2p.StreamHandler;
+import io.cairn.libp2p.TrafficObserver;
 import io.cairn.libp2p.spi.SecureTransport;
 import io.cairn.libp2p.spi.StreamMuxer;
 import io.cairn.multiformats.Multiaddr;
@@ -72,7 +73,8 @@ public class HostComponent implements Host, NodeNetwork {
   private final Ranked<SecureTransport> security = new Ranked<>();
   private final Ranked<StreamMuxer> muxers = new Ranked<>();
   private final StreamHandlers handlers = new StreamHandlers();
-  private final Upgrader upgrader = new Upgrader(security, muxers);
+  private final StreamTraffic traffic = new StreamTraffic();
+  private final Upgrader upgrader = new Upgrader(security, muxers, traffic);
   private final TcpTransport transport;
   private final Map<PeerId, List<Libp2pConnection>> connections = new ConcurrentHashMap<>();
   private final Map<PeerId, PeerInfo> peerInfos = new ConcurrentHashMap<>();
@@ -183,6 +185,17 @@ public class HostComponent implements Host, NodeNetwork {
     if (handlers.remove(h)) {
       protocolChangeListeners.forEach(Runnable::run);
     }
+  }
+
+  /** Bandwidth counters: told of every stream negotiated from now on ({@link StreamTraffic}). */
+  @Reference(service = TrafficObserver.class, cardinality = ReferenceCardinality.MULTIPLE,
+      policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+  void bindTrafficObserver(TrafficObserver observer) {
+    traffic.add(observer);
+  }
+
+  void unbindTrafficObserver(TrafficObserver observer) {
+    traffic.remove(observer);
   }
 
   /**

@@ -15,8 +15,10 @@ import io.netty.channel.Channel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** One upgraded connection: its TCP channel, the peer's proven identity, and the muxed session over it. */
 final class Libp2pConnection implements Connection {
@@ -30,10 +32,13 @@ final class Libp2pConnection implements Connection {
   private final Multiaddr remoteAddress;
   private final Multiaddr localAddress;
   private final MultistreamLimits streamNegotiation;
+  private final StreamTraffic traffic;
   private final Instant opened = Instant.now();
+  /** The streams whose protocol is negotiated, until they close. */
+  private final Map<StreamChannel, String> protocols = new ConcurrentHashMap<>();
 
   Libp2pConnection(Channel channel, SecureSession secure, Direction direction, String security,
-      String muxer, MultistreamLimits streamNegotiation) {
+      String muxer, MultistreamLimits streamNegotiation, StreamTraffic traffic) {
     this.channel = channel;
     this.secure = secure;
     this.direction = direction;
@@ -42,6 +47,7 @@ final class Libp2pConnection implements Connection {
     this.remoteAddress = Addresses.of(channel.remoteAddress());
     this.localAddress = Addresses.of(channel.localAddress());
     this.streamNegotiation = streamNegotiation;
+    this.traffic = traffic;
   }
 
   void attach(MuxedSession session) {
@@ -98,6 +104,11 @@ final class Libp2pConnection implements Connection {
   }
 
   @Override
+  public List<String> streamProtocols() {
+    return List.copyOf(protocols.values());
+  }
+
+  @Override
   public Optional<Duration> roundTrip() {
     MuxedSession session = muxed;
     return session == null ? Optional.empty() : session.roundTrip();
@@ -120,7 +131,7 @@ final class Libp2pConnection implements Connection {
         return;
       }
       Multistream.Dialer dialer = new Multistream.Dialer(streamNegotiation, protocols,
-          protocol -> initializer.initStream(stream, new StreamInfo(protocol, remotePeer(), this, Direction.OUTBOUND)));
+          protocol -> negotiated(stream, new StreamInfo(protocol, remotePeer(), this, Direction.OUTBOUND), initializer));
       dialer.result.whenComplete((protocol, failure) -> {
         if (failure != null) {
           stream.reset();
@@ -129,7 +140,7 @@ final class Libp2pConnection implements Connection {
           result.complete(stream);
         }
       });
-      stream.pipeline().addLast("multistream", dialer);
+      stream.pipeline().addLast(StreamTraffic.NEGOTIATOR, dialer);
     }));
     return result;
   }
@@ -137,13 +148,21 @@ final class Libp2pConnection implements Connection {
   /** Serves a stream the peer opened: negotiates among {@code handlers}, then lets the chosen one set it up. */
   void acceptStream(StreamChannel stream, StreamHandlers handlers) {
     Multistream.Listener listener = new Multistream.Listener(streamNegotiation, handlers::serves,
-        protocol -> handlers.get(protocol).initStream(stream, new StreamInfo(protocol, remotePeer(), this, Direction.INBOUND)));
+        protocol -> negotiated(stream, new StreamInfo(protocol, remotePeer(), this, Direction.INBOUND), handlers.get(protocol)));
     listener.result.whenComplete((protocol, failure) -> {
       if (failure != null) {
         stream.reset();
       }
     });
-    stream.pipeline().addLast("multistream", listener);
+    stream.pipeline().addLast(StreamTraffic.NEGOTIATOR, listener);
+  }
+
+  /** A stream's protocol is chosen: it is listed and metered until it closes, then set up by its handler. */
+  private void negotiated(StreamChannel stream, StreamInfo info, StreamHandler handler) {
+    protocols.put(stream, info.protocol());
+    stream.closeFuture().addListener(f -> protocols.remove(stream));
+    traffic.meter(stream, info);
+    handler.initStream(stream, info);
   }
 
   @Override

@@ -3,9 +3,11 @@ package io.cairn.libp2p.internal;
 import io.cairn.libp2p.Connection;
 import io.cairn.libp2p.Direction;
 import io.cairn.libp2p.Host;
+import io.cairn.libp2p.PeerInfo;
 import io.cairn.multiformats.Multiaddr;
 import io.cairn.multiformats.MultiformatException;
 import io.cairn.multiformats.PeerId;
+import io.cairn.rpc.GoDuration;
 import io.cairn.rpc.RpcCommand;
 import io.cairn.rpc.RpcException;
 import io.cairn.rpc.RpcRequest;
@@ -13,9 +15,13 @@ import io.cairn.rpc.RpcResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -85,6 +91,14 @@ final class SwarmCommands {
     }
   }
 
+  /**
+   * {@code swarm/peers} in Kubo's shape: {@code Addr} and {@code Peer} always; with {@code latency},
+   * {@code streams}, {@code direction}, {@code identify} (or {@code verbose}, all four) the peer's
+   * {@code Latency} (the muxer's last measured round trip as a Go duration, else {@code n/a}), the
+   * protocols of its open {@code Streams}, its {@code Direction} (1 inbound, 2 outbound) and its
+   * {@code Identify}; Kubo leaves an unasked field out and always sends {@code Identify}, empty unless
+   * asked. Sorted by address, as Kubo sorts.
+   */
   @Component(property = RpcCommand.PATH + "=swarm/peers")
   public static final class Peers implements RpcCommand {
     private final Host host;
@@ -96,33 +110,61 @@ final class SwarmCommands {
 
     @Override
     public void execute(RpcRequest request, RpcResponse response) throws RpcException, IOException {
-      boolean streams = request.flag("streams", false);
-      boolean latency = request.flag("latency", false);
+      boolean verbose = request.flag("verbose", false);
+      boolean streams = verbose || request.flag("streams", false);
+      boolean latency = verbose || request.flag("latency", false);
+      boolean direction = verbose || request.flag("direction", false);
+      boolean identify = verbose || request.flag("identify", false);
       List<Map<String, Object>> peers = new ArrayList<>();
       for (Connection c : host.connections()) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("Addr", c.remoteAddress().toString());
         p.put("Peer", c.remotePeer().toString());
-        p.put("Latency", latency ? latencyOf(c) : "");
+        if (latency) {
+          p.put("Latency", c.roundTrip().map(GoDuration::format).orElse("n/a"));
+        }
         p.put("Muxer", c.muxer());
-        p.put("Direction", c.direction() == Direction.INBOUND ? 1 : 2); // go's network.Direction
-        p.put("Streams", streams ? List.of() : null);
+        if (direction) {
+          p.put("Direction", c.direction() == Direction.INBOUND ? 1 : 2); // go's network.Direction
+        }
+        if (streams) {
+          List<String> protocols = new ArrayList<>(c.streamProtocols());
+          protocols.sort(null);
+          p.put("Streams", protocols.stream().map(protocol -> Map.of("Protocol", protocol)).toList());
+        }
+        p.put("Identify", identify ? identify(c) : EMPTY_IDENTIFY);
         peers.add(p);
       }
+      peers.sort(Comparator.comparing(p -> (String) p.get("Addr")));
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("Peers", peers.isEmpty() ? null : peers); // Kubo answers null for none
       response.json(body);
     }
 
-    private String latencyOf(Connection c) {
-      try {
-        return host.ping(c.remotePeer()).get(2, TimeUnit.SECONDS).toNanos() / 1000 + "µs";
-      } catch (ExecutionException | TimeoutException e) {
-        return "n/a";
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return "n/a";
-      }
+    /** Kubo's IdOutput of a remote peer, from what identify told us. */
+    private Map<String, Object> identify(Connection c) {
+      Optional<PeerInfo> info = host.peerInfo(c.remotePeer());
+      Map<String, Object> id = new LinkedHashMap<>();
+      id.put("ID", c.remotePeer().toString());
+      id.put("PublicKey", Base64.getEncoder().encodeToString(c.remotePublicKey().toProtobuf()));
+      id.put("Addresses", info.map(i -> i.listenAddresses().stream()
+          .map(a -> a.withPeerId(c.remotePeer()).toString()).sorted().toList()).orElse(null));
+      id.put("AgentVersion", info.map(PeerInfo::agentVersion).orElse(""));
+      id.put("Protocols", info.map(i -> i.protocols().stream().sorted().toList()).orElse(null));
+      return id;
+    }
+
+    /** Kubo's zero IdOutput, sent when identify was not asked for. */
+    private static final Map<String, Object> EMPTY_IDENTIFY = emptyIdentify();
+
+    private static Map<String, Object> emptyIdentify() {
+      Map<String, Object> id = new LinkedHashMap<>();
+      id.put("ID", "");
+      id.put("PublicKey", "");
+      id.put("Addresses", null);
+      id.put("AgentVersion", "");
+      id.put("Protocols", null);
+      return Collections.unmodifiableMap(id);
     }
   }
 

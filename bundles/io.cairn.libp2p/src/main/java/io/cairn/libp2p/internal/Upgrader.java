@@ -22,10 +22,12 @@ import java.util.concurrent.TimeUnit;
 final class Upgrader {
   private final Ranked<SecureTransport> security;
   private final Ranked<StreamMuxer> muxers;
+  private final StreamTraffic traffic;
 
-  Upgrader(Ranked<SecureTransport> security, Ranked<StreamMuxer> muxers) {
+  Upgrader(Ranked<SecureTransport> security, Ranked<StreamMuxer> muxers, StreamTraffic traffic) {
     this.security = security;
     this.muxers = muxers;
+    this.traffic = traffic;
   }
 
   /** Runs on {@code channel}'s event loop; the channel is active with an empty pipeline. */
@@ -60,7 +62,7 @@ final class Upgrader {
         Optional<String> early = session.earlyMuxer().filter(muxerIds::contains);
         java.util.function.Consumer<String> onMuxer = muxerId -> {
           Libp2pConnection connection = new Libp2pConnection(channel, session, direction, securityId, muxerId,
-              settings.streamNegotiation());
+              settings.streamNegotiation(), traffic);
           StreamMuxer muxer = muxerList.get(muxerIds.indexOf(muxerId));
           connection.attach(muxer.start(channel, initiator, stream -> connection.acceptStream(stream, handlers)));
           result.complete(connection);

@@ -1,5 +1,6 @@
 package io.cairn.rpc.internal;
 
+import io.cairn.rpc.GoDuration;
 import io.cairn.rpc.MultipartReader;
 import io.cairn.rpc.RpcException;
 import io.cairn.rpc.RpcRequest;
