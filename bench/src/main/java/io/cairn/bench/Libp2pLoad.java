@@ -3,10 +3,10 @@ package io.cairn.bench;
 import io.cairn.libp2p.Connection;
 import io.cairn.libp2p.StreamChannel;
 import io.cairn.libp2p.StreamHandler;
-import io.cairn.libp2p.internal.BenchHost;
-import io.cairn.libp2p.noise.internal.BenchNoise;
+import io.cairn.libp2p.internal.StandaloneHost;
+import io.cairn.libp2p.noise.internal.StandaloneNoise;
 import io.cairn.libp2p.spi.StreamMuxer;
-import io.cairn.libp2p.yamux.internal.BenchYamux;
+import io.cairn.libp2p.yamux.internal.StandaloneYamux;
 import io.cairn.multiformats.Multiaddr;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -64,14 +64,14 @@ public final class Libp2pLoad {
     return args.length > i ? Integer.parseInt(args[i]) : def;
   }
 
-  private static BenchHost host(int ioThreads) {
-    return BenchHost.start("/ip4/127.0.0.1/tcp/0", BenchNoise::create, BenchYamux.create(BenchHost.silentLogger()), ioThreads, 1_000_000);
+  private static StandaloneHost host(int ioThreads) {
+    return StandaloneHost.start("/ip4/127.0.0.1/tcp/0", StandaloneNoise::create, StandaloneYamux.create(StandaloneHost.silentLogger()), ioThreads, 1_000_000);
   }
 
   // --- handshakes ---
 
   static void handshakes(int seconds, int concurrency) throws Exception {
-    try (BenchHost server = host(1); BenchHost client = host(1)) {
+    try (StandaloneHost server = host(1); StandaloneHost client = host(1)) {
       Multiaddr target = server.host().listenAddresses().get(0); // no /p2p: every dial is a new connection
       AtomicLong done = new AtomicLong();
       AtomicLong failed = new AtomicLong();
@@ -96,7 +96,7 @@ public final class Libp2pLoad {
     }
   }
 
-  private static void loop(BenchHost client, Multiaddr target, long end, AtomicLong done, AtomicLong failed, CountDownLatch finished) {
+  private static void loop(StandaloneHost client, Multiaddr target, long end, AtomicLong done, AtomicLong failed, CountDownLatch finished) {
     if (System.nanoTime() > end) {
       finished.countDown();
       return;
@@ -117,7 +117,7 @@ public final class Libp2pLoad {
   static void idle(String target, int count, int holdSeconds) throws Exception {
     Multiaddr address = Multiaddr.parse(target);
     Multiaddr withoutPeer = Multiaddr.of(address.components().subList(0, address.components().size() - (address.peerId().isPresent() ? 1 : 0)));
-    try (BenchHost client = host(2)) {
+    try (StandaloneHost client = host(2)) {
       List<CompletableFuture<Connection>> pending = new ArrayList<>();
       List<Connection> held = new ArrayList<>();
       long start = System.nanoTime();
@@ -245,7 +245,7 @@ public final class Libp2pLoad {
 
   private static double yamuxOverTcp(long total, int streams) throws Exception {
     EventLoopGroup group = new EpollEventLoopGroup(2);
-    StreamMuxer muxer = BenchYamux.create(BenchHost.silentLogger());
+    StreamMuxer muxer = StandaloneYamux.create(StandaloneHost.silentLogger());
     try {
       CountDownLatch end = new CountDownLatch(streams);
       AtomicLong got = new AtomicLong();
@@ -274,7 +274,7 @@ public final class Libp2pLoad {
   }
 
   private static double noiseYamux(long total, int streams) throws Exception {
-    try (BenchHost server = host(1); BenchHost client = host(1)) {
+    try (StandaloneHost server = host(1); StandaloneHost client = host(1)) {
       CountDownLatch end = new CountDownLatch(streams);
       AtomicLong got = new AtomicLong();
       StreamHandler sink = (stream, info) -> stream.pipeline().addLast(new Sink(got, end::countDown));

@@ -16,9 +16,9 @@ import io.cairn.libp2p.PeerInfo;
 import io.cairn.libp2p.StreamChannel;
 import io.cairn.libp2p.StreamHandler;
 import io.cairn.libp2p.StreamInfo;
-import io.cairn.libp2p.internal.BenchHost;
-import io.cairn.libp2p.noise.internal.BenchNoise;
-import io.cairn.libp2p.yamux.internal.BenchYamux;
+import io.cairn.libp2p.internal.StandaloneHost;
+import io.cairn.libp2p.noise.internal.StandaloneNoise;
+import io.cairn.libp2p.yamux.internal.StandaloneYamux;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.Multiaddr;
 import io.cairn.multiformats.PeerId;
@@ -60,7 +60,7 @@ final class LoadPeer implements StreamHandler, ConnectionListener, AutoCloseable
 
   /** The round under way: each round of a run is a new one, over the same connections. */
   private volatile LoadRun run;
-  private final BenchHost host;
+  private final StandaloneHost host;
   private final PeerId server;
   /** CID of each want in flight on this peer → its index in the run. */
   private final Map<Cid, Integer> pending = new ConcurrentHashMap<>();
@@ -79,7 +79,7 @@ final class LoadPeer implements StreamHandler, ConnectionListener, AutoCloseable
   LoadPeer(Multiaddr target, PrivateKey key, int ioThreads, Consumer<LoadRun> onDeath) {
     this.server = target.peerId().orElseThrow(() -> new IllegalArgumentException("the target needs /p2p/<peer id>: " + target));
     this.onDeath = onDeath;
-    this.host = BenchHost.start("/ip4/127.0.0.1/tcp/0", key, BenchNoise::create, BenchYamux.create(BenchHost.silentLogger()),
+    this.host = StandaloneHost.start("/ip4/127.0.0.1/tcp/0", key, StandaloneNoise::create, StandaloneYamux.create(StandaloneHost.silentLogger()),
         ioThreads, 8);
     host.serve(BitswapProtocol.ids(), this);
     host.host().addConnectionListener(this);

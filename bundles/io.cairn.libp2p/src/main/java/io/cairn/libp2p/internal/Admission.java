@@ -30,7 +30,9 @@ final class Admission {
     MAX_PENDING_UPGRADES_PER_SUBNET("maxPendingUpgradesPerSubnet", "transient"),
     MAX_CONNECTIONS_PER_IP("maxConnectionsPerIp", "system"),
     MAX_CONNECTIONS_PER_IPV6_SUBNET("maxConnectionsPerIpv6Subnet", "system"),
-    MAX_CONNECTIONS_PER_PEER("maxConnectionsPerPeer", "peer");
+    MAX_CONNECTIONS_PER_PEER("maxConnectionsPerPeer", "peer"),
+    /** An {@link io.cairn.libp2p.InboundGate} refused it; its reason names its own key. */
+    INBOUND_GATE("inboundGate", "system");
 
     final String key;
     final String scope;

@@ -4,6 +4,7 @@ import io.cairn.libp2p.Connection;
 import io.cairn.libp2p.ConnectionListener;
 import io.cairn.libp2p.Direction;
 import io.cairn.libp2p.Host;
+import io.cairn.libp2p.InboundGate;
 import io.cairn.libp2p.Libp2pException;
 import io.cairn.libp2p.PeerInfo;
 import io.cairn.libp2p.StreamChannel;
@@ -79,6 +80,7 @@ public class HostComponent implements Host, NodeNetwork {
   private final Map<PeerId, List<Libp2pConnection>> connections = new ConcurrentHashMap<>();
   private final Map<PeerId, PeerInfo> peerInfos = new ConcurrentHashMap<>();
   private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<InboundGate> gates = new CopyOnWriteArrayList<>();
   private final List<Runnable> protocolChangeListeners = new CopyOnWriteArrayList<>();
   private final AtomicInteger connectionCount = new AtomicInteger();
   /** Our own dials mid-upgrade; inbound ones are counted by {@link #admission}. */
@@ -187,6 +189,17 @@ public class HostComponent implements Host, NodeNetwork {
     }
   }
 
+  /** Asked for every inbound connection the host's own limits let in, before a byte is read. */
+  @Reference(service = InboundGate.class, cardinality = ReferenceCardinality.MULTIPLE,
+      policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+  void bindGate(InboundGate gate) {
+    gates.add(gate);
+  }
+
+  void unbindGate(InboundGate gate) {
+    gates.remove(gate);
+  }
+
   /** Bandwidth counters: told of every stream negotiated from now on ({@link StreamTraffic}). */
   @Reference(service = TrafficObserver.class, cardinality = ReferenceCardinality.MULTIPLE,
       policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -278,6 +291,20 @@ public class HostComponent implements Host, NodeNetwork {
     if (connectionCount.get() >= s.maxConnections()) {
       refuse(ch, source, new Admission.Refusal(Admission.Limit.MAX_CONNECTIONS, connectionCount.get() + " connections"), s);
       return;
+    }
+    for (InboundGate gate : gates) {
+      Optional<String> refused;
+      try {
+        refused = gate.refuse(remote);
+      } catch (RuntimeException e) {
+        // A broken gate must not lock every peer out: it lets the connection in.
+        log.debug("inbound gate {} failed on {}: {}", gate, source.getHostAddress(), e.toString());
+        continue;
+      }
+      if (refused.isPresent()) {
+        refuse(ch, source, new Admission.Refusal(Admission.Limit.INBOUND_GATE, refused.get()), s);
+        return;
+      }
     }
     switch (admission.admit(source, s.admission())) {
       case Admission.Refusal refusal -> refuse(ch, source, refusal, s);

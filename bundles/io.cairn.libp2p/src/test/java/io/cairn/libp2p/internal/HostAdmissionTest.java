@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import io.cairn.libp2p.Connection;
+import io.cairn.libp2p.InboundGate;
 import io.cairn.multiformats.Multiaddr;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -179,6 +180,29 @@ class HostAdmissionTest {
       assertTrue(!warned.isEmpty() && warned.size() <= 2 + seconds / 10,
           warned.size() + " WARN lines in " + seconds + " s for " + refusedPerIp + " refusals: " + warned);
       assertTrue(warned.get(0).contains("maxPendingUpgradesPerIp"), warned.get(0));
+    }
+  }
+
+  /** An inbound gate refuses before a byte is read, and is counted and logged under its own reason; a gate that throws lets the connection in. */
+  @Test
+  void anInboundGateRefusesAtAcceptAndABrokenOneLetsIn() throws Exception {
+    Map<String, Object> loopback = Map.of("listenAddresses", new String[] {"/ip4/127.0.0.1/tcp/0"});
+    try (TestHost server = TestHost.peer(loopback); TestHost client = TestHost.peer(loopback)) {
+      Multiaddr serverAddress = server.host.listenAddresses().get(0);
+      InboundGate closed = remote -> java.util.Optional.of("at the test's ceiling (testCeiling)");
+      server.host.bindGate(closed);
+      try (Socket refused = new Socket("127.0.0.1", serverAddress.tcpPort().orElseThrow())) {
+        refused.setSoTimeout(10_000);
+        assertEquals(-1, refused.getInputStream().read(), "closed before the multistream header");
+      }
+      assertEquals(1, server.host.blocked.get(Admission.Limit.INBOUND_GATE).sum());
+      assertTrue(server.log.stream().anyMatch(l -> l.startsWith("WARN refused") && l.contains("testCeiling")), server.log.toString());
+      server.host.unbindGate(closed);
+      server.host.bindGate(remote -> {
+        throw new IllegalStateException("broken gate");
+      });
+      Connection c = client.host.connect(serverAddress).get(30, TimeUnit.SECONDS);
+      assertEquals(server.host.peerId(), c.remotePeer());
     }
   }
 

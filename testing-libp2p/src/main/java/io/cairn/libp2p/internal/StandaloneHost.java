@@ -1,9 +1,13 @@
 package io.cairn.libp2p.internal;
 
 import io.cairn.libp2p.Host;
+import io.cairn.libp2p.InboundGate;
 import io.cairn.libp2p.StreamHandler;
+import io.cairn.libp2p.TrafficObserver;
+import io.cairn.libp2p.noise.internal.StandaloneNoise;
 import io.cairn.libp2p.spi.SecureTransport;
 import io.cairn.libp2p.spi.StreamMuxer;
+import io.cairn.libp2p.yamux.internal.StandaloneYamux;
 import io.cairn.multiformats.Keys;
 import io.cairn.multiformats.PeerId;
 import io.cairn.multiformats.PrivateKey;
@@ -19,25 +23,32 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.log.Logger;
 
 /**
- * A libp2p host assembled by hand for load tools outside OSGi: the same components DS wires in the
- * platform (host, Noise, yamux, identify, ping), with their metatype defaults.
+ * A libp2p host assembled by hand outside OSGi, for load tools and for tests of the bundles that use the
+ * host: the same components DS wires in the platform (host, Noise, yamux, identify, ping), with their
+ * metatype defaults, but for per-source admission shares lifted (a load tool or a test dials from one
+ * address, many at once).
  */
-public final class BenchHost implements AutoCloseable {
+public final class StandaloneHost implements AutoCloseable {
   public final HostComponent host;
   private static long nextServiceId = 1;
 
-  private BenchHost(HostComponent host) {
+  private StandaloneHost(HostComponent host) {
     this.host = host;
   }
 
+  /** A loopback host with a fresh identity, Noise and yamux at their defaults, two I/O threads. */
+  public static StandaloneHost loopback() {
+    return start("/ip4/127.0.0.1/tcp/0", StandaloneNoise::create, StandaloneYamux.create(silentLogger()), 2, 8);
+  }
+
   /** A host listening on {@code listen} (e.g. /ip4/127.0.0.1/tcp/0) with a fresh identity. */
-  public static BenchHost start(String listen, SecureTransportFactory security, StreamMuxer muxer, int ioThreads,
+  public static StandaloneHost start(String listen, SecureTransportFactory security, StreamMuxer muxer, int ioThreads,
       int maxConnectionsPerPeer) {
     return start(listen, Keys.generateEd25519(), security, muxer, ioThreads, maxConnectionsPerPeer);
   }
 
   /** A host listening on {@code listen} whose identity is {@code key}. */
-  public static BenchHost start(String listen, PrivateKey key, SecureTransportFactory security, StreamMuxer muxer,
+  public static StandaloneHost start(String listen, PrivateKey key, SecureTransportFactory security, StreamMuxer muxer,
       int ioThreads, int maxConnectionsPerPeer) {
     NodeIdentity identity = identity(key);
     Logger log = silentLogger();
@@ -57,7 +68,7 @@ public final class BenchHost implements AutoCloseable {
     host.bindSecurity(security.create(identity, log), props(SecureTransport.PROTOCOL, "/noise"));
     host.bindMuxer(muxer, props(StreamMuxer.PROTOCOL, muxer.protocolId()));
     host.bindHandler(new PingProtocol(), props(StreamHandler.PROTOCOL, PingProtocol.ID));
-    return new BenchHost(host);
+    return new StandaloneHost(host);
   }
 
   /** How a security transport is made for an identity (Noise's component constructor). */
@@ -74,6 +85,16 @@ public final class BenchHost implements AutoCloseable {
   /** Serves several protocol ids with one handler (announced in identify, as the platform's whiteboard does). */
   public void serve(List<String> protocols, StreamHandler handler) {
     host.bindHandler(handler, props(StreamHandler.PROTOCOL, List.copyOf(protocols)));
+  }
+
+  /** Binds an inbound gate, as DS binds the whiteboard's. */
+  public void gate(InboundGate gate) {
+    host.bindGate(gate);
+  }
+
+  /** Binds a traffic observer, as DS binds the whiteboard's. */
+  public void observe(TrafficObserver observer) {
+    host.bindTrafficObserver(observer);
   }
 
   public Host host() {

@@ -5,9 +5,9 @@ import io.cairn.node.NodeIdentity;
 import io.cairn.node.config.Configs;
 import org.osgi.service.log.Logger;
 
-/** Wires the Noise component by hand for benchmarks outside OSGi, as DS would, with its defaults. */
-public final class BenchNoise {
-  private BenchNoise() {}
+/** Wires the Noise component by hand outside OSGi (load tools, tests), as DS would, with its defaults. */
+public final class StandaloneNoise {
+  private StandaloneNoise() {}
 
   public static SecureTransport create(NodeIdentity identity, Logger log) {
     return new NoiseTransport(identity, log, Configs.defaults(NoiseConfig.class));
