@@ -13,6 +13,8 @@ import io.cairn.blockstore.Block;
 import io.cairn.blockstore.Blockstore;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.PeerId;
+import io.cairn.net.ConnManager;
+import io.cairn.net.ConnectionQualities;
 import io.cairn.node.config.Configs;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,6 +79,8 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
   };
   private volatile ClientSettings settings;
   private volatile ClientMetrics metrics;
+  private final PeerFeedback feedback = new PeerFeedback();
+  private final AtomicLong sessionIds = new AtomicLong();
 
   @Activate
   public BitswapClientComponent(@Reference BitswapNetwork network, @Reference Blockstore blockstore,
@@ -85,7 +89,7 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
     this.log = log;
     this.settings = Configs.validate(PID, config, ClientSettings::of, log)
         .orElseGet(() -> ClientSettings.of(Configs.defaults(ClientConfig.class)));
-    this.manager = new WantManager(network, this, settings, log);
+    this.manager = new WantManager(network, this, feedback, settings, log);
     this.managerThread = Thread.ofPlatform().daemon().name("bitswap-client").start(manager);
     AtomicInteger n = new AtomicInteger();
     this.verifiers = Executors.newFixedThreadPool(settings.verifyThreads(),
@@ -111,6 +115,32 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
     manager.stop();
     managerThread.interrupt();
     verifiers.shutdownNow();
+  }
+
+  /** The connection manager, when the network layer runs: a session's peers are tagged and protected there. */
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  void bindConnManager(ConnManager cm) {
+    feedback.connManager = cm;
+  }
+
+  void unbindConnManager(ConnManager cm) {
+    if (feedback.connManager == cm) {
+      feedback.connManager = null;
+    }
+  }
+
+  /** Connection quality, when the network layer runs: told how each want to a peer ended. */
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  void bindQualities(ConnectionQualities qualities) {
+    feedback.qualities = qualities;
+  }
+
+  void unbindQualities(ConnectionQualities qualities) {
+    if (feedback.qualities == qualities) {
+      feedback.qualities = null;
+    }
   }
 
   /**
@@ -157,7 +187,8 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
   @Override
   public BitswapSession newSession() {
     sessions.incrementAndGet();
-    WantManager.Session session = newSessionState();
+    WantManager.Session session = new WantManager.Session(new WantWindow(() -> settings),
+        "bs-ses-" + sessionIds.incrementAndGet());
     return new BitswapSession() {
       @Override
       public CompletableFuture<Block> get(Cid cid, Duration timeout) {
@@ -178,12 +209,13 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
       public void close() {
         sessions.decrementAndGet();
         List.copyOf(session.pending).forEach(f -> f.cancel(false));
+        feedback.closed(session);
       }
     };
   }
 
   private WantManager.Session newSessionState() {
-    return new WantManager.Session(new WantWindow(() -> settings));
+    return new WantManager.Session(new WantWindow(() -> settings), null);
   }
 
   private List<CompletableFuture<Block>> fetchMany(WantManager.Session session, List<Cid> cids, Duration timeout) {

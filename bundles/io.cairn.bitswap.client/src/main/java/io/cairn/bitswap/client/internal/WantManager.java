@@ -51,6 +51,7 @@ final class WantManager implements Runnable {
 
   private final BitswapNetwork network;
   private final Delivery delivery;
+  private final PeerFeedback feedback;
   private final Logger log;
   private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
   private final Map<Cid, WantState> wants = new HashMap<>();
@@ -75,6 +76,11 @@ final class WantManager implements Runnable {
 
   /** Peers a session got blocks from, most recent first: asked first for its next blocks. */
   static final class Session {
+    /** Its connection manager tag ({@code bs-ses-<id>}), or null for the one-off session of a lone get. */
+    final String tag;
+    /** Peers tagged and protected for it; guarded by itself, as is {@link #closed} ({@link PeerFeedback}). */
+    final Set<PeerId> tagged = new java.util.HashSet<>();
+    boolean closed;
     final LinkedHashSet<PeerId> goodPeers = new LinkedHashSet<>();
     final Set<CompletableFuture<Block>> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** How many gets the session should keep in flight, from its measured rate and round trip. */
@@ -82,8 +88,9 @@ final class WantManager implements Runnable {
     /** Blocks of this session that arrived and are being stored: their gets are still in flight. */
     final AtomicInteger storing = new AtomicInteger();
 
-    Session(WantWindow window) {
+    Session(WantWindow window, String tag) {
       this.window = window;
+      this.tag = tag;
     }
   }
 
@@ -110,17 +117,18 @@ final class WantManager implements Runnable {
     }
   }
 
-  WantManager(BitswapNetwork network, Delivery delivery, ClientSettings settings, Logger log) {
-    this(network, delivery, settings, log, System::nanoTime, RandomGenerator.getDefault());
+  WantManager(BitswapNetwork network, Delivery delivery, PeerFeedback feedback, ClientSettings settings, Logger log) {
+    this(network, delivery, feedback, settings, log, System::nanoTime, RandomGenerator.getDefault());
   }
 
-  WantManager(BitswapNetwork network, Delivery delivery, ClientSettings settings, Logger log, LongSupplier clock,
-      RandomGenerator random) {
+  WantManager(BitswapNetwork network, Delivery delivery, PeerFeedback feedback, ClientSettings settings, Logger log,
+      LongSupplier clock, RandomGenerator random) {
     this.clock = clock;
     this.random = random;
     this.network = network;
     this.log = log;
     this.delivery = delivery;
+    this.feedback = feedback;
     this.settings = settings;
   }
 
@@ -264,6 +272,7 @@ final class WantManager implements Runnable {
   }
 
   void presence(PeerId peer, Cid cid, PresenceType type) {
+    feedback.answered(peer);
     WantState w = wants.get(cid);
     if (w == null) {
       return;
@@ -308,6 +317,7 @@ final class WantManager implements Runnable {
       return;
     }
     CompletableFuture<Void> stored = delivery.deliver(peer, block, true);
+    feedback.answered(peer);
     long now = clock.getAsLong();
     Set<Session> measured = new java.util.HashSet<>(2);
     for (Waiter x : w.waiters) {
@@ -320,6 +330,7 @@ final class WantManager implements Runnable {
         lastWindow = s.window;
         s.storing.incrementAndGet();
         stored.whenComplete((ok, error) -> s.storing.decrementAndGet());
+        feedback.delivered(s, peer);
       }
       // The peer that delivered goes first for the session's next want.
       s.goodPeers.remove(peer);
@@ -412,7 +423,8 @@ final class WantManager implements Runnable {
         continue;
       }
       if (w.blockPeer != null && now - w.blockDeadline >= 0) {
-        // Silent past the response timeout: counts as DONT_HAVE from that peer.
+        // Silent past the response timeout: counts as DONT_HAVE from that peer, and against its quality.
+        feedback.timedOut(w.blockPeer);
         w.dontHaves.add(w.blockPeer);
         nextBlockPeer(w);
       }

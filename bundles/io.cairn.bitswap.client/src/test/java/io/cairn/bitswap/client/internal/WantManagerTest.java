@@ -11,6 +11,11 @@ import io.cairn.bitswap.spi.BitswapReceiver;
 import io.cairn.blockstore.Block;
 import io.cairn.multiformats.Keys;
 import io.cairn.multiformats.PeerId;
+import io.cairn.net.ConnManager;
+import io.cairn.net.ConnManagerInfo;
+import io.cairn.net.ConnectionQualities;
+import io.cairn.net.ConnectionQuality;
+import io.cairn.net.TagInfo;
 import io.cairn.testing.Components;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** The want manager's events called directly (no manager thread), on a driven clock. */
@@ -57,14 +63,16 @@ class WantManagerTest {
     public void disconnect(PeerId p, String reason) {}
   };
 
+  private final PeerFeedback feedback = new PeerFeedback();
+
   private WantManager manager(Map<String, Object> config) {
     ClientSettings s = WantWindowTest.settings(config);
-    return new WantManager(network, (from, block, wanted) -> CompletableFuture.completedFuture(null), s,
+    return new WantManager(network, (from, block, wanted) -> CompletableFuture.completedFuture(null), feedback, s,
         Components.logger(), () -> now, new SplittableRandom(7));
   }
 
   private static WantManager.Session session(ClientSettings s) {
-    return new WantManager.Session(new WantWindow(() -> s));
+    return new WantManager.Session(new WantWindow(() -> s), "bs-ses-test");
   }
 
   private WantManager.Waiter waiter(WantManager.Session session) {
@@ -129,7 +137,7 @@ class WantManagerTest {
   void aSessionCountsItsBlocksUntilTheyAreStored() {
     CompletableFuture<Void> store = new CompletableFuture<>();
     ClientSettings s = WantWindowTest.settings(Map.of());
-    WantManager m = new WantManager(network, (from, block, wanted) -> store, s, Components.logger(), () -> now,
+    WantManager m = new WantManager(network, (from, block, wanted) -> store, feedback, s, Components.logger(), () -> now,
         new SplittableRandom(7));
     WantManager.Session session = session(s);
     m.peerConnected(peer, BitswapProtocol.V1_2_0);
@@ -188,5 +196,116 @@ class WantManagerTest {
     assertTrue(registry.getGauges().containsKey(ClientMetrics.RATE));
     metrics.close();
     assertTrue(registry.getNames().isEmpty(), registry.getNames().toString());
+  }
+
+  /** What the client told the network layer, in order. */
+  private static final class Told implements ConnManager, ConnectionQualities {
+    final List<String> calls = new ArrayList<>();
+
+    @Override
+    public void tagPeer(PeerId peer, String tag, int value) {
+      calls.add("tag " + tag + " " + value);
+    }
+
+    @Override
+    public void untagPeer(PeerId peer, String tag) {
+      calls.add("untag " + tag);
+    }
+
+    @Override
+    public void upsertTag(PeerId peer, String tag, IntUnaryOperator upsert) {
+      calls.add("upsert " + tag);
+    }
+
+    @Override
+    public void protect(PeerId peer, String tag) {
+      calls.add("protect " + tag);
+    }
+
+    @Override
+    public boolean unprotect(PeerId peer, String tag) {
+      calls.add("unprotect " + tag);
+      return false;
+    }
+
+    @Override
+    public boolean isProtected(PeerId peer, String tag) {
+      return false;
+    }
+
+    @Override
+    public Optional<TagInfo> tagInfo(PeerId peer) {
+      return Optional.empty();
+    }
+
+    @Override
+    public ConnManagerInfo info() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CompletableFuture<Integer> trim() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Optional<ConnectionQuality> connectionQuality(PeerId peer) {
+      return Optional.empty();
+    }
+
+    @Override
+    public List<ConnectionQuality> all() {
+      return List.of();
+    }
+
+    @Override
+    public void succeeded(PeerId peer) {
+      calls.add("succeeded");
+    }
+
+    @Override
+    public void failed(PeerId peer, Failure failure) {
+      calls.add("failed " + failure);
+    }
+
+    @Override
+    public void measured(PeerId peer, Duration roundTrip) {
+      calls.add("measured");
+    }
+  }
+
+  /**
+   * As boxo's session peer manager: a peer that delivered a block to a session is tagged (5) and protected
+   * under the session's tag until it closes; answers and silences count in the peer's quality.
+   */
+  @Test
+  void aSessionTagsAndProtectsThePeersThatServeItAndQualityHearsEveryOutcome() {
+    Told told = new Told();
+    feedback.connManager = told;
+    feedback.qualities = told;
+    WantManager m = manager(Map.of("peerResponseTimeoutMillis", 100));
+    WantManager.Session session = session(WantWindowTest.settings(Map.of()));
+    m.peerConnected(peer, BitswapProtocol.V1_2_0);
+    m.want(block(0).cid(), waiter(session));
+    m.want(block(1).cid(), waiter(session));
+    m.want(block(2).cid(), waiter(session));
+    m.flush(now);
+    m.arrived(peer, block(0));
+    m.arrived(peer, block(1));
+    assertEquals(List.of("succeeded", "tag bs-ses-test 5", "protect bs-ses-test", "succeeded"), told.calls,
+        "tagged once, however many blocks");
+    told.calls.clear();
+    now += 200 * MS;
+    m.tick(now);
+    assertEquals(List.of("failed TIMEOUT"), told.calls, "silent past the response timeout");
+    told.calls.clear();
+    feedback.closed(session);
+    assertEquals(List.of("untag bs-ses-test", "unprotect bs-ses-test"), told.calls);
+    told.calls.clear();
+    now += MS;
+    m.want(block(3).cid(), waiter(session));
+    m.flush(now);
+    m.arrived(peer, block(3));
+    assertEquals(List.of("succeeded"), told.calls, "a closed session tags no more");
   }
 }

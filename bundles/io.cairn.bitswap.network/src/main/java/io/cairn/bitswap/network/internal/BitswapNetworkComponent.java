@@ -17,6 +17,7 @@ import io.cairn.libp2p.StreamChannel;
 import io.cairn.libp2p.StreamHandler;
 import io.cairn.libp2p.StreamInfo;
 import io.cairn.multiformats.PeerId;
+import io.cairn.net.ConnectionQualities;
 import io.cairn.node.breaker.BreakerHolder;
 import io.cairn.node.breaker.CircuitBreakers;
 import io.cairn.node.config.Configs;
@@ -89,7 +90,7 @@ public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, C
       this.peer = peer;
       this.sender = new PeerSender(peer, BitswapNetworkComponent.this::openStream,
           size -> settings.sendTimeoutNanos((int) size), () -> guards.breaker(peer),
-          () -> settings.maxHeldBytesPerPeer());
+          () -> settings.maxHeldBytesPerPeer(), () -> qualities);
     }
 
     /** The first proof that the peer speaks bitswap: tell the receivers, once. */
@@ -147,6 +148,11 @@ public class BitswapNetworkComponent implements BitswapNetwork, StreamHandler, C
    * The circuit breaker strategies ({@code cairn.strategy=<name>}) of {@code cairn.breaker.scope=peer};
    * the best ranked matching {@code peerGuard.target} is used, none guards nothing. See {@link BreakerHolder}.
    */
+  /** Connection quality, when the network layer runs: told how every message to a peer went. */
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  volatile ConnectionQualities qualities;
+
   @Reference(name = "peerGuard", service = CircuitBreakers.class, cardinality = ReferenceCardinality.MULTIPLE,
       policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
   void bindPeerGuard(CircuitBreakers guard, Map<String, Object> properties) {

@@ -6,6 +6,7 @@ import io.cairn.bitswap.message.BitswapProtocol;
 import io.cairn.bitswap.spi.PeerUnavailableException;
 import io.cairn.libp2p.StreamChannel;
 import io.cairn.multiformats.PeerId;
+import io.cairn.net.ConnectionQualities;
 import io.cairn.node.breaker.CircuitBreakers;
 import io.netty.channel.ChannelPromise;
 import java.util.ArrayDeque;
@@ -43,6 +44,8 @@ final class PeerSender {
   private final Function<PeerId, CompletableFuture<StreamChannel>> opener;
   /** Send timeout in nanoseconds for a message of the given encoded size. */
   private final LongUnaryOperator timeoutNanos;
+  /** Connection quality, told how each message went; null without the network layer. */
+  private final Supplier<ConnectionQualities> qualities;
   /** The peer's breaker under the guard strategy in use now. */
   private final Supplier<CircuitBreakers.Breaker> breaker;
   /** Bytes a paused peer's queue may hold; a send beyond that fails at once. */
@@ -69,12 +72,26 @@ final class PeerSender {
   private record InFlight(ChannelPromise promise, long deadline) {}
 
   PeerSender(PeerId peer, Function<PeerId, CompletableFuture<StreamChannel>> opener, LongUnaryOperator timeoutNanos,
-      Supplier<CircuitBreakers.Breaker> breaker, LongSupplier maxHeldBytes) {
+      Supplier<CircuitBreakers.Breaker> breaker, LongSupplier maxHeldBytes, Supplier<ConnectionQualities> qualities) {
     this.peer = peer;
     this.opener = opener;
     this.timeoutNanos = timeoutNanos;
     this.breaker = breaker;
     this.maxHeldBytes = maxHeldBytes;
+    this.qualities = qualities;
+  }
+
+  /** Tells the peer's connection quality how a message went, when the network layer runs: {@code failure} null for written. */
+  private void outcome(ConnectionQualities.Failure failure) {
+    ConnectionQualities q = qualities.get();
+    if (q == null) {
+      return;
+    }
+    if (failure == null) {
+      q.succeeded(peer);
+    } else {
+      q.failed(peer, failure);
+    }
   }
 
   /** Takes a stream opened for this peer (the first one, opened when the peer connected). */
@@ -204,11 +221,13 @@ final class PeerSender {
         long nanos = System.nanoTime() - handedAt;
         if (f.isSuccess()) {
           b.succeeded(nanos);
+          outcome(null);
           sent.done.complete(null);
           // A probe went through: what was held behind it goes now.
           scheduleDrain();
         } else if (s == timedOut) {
           b.failed(nanos, new TimeoutException("not written within the send timeout"));
+          outcome(ConnectionQualities.Failure.TIMEOUT);
           sent.done.completeExceptionally(new PeerUnavailableException(peer, "send timed out: the peer does not read"));
         } else if (!sent.retried && !closed) {
           b.released();
@@ -218,6 +237,7 @@ final class PeerSender {
           scheduleDrain();
         } else {
           b.released();
+          outcome(ConnectionQualities.Failure.RESET);
           sent.done.completeExceptionally(new PeerUnavailableException(peer, "send failed: " + f.cause()));
         }
       });

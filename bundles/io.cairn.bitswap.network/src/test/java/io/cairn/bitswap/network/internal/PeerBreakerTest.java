@@ -18,6 +18,8 @@ import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.Multicodec;
 import io.cairn.multiformats.Multihash;
 import io.cairn.multiformats.PeerId;
+import io.cairn.net.ConnectionQualities;
+import io.cairn.net.ConnectionQuality;
 import io.cairn.testing.Components;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -38,6 +40,7 @@ import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -171,6 +174,33 @@ class PeerBreakerTest {
     return opened;
   }
 
+  /** How the sends went, as connection quality hears them: "ok" or the failure's kind. */
+  private final List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final ConnectionQualities outcomes = new ConnectionQualities() {
+    @Override
+    public Optional<ConnectionQuality> connectionQuality(PeerId p) {
+      return Optional.empty();
+    }
+
+    @Override
+    public List<ConnectionQuality> all() {
+      return List.of();
+    }
+
+    @Override
+    public void succeeded(PeerId p) {
+      told.add("ok");
+    }
+
+    @Override
+    public void failed(PeerId p, Failure failure) {
+      told.add(failure.name());
+    }
+
+    @Override
+    public void measured(PeerId p, java.time.Duration roundTrip) {}
+  };
+
   /** The sender to the peer, guarded by {@code guard} (null: no strategy) as the network component wires it. */
   private void start(CircuitBreakers guard, long maxHeldBytes) {
     guards = new BreakerHolder<>(Components.logger(log), CircuitBreakers.SCOPE_PEER, "bitswap sends", (p, fromTo) -> {
@@ -182,7 +212,7 @@ class PeerBreakerTest {
       guards.bind(guard, Map.of(CircuitBreakers.STRATEGY, "resilience4j", "service.ranking", 10, "service.id", 1L));
     }
     sender = new PeerSender(peer, this::open, size -> TimeUnit.MILLISECONDS.toNanos(SEND_TIMEOUT_MS),
-        () -> guards.breaker(peer), () -> maxHeldBytes);
+        () -> guards.breaker(peer), () -> maxHeldBytes, () -> outcomes);
   }
 
   private static CircuitBreakers resilience4j() {
@@ -226,6 +256,8 @@ class PeerBreakerTest {
       sender.send(message(i)).get(2, TimeUnit.SECONDS);
     }
     timeOutFourMessages();
+    assertEquals(List.of("ok", "ok", "ok", "TIMEOUT", "TIMEOUT", "TIMEOUT", "TIMEOUT"), told,
+        "connection quality hears every written message and every timeout");
 
     // Paused: nothing is attempted, no stream opened; held up to the bound, beyond it refused at once.
     int opened = streamsOpened.get();

@@ -32,6 +32,7 @@ import io.cairn.blockstore.MemoryPressureException;
 import io.cairn.blockstore.MultiTierBlockstore;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.PeerId;
+import io.cairn.net.ConnManager;
 import io.cairn.node.config.Configs;
 import io.cairn.node.strategy.Strategies;
 import java.time.Duration;
@@ -107,6 +108,9 @@ import org.osgi.service.metatype.annotations.Designate;
     configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = EngineConfig.class)
 public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, PeerLedger.WaitingIndex {
+  /** boxo's engine tag for a peer with queued work ({@code tagQueued}, {@code queuedTagWeight}). */
+  static final String QUEUED_TAG = "bs-engine-queued";
+  static final int QUEUED_TAG_VALUE = 10;
   public static final String PID = "io.cairn.bitswap.server";
   /** The longest a batch strategy may hold a peer's wants, whatever it asks: a broken one cannot stall a peer. */
   static final long MAX_HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -462,6 +466,11 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
     }
   }
 
+  /** The connection manager, when the network layer runs: peers with queued wants are tagged there. */
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  volatile ConnManager connManager;
+
   /**
    * The node's store tells the engine of every block stored, whoever stored it (block/put, add, dag/import,
    * the client's receipts), once it is readable: a peer already waiting for it is served at once instead of
@@ -508,6 +517,22 @@ public class BitswapEngineComponent implements BitswapEngine, BitswapReceiver, P
   @Override
   public void promoted(WantClass from, WantClass to) {
     promoted.incrementAndGet();
+  }
+
+  /**
+   * As boxo's engine tags a peer with queued work ({@code bs-engine-queued}, 10), so the connection
+   * manager does not trim a peer the node is serving.
+   */
+  @Override
+  public void busy(PeerLedger ledger, boolean busy) {
+    ConnManager cm = connManager;
+    if (cm != null) {
+      if (busy) {
+        cm.tagPeer(ledger.peer, QUEUED_TAG, QUEUED_TAG_VALUE);
+      } else {
+        cm.untagPeer(ledger.peer, QUEUED_TAG);
+      }
+    }
   }
 
   private void schedule(PeerLedger ledger) {

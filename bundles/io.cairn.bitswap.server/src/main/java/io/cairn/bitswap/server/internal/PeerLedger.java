@@ -85,6 +85,9 @@ final class PeerLedger {
     default void queued(WantClass wantClass, int delta) {}
 
     default void promoted(WantClass from, WantClass to) {}
+
+    /** The peer's queue went from empty to not ({@code busy}) or back; under the ledger's lock, so cheap. */
+    default void busy(PeerLedger ledger, boolean busy) {}
   }
 
   /** What a worker's turn took: the wants to look up, and the lowest-class wants shed (to answer DONT_HAVE). */
@@ -122,7 +125,9 @@ final class PeerLedger {
     t.queuedAt = now;
     queued.get(t.wantClass).add(t);
     queuedSince.get(t.wantClass).add(t);
-    queuedCount++;
+    if (queuedCount++ == 0) {
+      index.busy(this, true);
+    }
     if (t.wantClass == WantClass.NORMAL) {
       if (t.sendDontHave) {
         sheddable++;
@@ -136,7 +141,9 @@ final class PeerLedger {
   private void dequeue(WantTask t) {
     if (queued.get(t.wantClass).remove(t)) {
       queuedSince.get(t.wantClass).remove(t);
-      queuedCount--;
+      if (--queuedCount == 0) {
+        index.busy(this, false);
+      }
       if (t.wantClass == WantClass.NORMAL) {
         if (t.sendDontHave) {
           sheddable--;
