@@ -104,6 +104,36 @@ await check('swarm', async () => {
   assert(peers.some(p => p.peer.toString() === want), `swarm/peers lacks ${want}: ${JSON.stringify(peers.map(p => p.peer.toString()))}`)
   const p = peers.find(p => p.peer.toString() === want)
   assert(p.addr != null, 'peer without Addr')
+  const verbose = (await client.swarm.peers({ verbose: true })).find(p => p.peer.toString() === want)
+  assert(verbose != null, 'swarm/peers?verbose=true lacks the peer')
+  assert(typeof verbose.latency === 'string' && (verbose.latency === 'n/a' || /^[0-9.]+(ns|µs|ms|s)$/.test(verbose.latency)),
+    `Latency as a Go duration: ${JSON.stringify(verbose.latency)}`)
+  assert(Array.isArray(verbose.streams), `Streams: ${JSON.stringify(verbose.streams)}`)
+  assert(verbose.direction === 'outbound', `Direction 2 (we dialled): ${verbose.direction}`)
+  assert(verbose.identify != null && verbose.identify.ID === want, `Identify: ${JSON.stringify(verbose.identify)}`)
+})
+
+await check('stats-bw', async () => {
+  // The connection made by the swarm check exchanges identify right after it opens: its bytes show soon.
+  let total
+  for (let i = 0; i < 100; i++) {
+    [total] = await collect(client.stats.bw())
+    if (total.totalIn > 0n && total.totalOut > 0n) break
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  assert(typeof total.totalIn === 'bigint' && total.totalIn > 0n && total.totalOut > 0n, `stats/bw totals ${total.totalIn} ${total.totalOut}`)
+  assert(Number.isFinite(total.rateIn) && Number.isFinite(total.rateOut), 'stats/bw rates')
+  const controller = new AbortController()
+  const polled = []
+  try {
+    for await (const line of client.stats.bw({ poll: true, interval: '100ms', signal: controller.signal })) {
+      polled.push(line)
+      if (polled.length === 3) controller.abort()
+    }
+  } catch (e) {
+    if (polled.length < 3) throw e
+  }
+  assert(polled.length === 3 && polled.every(l => typeof l.totalIn === 'bigint'), `stats/bw poll gave ${polled.length} lines`)
 })
 
 let fileCid

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * kubo-rpc-client 7 (npm, pinned by the lockfile) drives a {@code bin/cairn daemon} as it drives Kubo:
- * id, version, block put/get/stat/rm, swarm connect/peers (to a second daemon), add/cat/ls, pin
+ * id, version, block put/get/stat/rm, swarm connect/peers (verbose too; to a second daemon), stats/bw (once and polled), add/cat/ls, pin
  * add/ls/rm/update, refs, repo stat/gc, bitswap stat/wantlist, dag import/export. Each call group is
  * one check of itests/interop/kubo-client-suite.mjs; the test fails naming every check that failed.
  */
@@ -32,7 +32,7 @@ class KuboRpcClientIT {
         assertEquals(List.of(), failures.stream().map(JsonNode::toString).collect(Collectors.toList()),
             "failed checks; node output:\n" + a.output() + "\n" + suite.describe());
         assertEquals(0, done.path("failed").asInt(), suite.describe());
-        assertEquals(11, suite.events().stream().filter(e -> e.has("check")).count(), suite.describe());
+        assertEquals(12, suite.events().stream().filter(e -> e.has("check")).count(), suite.describe());
       }
     }
   }
