@@ -5,7 +5,7 @@
  * failed futures.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.cairn.bitswap;
 
 import org.osgi.annotation.bundle.Export;

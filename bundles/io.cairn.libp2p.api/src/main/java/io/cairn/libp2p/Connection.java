@@ -52,6 +52,15 @@ public interface Connection {
   Optional<Duration> roundTrip();
 
   /**
+   * Pings the peer through the muxer (no stream: a yamux ping frame) and completes with the round trip,
+   * which {@link #roundTrip()} then reports. One is in flight at a time (asking meanwhile shares it); no
+   * deadline is set here, a keep-alive sets its own; fails when the connection closes first.
+   *
+   * @since 1.4
+   */
+  CompletableFuture<Duration> ping();
+
+  /**
    * Opens a stream and negotiates the first of {@code protocols} the peer supports. Once it is
    * negotiated, {@code initializer} sets up the stream's pipeline on the event loop, before any byte
    * that followed the negotiation is delivered (as for inbound streams); then the future completes

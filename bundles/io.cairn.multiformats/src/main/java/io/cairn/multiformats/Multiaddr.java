@@ -384,6 +384,17 @@ public final class Multiaddr {
         return new Multiaddr(List.copyOf(result));
     }
 
+    /**
+     * @return this multiaddr without its final {@code /p2p/<peerId>} component (itself if it has none), the
+     *         transport address a peer's {@code AddrInfo} lists
+     */
+    public Multiaddr withoutPeerId() {
+        if (components.size() < 2 || components.get(components.size() - 1).protocol != Protocol.P2P) {
+            return this;
+        }
+        return new Multiaddr(List.copyOf(components.subList(0, components.size() - 1)));
+    }
+
     /** @return the peer id of the final {@code /p2p} component, if the multiaddr ends in one */
     public Optional<PeerId> peerId() {
         return components.get(components.size() - 1).peerId();

@@ -2,7 +2,7 @@
  * Multiformats: self-describing identifiers and encodings shared by every Cairn bundle.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.cairn.multiformats;
 
 import org.osgi.annotation.bundle.Export;

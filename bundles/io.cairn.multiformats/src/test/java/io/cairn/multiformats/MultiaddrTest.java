@@ -101,6 +101,10 @@ class MultiaddrTest {
         Multiaddr withPeer = bare.withPeerId(peer);
         assertEquals("/ip6/::1/udp/4001/p2p/" + PEER, withPeer.toString());
         assertEquals("/ip6/::1/udp/4001/p2p/" + other, withPeer.withPeerId(other).toString());
+        assertEquals(bare, withPeer.withoutPeerId());
+        assertEquals(bare, bare.withoutPeerId());
+        Multiaddr onlyPeer = Multiaddr.parse("/p2p/" + PEER);
+        assertEquals(onlyPeer, onlyPeer.withoutPeerId(), "nothing left to dial without it: kept");
     }
 
     @Test

@@ -28,6 +28,18 @@ public interface MuxedSession {
     return Optional.empty();
   }
 
+  /**
+   * Pings the peer through the muxer (yamux's ping frame) and completes with the round trip, which also
+   * becomes {@link #roundTrip()}. One ping is in flight at a time: asking meanwhile shares its answer.
+   * The muxer sets no deadline of its own (a keep-alive manager judges silence); the future fails when
+   * the session ends first, at once when it has ended, and at once where the muxer cannot ping.
+   *
+   * @since 1.2
+   */
+  default CompletableFuture<Duration> ping() {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException("this muxer cannot ping"));
+  }
+
   /** Tells the peer no more streams will be accepted (GoAway), then closes the connection. */
   void close();
 }

@@ -7,7 +7,7 @@
  * tells the round trip it measured.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.cairn.libp2p.spi;
 
 import org.osgi.annotation.bundle.Export;

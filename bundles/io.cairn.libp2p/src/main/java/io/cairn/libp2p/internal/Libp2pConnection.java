@@ -115,6 +115,13 @@ final class Libp2pConnection implements Connection {
   }
 
   @Override
+  public CompletableFuture<Duration> ping() {
+    MuxedSession session = muxed;
+    return session == null ? CompletableFuture.failedFuture(new Libp2pException("the connection is not muxed yet"))
+        : session.ping();
+  }
+
+  @Override
   public boolean isOpen() {
     return channel.isActive();
   }

@@ -15,7 +15,10 @@ import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.PeerId;
 import io.cairn.net.ConnManager;
 import io.cairn.net.ConnectionQualities;
+import io.cairn.net.spi.InOrderRoutes;
+import io.cairn.net.spi.RouteOptimizer;
 import io.cairn.node.config.Configs;
+import io.cairn.node.strategy.Strategies;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,6 +83,7 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
   private volatile ClientSettings settings;
   private volatile ClientMetrics metrics;
   private final PeerFeedback feedback = new PeerFeedback();
+  private final Strategies<RouteOptimizer> routes;
   private final AtomicLong sessionIds = new AtomicLong();
 
   @Activate
@@ -89,7 +93,8 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
     this.log = log;
     this.settings = Configs.validate(PID, config, ClientSettings::of, log)
         .orElseGet(() -> ClientSettings.of(Configs.defaults(ClientConfig.class)));
-    this.manager = new WantManager(network, this, feedback, settings, log);
+    this.routes = new Strategies<>("bitswap route optimizer", InOrderRoutes.INSTANCE, "static (built-in)", log);
+    this.manager = new WantManager(network, this, feedback, routes, settings, log);
     this.managerThread = Thread.ofPlatform().daemon().name("bitswap-client").start(manager);
     AtomicInteger n = new AtomicInteger();
     this.verifiers = Executors.newFixedThreadPool(settings.verifyThreads(),
@@ -115,6 +120,30 @@ public class BitswapClientComponent implements Bitswap, BitswapReceiver, WantMan
     manager.stop();
     managerThread.interrupt();
     verifiers.shutdownNow();
+  }
+
+  /**
+   * The route optimizer strategies ({@code cairn.strategy=<name>}): which peer that has a block is asked, and
+   * when a want moves; the best ranked matching {@code routeOptimizer.target} is used, with none the peers in
+   * the order they answered.
+   */
+  @Reference(name = "routeOptimizer", service = RouteOptimizer.class, cardinality = ReferenceCardinality.MULTIPLE,
+      policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+  void bindRouteOptimizer(RouteOptimizer optimizer, Map<String, Object> props) {
+    routes.bind(optimizer, props);
+  }
+
+  void updatedRouteOptimizer(RouteOptimizer optimizer, Map<String, Object> props) {
+    routes.updated(optimizer, props);
+  }
+
+  void unbindRouteOptimizer(RouteOptimizer optimizer) {
+    routes.unbind(optimizer);
+  }
+
+  /** The route optimizer in use ({@code cairn.strategy}). */
+  String routeOptimizerInUse() {
+    return routes.inUse();
   }
 
   /** The connection manager, when the network layer runs: a session's peers are tagged and protected there. */

@@ -80,4 +80,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   @AttributeDefinition(name = "Inline verify size (bytes)", min = "0", max = "4194304",
       description = "Blocks up to this size are hashed on the network thread (cheaper than a hand-off); larger ones on the verify threads.")
   int inlineVerifyBytes() default 16 * 1024;
+
+  @AttributeDefinition(name = "Route optimizer strategy (filter)",
+      description = "Which RouteOptimizer services the client may use, an LDAP filter on their properties, e.g. (cairn.strategy=static) to ask peers in the order they answered and never move a want; the best ranked of those matching is used; with none, that static order.")
+  String routeOptimizer_target() default "(cairn.strategy=*)";
 }

@@ -9,14 +9,18 @@ import io.cairn.bitswap.spi.BitswapNetwork;
 import io.cairn.blockstore.Block;
 import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.PeerId;
+import io.cairn.net.spi.RouteOptimizer;
+import io.cairn.node.strategy.Strategies;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -52,6 +56,8 @@ final class WantManager implements Runnable {
   private final BitswapNetwork network;
   private final Delivery delivery;
   private final PeerFeedback feedback;
+  /** Which of the peers that have a block to ask, and when to move a want (the network layer's route optimizer). */
+  private final Strategies<RouteOptimizer> routes;
   private final Logger log;
   private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
   private final Map<Cid, WantState> wants = new HashMap<>();
@@ -60,6 +66,8 @@ final class WantManager implements Runnable {
   private final LongSupplier clock;
   private final RandomGenerator random;
   private final AtomicLong resends = new AtomicLong();
+  /** Want-blocks the route optimizer moved to a better peer. */
+  private final AtomicLong moved = new AtomicLong();
   /** The window, rate and round trip of the session that last received a block: for the gauges. */
   private volatile WantWindow lastWindow;
   private volatile ClientSettings settings;
@@ -117,18 +125,20 @@ final class WantManager implements Runnable {
     }
   }
 
-  WantManager(BitswapNetwork network, Delivery delivery, PeerFeedback feedback, ClientSettings settings, Logger log) {
-    this(network, delivery, feedback, settings, log, System::nanoTime, RandomGenerator.getDefault());
+  WantManager(BitswapNetwork network, Delivery delivery, PeerFeedback feedback, Strategies<RouteOptimizer> routes,
+      ClientSettings settings, Logger log) {
+    this(network, delivery, feedback, routes, settings, log, System::nanoTime, RandomGenerator.getDefault());
   }
 
-  WantManager(BitswapNetwork network, Delivery delivery, PeerFeedback feedback, ClientSettings settings, Logger log,
-      LongSupplier clock, RandomGenerator random) {
+  WantManager(BitswapNetwork network, Delivery delivery, PeerFeedback feedback, Strategies<RouteOptimizer> routes,
+      ClientSettings settings, Logger log, LongSupplier clock, RandomGenerator random) {
     this.clock = clock;
     this.random = random;
     this.network = network;
     this.log = log;
     this.delivery = delivery;
     this.feedback = feedback;
+    this.routes = routes;
     this.settings = settings;
   }
 
@@ -188,6 +198,10 @@ final class WantManager implements Runnable {
     }
   }
 
+  long moved() {
+    return moved.get();
+  }
+
   void stop() {
     running = false;
     post(() -> {
@@ -226,13 +240,7 @@ final class WantManager implements Runnable {
 
   private void firstRequest(WantState w, Session session) {
     w.nextBroadcast = clock.getAsLong() + Backoff.delayNanos(settings, 0, random);
-    PeerId blockPeer = null;
-    for (PeerId p : session.goodPeers) {
-      if (peers.containsKey(p)) {
-        blockPeer = p;
-        break;
-      }
-    }
+    PeerId blockPeer = best(session.goodPeers);
     if (blockPeer == null && peers.size() == 1) {
       blockPeer = peers.keySet().iterator().next();
     }
@@ -298,15 +306,61 @@ final class WantManager implements Runnable {
 
   private void nextBlockPeer(WantState w) {
     w.blockPeer = null;
-    Iterator<PeerId> it = w.haves.iterator();
-    while (it.hasNext()) {
-      PeerId p = it.next();
-      it.remove();
+    w.haves.removeIf(p -> !peers.containsKey(p));
+    PeerId next = best(w.haves);
+    if (next != null) {
+      askForBlock(w, next);
+    }
+  }
+
+  /** The connected peer of {@code known} the route optimizer ranks first, or null when none is connected. */
+  private PeerId best(Collection<PeerId> known) {
+    List<PeerId> candidates = new ArrayList<>(known.size());
+    for (PeerId p : known) {
       if (peers.containsKey(p)) {
-        askForBlock(w, p);
-        return;
+        candidates.add(p);
       }
     }
+    if (candidates.size() < 2) {
+      return candidates.isEmpty() ? null : candidates.get(0);
+    }
+    List<PeerId> ranked = routes.apply(r -> r.rank(candidates));
+    return ranked.isEmpty() || !peers.containsKey(ranked.get(0)) ? candidates.get(0) : ranked.get(0);
+  }
+
+  /**
+   * The route optimizer's say on a want-block in flight: when it names a better peer that has the block,
+   * the want moves there (cancelled at the peer it waited on, which stays a candidate).
+   */
+  private void reroute(WantState w, long now) {
+    w.haves.removeIf(p -> !peers.containsKey(p));
+    if (w.haves.isEmpty()) {
+      return;
+    }
+    PeerId current = w.blockPeer;
+    List<PeerId> alternatives = List.copyOf(w.haves);
+    Optional<PeerId> better = routes.apply(r -> r.moveFrom(current, now - w.blockAskedAt, alternatives));
+    if (better.isPresent() && w.haves.contains(better.get())) {
+      queue(current, WantlistEntry.cancel(w.cid));
+      askForBlock(w, better.get());
+      w.haves.add(current);
+      moved.incrementAndGet();
+    }
+  }
+
+  /** Why the peers a timed-out want waited on were passed over, if the route optimizer bypassed them. */
+  private Optional<Throwable> whyNotServed(WantState w) {
+    List<PeerId> waitedOn = new ArrayList<>(w.haves);
+    if (w.blockPeer != null) {
+      waitedOn.add(0, w.blockPeer);
+    }
+    for (PeerId p : waitedOn) {
+      Optional<? extends Throwable> why = routes.apply(r -> r.assess(p));
+      if (why.isPresent()) {
+        return Optional.of(why.get());
+      }
+    }
+    return Optional.empty();
   }
 
   /** A block that hashed to its CID arrived from {@code peer}. */
@@ -413,7 +467,9 @@ final class WantManager implements Runnable {
       w.waiters.removeIf(x -> {
         if (now - x.deadline >= 0) {
           x.session.pending.remove(x.future);
-          x.future.completeExceptionally(new BitswapTimeoutException(w.cid, x.timeout));
+          Optional<Throwable> why = whyNotServed(w);
+          x.future.completeExceptionally(why.isPresent() ? new BitswapTimeoutException(w.cid, x.timeout, why.get())
+              : new BitswapTimeoutException(w.cid, x.timeout));
           return true;
         }
         return x.future.isDone();
@@ -427,6 +483,8 @@ final class WantManager implements Runnable {
         feedback.timedOut(w.blockPeer);
         w.dontHaves.add(w.blockPeer);
         nextBlockPeer(w);
+      } else if (w.blockPeer != null) {
+        reroute(w, now);
       }
       if (w.blockPeer == null && now - w.nextBroadcast >= 0) {
         w.resends++;

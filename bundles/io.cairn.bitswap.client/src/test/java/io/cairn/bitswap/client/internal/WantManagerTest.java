@@ -16,6 +16,9 @@ import io.cairn.net.ConnManagerInfo;
 import io.cairn.net.ConnectionQualities;
 import io.cairn.net.ConnectionQuality;
 import io.cairn.net.TagInfo;
+import io.cairn.net.spi.InOrderRoutes;
+import io.cairn.net.spi.RouteOptimizer;
+import io.cairn.node.strategy.Strategies;
 import io.cairn.testing.Components;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,6 +36,8 @@ import org.junit.jupiter.api.Test;
 class WantManagerTest {
   static final long MS = 1_000_000L;
   private final List<BitswapMessage> sent = new ArrayList<>();
+  /** Who each sent message went to, in step with {@link #sent}. */
+  private final List<PeerId> sentTo = new ArrayList<>();
   private long now = 1_000 * MS;
   private final PeerId peer = PeerId.fromPublicKey(Keys.generateEd25519().publicKey());
 
@@ -40,6 +45,7 @@ class WantManagerTest {
     @Override
     public CompletableFuture<Void> send(PeerId to, BitswapMessage message) {
       sent.add(message);
+      sentTo.add(to);
       return CompletableFuture.completedFuture(null);
     }
 
@@ -64,10 +70,12 @@ class WantManagerTest {
   };
 
   private final PeerFeedback feedback = new PeerFeedback();
+  private final Strategies<RouteOptimizer> routes = new Strategies<>("bitswap route optimizer", InOrderRoutes.INSTANCE,
+      "static (built-in)", Components.logger());
 
   private WantManager manager(Map<String, Object> config) {
     ClientSettings s = WantWindowTest.settings(config);
-    return new WantManager(network, (from, block, wanted) -> CompletableFuture.completedFuture(null), feedback, s,
+    return new WantManager(network, (from, block, wanted) -> CompletableFuture.completedFuture(null), feedback, routes, s,
         Components.logger(), () -> now, new SplittableRandom(7));
   }
 
@@ -137,7 +145,7 @@ class WantManagerTest {
   void aSessionCountsItsBlocksUntilTheyAreStored() {
     CompletableFuture<Void> store = new CompletableFuture<>();
     ClientSettings s = WantWindowTest.settings(Map.of());
-    WantManager m = new WantManager(network, (from, block, wanted) -> store, feedback, s, Components.logger(), () -> now,
+    WantManager m = new WantManager(network, (from, block, wanted) -> store, feedback, routes, s, Components.logger(), () -> now,
         new SplittableRandom(7));
     WantManager.Session session = session(s);
     m.peerConnected(peer, BitswapProtocol.V1_2_0);
@@ -307,5 +315,73 @@ class WantManagerTest {
     m.flush(now);
     m.arrived(peer, block(3));
     assertEquals(List.of("succeeded"), told.calls, "a closed session tags no more");
+  }
+
+  /** A route optimizer that has every want waiting on {@code slow} for 100 ms or more move to another peer. */
+  private static final class MoveFromSlow implements RouteOptimizer {
+    final PeerId slow;
+
+    MoveFromSlow(PeerId slow) {
+      this.slow = slow;
+    }
+
+    @Override
+    public List<PeerId> rank(List<PeerId> candidates) {
+      List<PeerId> ranked = new ArrayList<>(candidates);
+      ranked.sort(java.util.Comparator.comparing(slow::equals));
+      return ranked;
+    }
+
+    @Override
+    public Optional<PeerId> moveFrom(PeerId current, long waitedNanos, List<PeerId> alternatives) {
+      return current.equals(slow) && waitedNanos >= 100 * MS ? alternatives.stream().findFirst() : Optional.empty();
+    }
+
+    @Override
+    public Optional<io.cairn.net.RouteException> assess(PeerId p) {
+      return p.equals(slow) ? Optional.of(new io.cairn.net.HighLatencyException(p, Duration.ofMillis(300), Duration.ofMillis(200)))
+          : Optional.empty();
+    }
+  }
+
+  /** The route optimizer moves a want-block waiting on a bypassed peer to another that has the block. */
+  @Test
+  void aWantWaitingOnABypassedPeerMovesToABetterOneThatHasTheBlock() {
+    PeerId other = PeerId.fromPublicKey(Keys.generateEd25519().publicKey());
+    routes.bind(new MoveFromSlow(peer), Map.of(RouteOptimizer.STRATEGY, "test", "service.ranking", 10, "service.id", 1L));
+    WantManager m = manager(Map.of("peerResponseTimeoutMillis", 60_000));
+    WantManager.Session session = session(WantWindowTest.settings(Map.of()));
+    m.peerConnected(peer, BitswapProtocol.V1_2_0);
+    m.peerConnected(other, BitswapProtocol.V1_2_0);
+    m.want(block(0).cid(), waiter(session)); // two peers: want-have to both
+    m.flush(now);
+    m.presence(peer, block(0).cid(), io.cairn.bitswap.message.PresenceType.HAVE); // first to answer: asked for the block
+    m.presence(other, block(0).cid(), io.cairn.bitswap.message.PresenceType.HAVE);
+    sent.clear();
+    sentTo.clear();
+    now += 50 * MS;
+    m.tick(now);
+    m.flush(now + 50 * MS);
+    assertEquals(0, m.moved(), "waited 50 ms: stays");
+    now += 100 * MS;
+    m.tick(now);
+    m.flush(now + 50 * MS);
+    assertEquals(1, m.moved());
+    int toOther = sentTo.indexOf(other);
+    int toPeer = sentTo.lastIndexOf(peer);
+    assertTrue(toOther >= 0 && toPeer >= 0, "a message to each: " + sentTo);
+    assertEquals(io.cairn.bitswap.message.WantType.BLOCK, sent.get(toOther).wantlist().get(0).type(), "want-block to the better peer");
+    assertTrue(sent.get(toPeer).wantlist().get(0).cancel(), "cancel at the bypassed one");
+
+    // The better peer falls silent too, and the get times out: the cause names the bypassed path.
+    WantManager.Waiter w = new WantManager.Waiter(session, new CompletableFuture<>(), now + 10 * MS, Duration.ofMillis(10));
+    m.want(block(1).cid(), w);
+    m.presence(peer, block(1).cid(), io.cairn.bitswap.message.PresenceType.HAVE);
+    now += 20 * MS;
+    m.tick(now);
+    Throwable timedOut = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+        () -> w.future().get()).getCause();
+    assertTrue(timedOut.getCause() instanceof io.cairn.net.HighLatencyException, String.valueOf(timedOut));
+    assertTrue(timedOut.getMessage().contains("latency"), timedOut.getMessage());
   }
 }

@@ -57,18 +57,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   int pingReplyQueue() default 32;
 
   @AttributeDefinition(
-      name = "Keep-alive interval (ms)",
-      description = "How often to ping the peer; 0 disables keep-alive (one ping at start still measures the round trip).",
-      min = "0", max = "3600000")
-  long keepAliveInterval() default 30000;
-
-  @AttributeDefinition(
-      name = "Keep-alive timeout (ms)",
-      description = "A keep-alive ping unanswered for this long closes the connection.",
-      min = "100", max = "600000")
-  long keepAliveTimeout() default 10000;
-
-  @AttributeDefinition(
       name = "Stream close timeout (ms)",
       description = "How long a stream we closed waits for the peer to close its side before we reset it (go-yamux: 5 min); until then it counts against maxStreams.",
       min = "100", max = "3600000")

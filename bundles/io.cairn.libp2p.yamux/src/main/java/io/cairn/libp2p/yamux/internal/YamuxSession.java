@@ -38,8 +38,10 @@ import org.osgi.service.log.Logger;
 /**
  * The yamux session of one connection: the last handler of its pipeline, after
  * {@link YamuxFrameDecoder} and {@link YamuxFrameEncoder}. It keeps the stream table, routes frames to
- * {@link YamuxStreamChannel}s, answers pings, sends keep-alives, and ends the session on a protocol
- * error (go-away, then close). Everything runs on the connection's event loop.
+ * {@link YamuxStreamChannel}s, answers pings, pings the peer when asked ({@link #ping}: once at the start,
+ * to measure the round trip; the network layer's keep-alive manager pings to keep the connection alive and
+ * judges the answers), and ends the session on a protocol error (go-away, then close). Everything runs on
+ * the connection's event loop.
  *
  * <p>What the peer can make us send is bounded while the connection cannot take more (the peer does
  * not read): stream data waits in the streams, which turn unwritable; ping replies queue up to
@@ -84,9 +86,8 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements MuxedSe
   private volatile long rttNanos;
   private long pingOpaque;
   private long pingSentAt;
-  private boolean pingOutstanding;
-  private ScheduledFuture<?> keepAlive;
-  private ScheduledFuture<?> pingDeadline;
+  /** The ping in flight, null when none is: one at a time, whoever asks meanwhile shares its answer. */
+  private CompletableFuture<Duration> pingAnswer;
   private ScheduledFuture<?> writeStall;
 
   private YamuxSession(Channel connection, boolean initiator, Consumer<StreamChannel> inbound, YamuxSettings settings,
@@ -141,6 +142,19 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements MuxedSe
   public Optional<Duration> roundTrip() {
     long rtt = rttNanos;
     return rtt == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(rtt));
+  }
+
+  @Override
+  public CompletableFuture<Duration> ping() {
+    CompletableFuture<Duration> result = new CompletableFuture<>();
+    onEventLoop(() -> sendPing().whenComplete((rtt, error) -> {
+      if (error != null) {
+        result.completeExceptionally(error);
+      } else {
+        result.complete(rtt);
+      }
+    }));
+    return result;
   }
 
   @Override
@@ -238,12 +252,8 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements MuxedSe
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    // One ping at once measures the round trip for window auto-tuning; keep-alive repeats it.
+    // One ping at once measures the round trip; keep-alive pings refresh it.
     sendPing();
-    long interval = settings.keepAliveIntervalMillis();
-    if (interval > 0) {
-      keepAlive = connection.eventLoop().scheduleAtFixedRate(this::sendPing, interval, interval, MILLISECONDS);
-    }
     if (!connection.isWritable()) {
       connectionBlocked();
     }
@@ -346,10 +356,12 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements MuxedSe
   private void onPing(YamuxFrame frame) {
     if (frame.has(FLAG_SYN)) {
       answerPing(frame.length());
-    } else if (pingOutstanding && frame.length() == pingOpaque) {
-      pingOutstanding = false;
-      rttNanos = Math.max(1, nanoTime() - pingSentAt);
-      cancel(pingDeadline);
+    } else if (pingAnswer != null && frame.length() == pingOpaque) {
+      long rtt = Math.max(1, nanoTime() - pingSentAt);
+      rttNanos = rtt;
+      CompletableFuture<Duration> answered = pingAnswer;
+      pingAnswer = null;
+      answered.complete(Duration.ofNanos(rtt));
     }
   }
 
@@ -509,28 +521,20 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements MuxedSe
 
   // ---- keep-alive ----------------------------------------------------------------------------
 
-  private void sendPing() {
-    if (ended || pingOutstanding) {
-      return; // one ping in flight at a time; its deadline judges the peer
+  /** On the event loop: the ping in flight, or a new one; fails at once once the session ended. */
+  private CompletableFuture<Duration> sendPing() {
+    if (ended) {
+      return CompletableFuture.failedFuture(new ClosedChannelException());
     }
-    pingOutstanding = true;
+    if (pingAnswer != null) {
+      return pingAnswer;
+    }
+    pingAnswer = new CompletableFuture<>();
     pingOpaque = (pingOpaque + 1) & MAX_WINDOW;
     pingSentAt = nanoTime();
     write(YamuxFrame.ping(FLAG_SYN, pingOpaque));
     flushSoon();
-    if (settings.keepAliveIntervalMillis() > 0) {
-      long opaque = pingOpaque;
-      pingDeadline = connection.eventLoop().schedule(() -> pingTimedOut(opaque), settings.keepAliveTimeoutMillis(),
-          MILLISECONDS);
-    }
-  }
-
-  private void pingTimedOut(long opaque) {
-    if (!ended && pingOutstanding && pingOpaque == opaque) {
-      log.debug("The peer on {} did not answer a ping within {} ms; closing the connection", connection,
-          settings.keepAliveTimeoutMillis());
-      abort();
-    }
+    return pingAnswer;
   }
 
   // ---- ending --------------------------------------------------------------------------------
@@ -593,9 +597,11 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements MuxedSe
       return;
     }
     ended = true;
-    cancel(keepAlive);
-    cancel(pingDeadline);
     cancel(writeStall);
+    if (pingAnswer != null) {
+      pingAnswer.completeExceptionally(new ClosedChannelException());
+      pingAnswer = null;
+    }
     pingRepliesOwed.clear();
     resetsOwed.clear();
     windowUpdatesOwed.clear();

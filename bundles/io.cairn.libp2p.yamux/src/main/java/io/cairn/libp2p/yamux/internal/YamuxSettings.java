@@ -6,8 +6,8 @@ import io.netty.channel.WriteBufferWaterMark;
 
 /** The validated, immutable form of {@link YamuxConfig}; a session keeps the settings it started with. */
 record YamuxSettings(int maxStreams, int maxAckBacklog, int maxReceiveWindow, long maxConnectionReceiveWindow,
-    int maxFrameLength, WriteBufferWaterMark writeQueue, int pingReplyQueue, long keepAliveIntervalMillis,
-    long keepAliveTimeoutMillis, long streamCloseTimeoutMillis, long writeTimeoutMillis) {
+    int maxFrameLength, WriteBufferWaterMark writeQueue, int pingReplyQueue,
+    long streamCloseTimeoutMillis, long writeTimeoutMillis) {
 
   static YamuxSettings of(YamuxConfig config) {
     int high = (int) Configs.inRange("writeQueueHighWater", config.writeQueueHighWater(), 1024, 1 << 30);
@@ -23,8 +23,6 @@ record YamuxSettings(int maxStreams, int maxAckBacklog, int maxReceiveWindow, lo
         (int) Configs.inRange("maxFrameLength", config.maxFrameLength(), 1024, 16 << 20),
         new WriteBufferWaterMark(low, high),
         (int) Configs.inRange("pingReplyQueue", config.pingReplyQueue(), 1, 1024),
-        Configs.inRange("keepAliveInterval", config.keepAliveInterval(), 0, 3_600_000),
-        Configs.inRange("keepAliveTimeout", config.keepAliveTimeout(), 100, 600_000),
         Configs.inRange("streamCloseTimeout", config.streamCloseTimeout(), 100, 3_600_000),
         Configs.inRange("writeTimeout", config.writeTimeout(), 100, 600_000));
   }

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
@@ -395,15 +396,33 @@ class YamuxSessionTest {
   }
 
   @Test
-  void keepAlivePingsMeasureTheRoundTrip() {
-    try (SessionPair pair = new SessionPair(TestSettings.with(Map.of("keepAliveInterval", 1000L)))) {
-      pair.clientConnection.advanceTimeBy(1000, TimeUnit.MILLISECONDS);
+  void askersWhileAPingIsInFlightShareItsAnswer() throws Exception {
+    try (SessionPair pair = new SessionPair()) {
+      pair.pump();
+      CompletableFuture<Duration> first = pair.client.ping();
+      pair.clientConnection.runPendingTasks();
+      pair.clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(10));
+      CompletableFuture<Duration> second = pair.client.ping();
+      pair.clientConnection.runPendingTasks();
+      pair.clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(15));
+      pair.pump();
+      assertEquals(Duration.ofMillis(25), first.get(1, TimeUnit.SECONDS));
+      assertEquals(Duration.ofMillis(25), second.get(1, TimeUnit.SECONDS), "one ping in flight: the second asker got its answer");
+    }
+  }
+
+  @Test
+  void aPingMeasuresTheRoundTripTheConnectionReports() throws Exception {
+    try (SessionPair pair = new SessionPair()) {
+      pair.pump();
+      CompletableFuture<Duration> answer = pair.client.ping();
       pair.clientConnection.runPendingTasks();
       pair.clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(25));
       pair.pump();
+      assertEquals(Duration.ofMillis(25), answer.get(1, TimeUnit.SECONDS));
       assertEquals(TimeUnit.MILLISECONDS.toNanos(25), pair.client.rttNanos());
       assertEquals(Optional.of(Duration.ofMillis(25)), pair.client.roundTrip(), "what the muxer tells its connection");
-      assertTrue(pair.clientConnection.isOpen());
+      assertTrue(pair.clientConnection.isOpen(), "an answered ping leaves the connection be");
     }
   }
 
@@ -418,18 +437,23 @@ class YamuxSessionTest {
     connection.finishAndReleaseAll();
   }
 
+  /** Judging a silence is the keep-alive manager's: the muxer fails the ping only when the session ends. */
   @Test
-  void anUnansweredKeepAliveClosesTheConnection() {
-    try (SessionPair pair = new SessionPair(TestSettings.with(Map.of("keepAliveInterval", 1000L,
-        "keepAliveTimeout", 500L)))) {
-      pair.clientConnection.advanceTimeBy(1000, TimeUnit.MILLISECONDS);
+  void aPingInFlightFailsWhenTheSessionEndsAndOneAfterFailsAtOnce() {
+    try (SessionPair pair = new SessionPair()) {
+      pair.pump();
+      CompletableFuture<Duration> unanswered = pair.client.ping();
       pair.clientConnection.runPendingTasks();
-      pair.clientConnection.advanceTimeBy(499, TimeUnit.MILLISECONDS);
+      pair.clientConnection.advanceTimeBy(60, TimeUnit.SECONDS);
       pair.clientConnection.runPendingTasks();
+      assertFalse(unanswered.isDone(), "no timeout of its own");
       assertTrue(pair.clientConnection.isOpen());
-      pair.clientConnection.advanceTimeBy(2, TimeUnit.MILLISECONDS);
+      pair.client.close();
       pair.clientConnection.runPendingTasks();
-      assertFalse(pair.clientConnection.isOpen(), "no answer within the keep-alive timeout");
+      assertTrue(unanswered.isCompletedExceptionally(), "the session ended under it");
+      CompletableFuture<Duration> late = pair.client.ping();
+      pair.clientConnection.runPendingTasks();
+      assertTrue(late.isCompletedExceptionally());
     }
   }
 

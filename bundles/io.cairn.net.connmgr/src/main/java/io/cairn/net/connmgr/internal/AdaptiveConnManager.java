@@ -34,6 +34,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntUnaryOperator;
 import java.util.function.LongSupplier;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -53,12 +55,14 @@ import org.osgi.service.metatype.annotations.Designate;
  * it trims on its own thread, at most once per silence period: the peers it may disconnect (connected, not
  * protected, past their grace period) sorted by the {@link TrimOrder} in use, whose connections are closed
  * until only low water of them remain. It also refuses inbound connections past its ceiling at accept (an
- * {@link InboundGate}), so a flood cannot outrun the trims.
+ * {@link InboundGate}), so a flood cannot outrun the trims. The gate is registered by the manager once it
+ * runs, not declared to DS: the host binds gates and the manager needs the host, and a declared gate would
+ * make SCR activate the manager inside the host's own activation (a reference cycle).
  *
  * <p>{@link #trim()} trims at once (still respecting protection and grace), joining one in progress; a
  * configuration change that lowers high water under the count does too (the seed's SetDynamicLimits).
  */
-@Component(service = {ConnManager.class, InboundGate.class}, configurationPid = AdaptiveConnManager.PID,
+@Component(service = ConnManager.class, configurationPid = AdaptiveConnManager.PID,
     configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ConnManagerConfig.class)
 public class AdaptiveConnManager implements ConnManager, InboundGate {
@@ -99,10 +103,14 @@ public class AdaptiveConnManager implements ConnManager, InboundGate {
     }
   };
 
+  /** The gate's registration, while the manager runs in a framework. */
+  private ServiceRegistration<InboundGate> gate;
+
   @Activate
-  public AdaptiveConnManager(@Reference Host host, @Reference(service = LoggerFactory.class) Logger log,
-      ConnManagerConfig config) {
+  public AdaptiveConnManager(BundleContext context, @Reference Host host,
+      @Reference(service = LoggerFactory.class) Logger log, ConnManagerConfig config) {
     this(host, log, config, System::nanoTime, Clock.systemUTC());
+    gate = context.registerService(InboundGate.class, this, null);
   }
 
   AdaptiveConnManager(Host host, Logger log, ConnManagerConfig config, LongSupplier nanoTime, Clock clock) {
@@ -139,6 +147,10 @@ public class AdaptiveConnManager implements ConnManager, InboundGate {
 
   @Deactivate
   void deactivate() {
+    if (gate != null) {
+      gate.unregister();
+      gate = null;
+    }
     host.removeConnectionListener(listener);
     trimmer.shutdownNow();
     CompletableFuture<Integer> waiting = pending.getAndSet(null);
