@@ -6,7 +6,6 @@ import io.cairn.multiformats.Multiaddr;
 import io.cairn.multiformats.PeerId;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,18 +21,15 @@ public final class ChurnLoad {
   private ChurnLoad() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> o = new java.util.HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
-    Multiaddr target = Multiaddr.parse(o.get("target"));
+    RunOptions o = new RunOptions(args);
+    Multiaddr target = Multiaddr.parse(o.require("target"));
     PeerId peer = target.peerId().orElseThrow(() -> new IllegalArgumentException("--target needs /p2p/<peer id>"));
     InetSocketAddress to = new InetSocketAddress(target.host().orElseThrow(), target.tcpPort().orElseThrow());
-    int rate = Integer.parseInt(o.getOrDefault("rate", "200"));
-    int concurrent = Integer.parseInt(o.getOrDefault("concurrent", "200"));
-    long seconds = Long.parseLong(o.getOrDefault("seconds", "600"));
-    int sources = Integer.parseInt(o.getOrDefault("sources", "256"));
-    String seed = o.getOrDefault("seed", "churn");
+    int rate = o.getInt("rate", 200);
+    int concurrent = o.getInt("concurrent", 200);
+    long seconds = o.getLong("seconds", 600);
+    int sources = o.getInt("sources", 256);
+    String seed = o.get("seed", "churn");
 
     AtomicLong opened = new AtomicLong();
     AtomicLong closed = new AtomicLong();

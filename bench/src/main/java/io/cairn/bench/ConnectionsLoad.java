@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
@@ -31,22 +30,20 @@ public final class ConnectionsLoad {
   private ConnectionsLoad() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> o = new java.util.HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
-    Multiaddr target = Multiaddr.parse(o.get("target"));
+    RunOptions o = new RunOptions(args);
+    Multiaddr target = Multiaddr.parse(o.require("target"));
     PeerId peer = target.peerId().orElseThrow(() -> new IllegalArgumentException("--target needs /p2p/<peer id>"));
     InetSocketAddress to = new InetSocketAddress(target.host().orElseThrow(), target.tcpPort().orElseThrow());
-    int count = Integer.parseInt(o.getOrDefault("count", "10000"));
-    int sources = Integer.parseInt(o.getOrDefault("sources", "256"));
-    int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "64"));
-    String seed = o.getOrDefault("seed", "connections");
-    int threads = Integer.parseInt(o.getOrDefault("threads", "2"));
-    Path stop = o.containsKey("stop-file") ? Path.of(o.get("stop-file")) : null;
-    long holdSeconds = Long.parseLong(o.getOrDefault("hold-seconds", "600"));
+    int count = o.getInt("count", 10000);
+    int sources = o.getInt("sources", 256);
+    int concurrency = o.getInt("concurrency", 64);
+    String seed = o.get("seed", "connections");
+    int threads = o.getInt("threads", 2);
+    String stopFile = o.get("stop-file", null);
+    Path stop = stopFile == null ? null : Path.of(stopFile);
+    long holdSeconds = o.getLong("hold-seconds", 600);
 
-    int printPeers = Integer.parseInt(o.getOrDefault("print-peers", "0"));
+    int printPeers = o.getInt("print-peers", 0);
     if (printPeers > 0) {
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < printPeers; i++) {

@@ -50,30 +50,28 @@ public final class ProviderFault {
   record Sample(double seconds, long bytes) {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> o = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
-    String fetcher = require(o, "fetcher");
-    long bytes = Long.parseLong(require(o, "bytes"));
-    double healthyRate = Double.parseDouble(require(o, "healthy-rate"));
-    Path out = Path.of(require(o, "out"));
-    String label = require(o, "label");
-    long delayMs = Long.parseLong(o.getOrDefault("delay-ms", "150"));
-    long rate = Long.parseLong(o.getOrDefault("rate", "512000"));
-    long buffer = Long.parseLong(o.getOrDefault("buffer", "1048576"));
-    String fault = o.getOrDefault("fault", "slow");
+    RunOptions o = new RunOptions(args);
+    String fetcher = o.require("fetcher");
+    long bytes = Long.parseLong(o.require("bytes"));
+    double healthyRate = Double.parseDouble(o.require("healthy-rate"));
+    Path out = Path.of(o.require("out"));
+    String label = o.require("label");
+    long delayMs = o.getLong("delay-ms", 150);
+    long rate = o.getLong("rate", 512_000);
+    long buffer = o.getLong("buffer", 1 << 20);
+    String fault = o.get("fault", "slow");
     if (!fault.equals("slow") && !fault.equals("vanish")) {
       throw new IllegalArgumentException("--fault is slow or vanish, not " + fault);
     }
-    String faultyPeer = require(o, "faulty-peer");
+    String faultyPeer = o.require("faulty-peer");
 
-    try (FaultProxy proxy = FaultProxy.start(new InetSocketAddress("127.0.0.1", Integer.parseInt(require(o, "faulty-port"))))) {
-      post(fetcher, "/api/v0/swarm/connect?arg=" + require(o, "healthy"));
+    try (FaultProxy proxy = FaultProxy.start(new InetSocketAddress("127.0.0.1", Integer.parseInt(o.require("faulty-port"))))) {
+      post(fetcher, "/api/v0/swarm/connect?arg=" + o.require("healthy"));
       post(fetcher, "/api/v0/swarm/connect?arg=/ip4/127.0.0.1/tcp/" + proxy.port() + "/p2p/" + faultyPeer);
       long baseline = dataReceived(fetcher);
       long start = System.nanoTime();
-      CompletableFuture<Void> pin = CompletableFuture.runAsync(() -> pin(fetcher, require(o, "cid")));
+      String cid = o.require("cid");
+      CompletableFuture<Void> pin = CompletableFuture.runAsync(() -> pin(fetcher, cid));
       List<Sample> samples = new ArrayList<>();
       double faultAt = Double.NaN;
       double detectedAt = Double.NaN;
@@ -233,13 +231,5 @@ public final class ProviderFault {
       throw new IOException(path + " answered " + r.statusCode() + ": " + r.body());
     }
     return r.body();
-  }
-
-  private static String require(Map<String, String> o, String key) {
-    String v = o.get(key);
-    if (v == null) {
-      throw new IllegalArgumentException("--" + key + " is required");
-    }
-    return v;
   }
 }

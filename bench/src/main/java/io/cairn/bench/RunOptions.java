@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The {@code --key value} options of the single-process runs (TierBreakerRun, SlowTierRun), and their report. */
+/** The {@code --key value} options of the single-process runs (TierBreakerRun, SlowTierRun, the network layer's loads), and their report. */
 final class RunOptions {
   private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -21,6 +21,23 @@ final class RunOptions {
 
   String get(String key, String otherwise) {
     return values.getOrDefault(key, otherwise);
+  }
+
+  /** The value of {@code --key}; an {@link IllegalArgumentException} naming it when it is missing. */
+  String require(String key) {
+    String v = values.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("--" + key + " is required");
+    }
+    return v;
+  }
+
+  int getInt(String key, int otherwise) {
+    return Integer.parseInt(get(key, String.valueOf(otherwise)));
+  }
+
+  long getLong(String key, long otherwise) {
+    return Long.parseLong(get(key, String.valueOf(otherwise)));
   }
 
   /**

@@ -14,6 +14,8 @@ import io.cairn.multiformats.PeerId;
 import io.cairn.net.BandwidthMonitor;
 import io.cairn.net.ConnManager;
 import io.cairn.net.ConnectionQualities;
+import io.cairn.net.KeepAlive;
+import io.cairn.net.Peering;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Dictionary;
@@ -43,7 +45,8 @@ import org.osgi.service.log.LogReaderService;
  * The network layer in a node (this OSGi framework) with three {@code bin/cairn daemon} peers: Kubo's
  * {@code swarm/peers} verbose fields and {@code stats/bw} on a peer; connection quality of the peers; and
  * the connection manager retuned through ConfigAdmin, trimming the least valuable peer at once and never
- * the protected one, an invalid value refused naming its key.
+ * the protected one; the keep-alive manager and peering retuned live; an invalid value of every network
+ * PID refused naming its key.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -56,6 +59,8 @@ public class NetworkLayerIT {
   @Inject ConnectionQualities qualities;
   @Inject BandwidthMonitor bandwidth;
   @Inject ConfigurationAdmin configAdmin;
+  @Inject KeepAlive keepAlive;
+  @Inject Peering peering;
   @Inject LogReaderService logReader;
 
   @Configuration
@@ -122,6 +127,15 @@ public class NetworkLayerIT {
       eventually("trimmed to B and C", () -> connected().equals(Set.of(idOf(b), idOf(c))));
       assertEquals(1, connManager.info().trimmed());
 
+      // Every other part retuned live, its effect seen through its service.
+      update("io.cairn.net.keepalive", "intervalSeconds", 5, "timeoutSeconds", 2);
+      eventually("keep-alive retuned", () -> keepAlive.status().interval().toSeconds() == 5);
+      assertEquals(2, keepAlive.status().connections(), "the trim's victim is no longer kept alive");
+      update("io.cairn.net.peering", "peers", new String[] {d.address().toString()}, "initialBackoffSeconds", 1);
+      eventually("D peered again: redialled and protected", () -> connected().contains(idOf(d))
+          && connManager.isProtected(idOf(d), Peering.PROTECT_TAG));
+
+      // An invalid value of each is refused naming its PID and key; the previous value stays.
       BlockingQueue<String> warnings = new LinkedBlockingQueue<>();
       LogListener listener = entry -> {
         if (entry.getLogLevel() == LogLevel.WARN && entry.getMessage().startsWith("Rejected configuration")) {
@@ -130,19 +144,34 @@ public class NetworkLayerIT {
       };
       logReader.addLogListener(listener);
       try {
-        update("io.cairn.net.connmgr", "highWater", 2, "lowWater", 5, "gracePeriodSeconds", 0);
-        String rejection = warnings.poll(20, TimeUnit.SECONDS);
-        assertTrue("no rejection logged", rejection != null);
-        assertTrue(rejection, rejection.contains("io.cairn.net.connmgr") && rejection.contains("lowWater"));
+        refused(warnings, "io.cairn.net.connmgr", "lowWater", "highWater", 2, "lowWater", 5, "gracePeriodSeconds", 0);
         assertEquals("the previous value stays", 1, connManager.info().lowWater());
+        refused(warnings, "io.cairn.net.keepalive", "timeoutSeconds", "intervalSeconds", 5, "timeoutSeconds", 0);
+        assertEquals(2, keepAlive.status().timeout().toSeconds());
+        refused(warnings, "io.cairn.net.peering", "peers", "peers", new String[] {"/ip4/127.0.0.1/tcp/1"});
+        assertTrue(peering.peers().containsKey(idOf(d)));
+        refused(warnings, "io.cairn.net.routing", "errorRateThreshold", "errorRateThreshold", 1.5);
+        refused(warnings, "io.cairn.net.quality", "latencySmoothing", "latencySmoothing", 0.0);
+        refused(warnings, "io.cairn.net.bandwidth", "forgetIdleSeconds", "forgetIdleSeconds", 1);
       } finally {
         logReader.removeLogListener(listener);
       }
     } finally {
       processes.forEach(CairnProcess::close);
-      org.osgi.service.cm.Configuration cfg = configAdmin.getConfiguration("io.cairn.net.connmgr", "?");
-      cfg.delete();
+      for (String pid : List.of("io.cairn.net.connmgr", "io.cairn.net.keepalive", "io.cairn.net.peering",
+          "io.cairn.net.routing", "io.cairn.net.quality", "io.cairn.net.bandwidth")) {
+        configAdmin.getConfiguration(pid, "?").delete();
+      }
     }
+  }
+
+  /** Updates {@code pid} with {@code keyValues} and waits for its rejection naming {@code key}. */
+  private void refused(BlockingQueue<String> warnings, String pid, String key, Object... keyValues) throws Exception {
+    warnings.clear();
+    update(pid, keyValues);
+    String rejection = warnings.poll(20, TimeUnit.SECONDS);
+    assertTrue("no rejection logged for " + pid + " " + key, rejection != null);
+    assertTrue(rejection, rejection.contains(pid) && rejection.contains(key));
   }
 
   private static PeerId idOf(Peer p) {

@@ -11,15 +11,11 @@ import io.cairn.bitswap.spi.BitswapReceiver;
 import io.cairn.blockstore.Block;
 import io.cairn.multiformats.Keys;
 import io.cairn.multiformats.PeerId;
-import io.cairn.net.ConnManager;
-import io.cairn.net.ConnManagerInfo;
-import io.cairn.net.ConnectionQualities;
-import io.cairn.net.ConnectionQuality;
-import io.cairn.net.TagInfo;
 import io.cairn.net.spi.InOrderRoutes;
 import io.cairn.net.spi.RouteOptimizer;
 import io.cairn.node.strategy.Strategies;
 import io.cairn.testing.Components;
+import io.cairn.testing.net.NetworkCalls;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +25,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** The want manager's events called directly (no manager thread), on a driven clock. */
@@ -206,89 +201,13 @@ class WantManagerTest {
     assertTrue(registry.getNames().isEmpty(), registry.getNames().toString());
   }
 
-  /** What the client told the network layer, in order. */
-  private static final class Told implements ConnManager, ConnectionQualities {
-    final List<String> calls = new ArrayList<>();
-
-    @Override
-    public void tagPeer(PeerId peer, String tag, int value) {
-      calls.add("tag " + tag + " " + value);
-    }
-
-    @Override
-    public void untagPeer(PeerId peer, String tag) {
-      calls.add("untag " + tag);
-    }
-
-    @Override
-    public void upsertTag(PeerId peer, String tag, IntUnaryOperator upsert) {
-      calls.add("upsert " + tag);
-    }
-
-    @Override
-    public void protect(PeerId peer, String tag) {
-      calls.add("protect " + tag);
-    }
-
-    @Override
-    public boolean unprotect(PeerId peer, String tag) {
-      calls.add("unprotect " + tag);
-      return false;
-    }
-
-    @Override
-    public boolean isProtected(PeerId peer, String tag) {
-      return false;
-    }
-
-    @Override
-    public Optional<TagInfo> tagInfo(PeerId peer) {
-      return Optional.empty();
-    }
-
-    @Override
-    public ConnManagerInfo info() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public CompletableFuture<Integer> trim() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Optional<ConnectionQuality> connectionQuality(PeerId peer) {
-      return Optional.empty();
-    }
-
-    @Override
-    public List<ConnectionQuality> all() {
-      return List.of();
-    }
-
-    @Override
-    public void succeeded(PeerId peer) {
-      calls.add("succeeded");
-    }
-
-    @Override
-    public void failed(PeerId peer, Failure failure) {
-      calls.add("failed " + failure);
-    }
-
-    @Override
-    public void measured(PeerId peer, Duration roundTrip) {
-      calls.add("measured");
-    }
-  }
-
   /**
    * As boxo's session peer manager: a peer that delivered a block to a session is tagged (5) and protected
    * under the session's tag until it closes; answers and silences count in the peer's quality.
    */
   @Test
   void aSessionTagsAndProtectsThePeersThatServeItAndQualityHearsEveryOutcome() {
-    Told told = new Told();
+    NetworkCalls told = new NetworkCalls();
     feedback.connManager = told;
     feedback.qualities = told;
     WantManager m = manager(Map.of("peerResponseTimeoutMillis", 100));

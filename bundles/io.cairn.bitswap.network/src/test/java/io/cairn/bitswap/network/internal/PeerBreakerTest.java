@@ -18,9 +18,8 @@ import io.cairn.multiformats.Cid;
 import io.cairn.multiformats.Multicodec;
 import io.cairn.multiformats.Multihash;
 import io.cairn.multiformats.PeerId;
-import io.cairn.net.ConnectionQualities;
-import io.cairn.net.ConnectionQuality;
 import io.cairn.testing.Components;
+import io.cairn.testing.net.NetworkCalls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -40,7 +39,6 @@ import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -174,32 +172,8 @@ class PeerBreakerTest {
     return opened;
   }
 
-  /** How the sends went, as connection quality hears them: "ok" or the failure's kind. */
-  private final List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final ConnectionQualities outcomes = new ConnectionQualities() {
-    @Override
-    public Optional<ConnectionQuality> connectionQuality(PeerId p) {
-      return Optional.empty();
-    }
-
-    @Override
-    public List<ConnectionQuality> all() {
-      return List.of();
-    }
-
-    @Override
-    public void succeeded(PeerId p) {
-      told.add("ok");
-    }
-
-    @Override
-    public void failed(PeerId p, Failure failure) {
-      told.add(failure.name());
-    }
-
-    @Override
-    public void measured(PeerId p, java.time.Duration roundTrip) {}
-  };
+  /** How the sends went, as connection quality hears them. */
+  private final NetworkCalls outcomes = new NetworkCalls();
 
   /** The sender to the peer, guarded by {@code guard} (null: no strategy) as the network component wires it. */
   private void start(CircuitBreakers guard, long maxHeldBytes) {
@@ -256,7 +230,8 @@ class PeerBreakerTest {
       sender.send(message(i)).get(2, TimeUnit.SECONDS);
     }
     timeOutFourMessages();
-    assertEquals(List.of("ok", "ok", "ok", "TIMEOUT", "TIMEOUT", "TIMEOUT", "TIMEOUT"), told,
+    assertEquals(List.of("succeeded", "succeeded", "succeeded", "failed TIMEOUT", "failed TIMEOUT", "failed TIMEOUT",
+        "failed TIMEOUT"), outcomes.calls,
         "connection quality hears every written message and every timeout");
 
     // Paused: nothing is attempted, no stream opened; held up to the bound, beyond it refused at once.
