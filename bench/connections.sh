@@ -41,7 +41,8 @@ java=$CAIRN_JAVA_HOME/bin/java; jcmd=$CAIRN_JAVA_HOME/bin/jcmd
 tool_opts=(-Dio.netty.leakDetection.level=disabled --enable-native-access=ALL-UNNAMED)
 [ "$(cairn_java_release "$CAIRN_JAVA_HOME")" -ge 24 ] && tool_opts+=(--sun-misc-unsafe-memory-access=allow)
 ulimit -n "$(ulimit -Hn)"
-[ "$(ulimit -n)" -ge $((2 * count + 2000)) ] || { echo "needs ulimit -n >= $((2 * count + 2000)), have $(ulimit -n)" >&2; exit 1; }
+# Each process (the node, the load) holds one descriptor per connection, plus its own.
+[ "$(ulimit -n)" -ge $((count + 2000)) ] || { echo "needs ulimit -n >= $((count + 2000)), have $(ulimit -n)" >&2; exit 1; }
 
 mkdir -p "$results"
 results=$(cd "$results" && pwd)

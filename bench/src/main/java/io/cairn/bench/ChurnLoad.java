@@ -49,7 +49,7 @@ public final class ChurnLoad {
         next += periodNanos;
         int s = i % sources;
         CompletableFuture<Connection> c = peers.dial(LoadIdentities.key(seed, i),
-            new InetSocketAddress("127.2." + (s / 250) + "." + (s % 250 + 1), 0), to, peer);
+            new InetSocketAddress("127.2." + (s % 250) + "." + (s / 250 + 1), 0), to, peer);
         c.whenComplete((conn, e) -> {
           if (e == null) {
             opened.incrementAndGet();

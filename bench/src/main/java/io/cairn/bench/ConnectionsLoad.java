@@ -19,10 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Issue 14, benchmark 1's load: {@code --target MULTIADDR --count N [--sources S] [--concurrency C]
  * [--seed X] [--threads T] [--stop-file F] [--hold-seconds H] [--print-peers K]}. N distinct peer identities
  * ({@link LoadIdentities}, seed X) each open one Noise + yamux connection to the node, from S source
- * addresses spread over 127.1.0.0/16 (127.1.{s / 250}.{s % 250 + 1}), at most C upgrades at once. Prints
- * first the peer ids of the first K identities ({@code {"peers":[...]}}, for the script to configure the
- * node with, say as protected peers, before they connect; then waits for a line on standard input), then
- * one JSON line when all are dialled ({@code {"dialled":N,"open":O,"failed":F,"seconds":...}}), then one a
+ * addresses spread over 127.1.0.0/16 (127.1.{s % 250}.{s / 250 + 1}: a /24 each, as the node shares pending
+ * upgrades per IP and per /24), at most C upgrades at once. With K, it first prints the peer ids of the
+ * first K identities ({@code {"peers":[...]}}, for the script to configure the node with, say as protected
+ * peers, before they connect) and waits for a line on standard input. Then it prints one JSON line when
+ * all are dialled ({@code {"dialled":N,"open":O,"failed":F,"seconds":...}}), then one a
  * second ({@code {"t":..., "open":O}}: connections still open, the others the node closed) until the stop
  * file exists or the hold time is over.
  */
@@ -62,7 +63,8 @@ public final class ConnectionsLoad {
       long start = System.nanoTime();
       for (int i = 0; i < count; i++) {
         int s = i % sources;
-        InetSocketAddress from = new InetSocketAddress("127.1." + (s / 250) + "." + (s % 250 + 1), 0);
+        // Each source in a /24 of its own (as far as 250 go): the node shares pending upgrades per IP and per /24.
+        InetSocketAddress from = new InetSocketAddress("127.1." + (s % 250) + "." + (s / 250 + 1), 0);
         upgrades.acquire();
         CompletableFuture<Connection> c = peers.dial(LoadIdentities.key(seed, i), from, to, peer);
         c.whenComplete((conn, e) -> {
