@@ -130,7 +130,7 @@ public class NetworkLayerIT {
       // Every other part retuned live, its effect seen through its service.
       update("io.cairn.net.keepalive", "intervalSeconds", 5, "timeoutSeconds", 2);
       eventually("keep-alive retuned", () -> keepAlive.status().interval().toSeconds() == 5);
-      assertEquals(2, keepAlive.status().connections(), "the trim's victim is no longer kept alive");
+      assertEquals("the trim's victim is no longer kept alive", 2, keepAlive.status().connections());
       update("io.cairn.net.peering", "peers", new String[] {d.address().toString()}, "initialBackoffSeconds", 1);
       eventually("D peered again: redialled and protected", () -> connected().contains(idOf(d))
           && connManager.isProtected(idOf(d), Peering.PROTECT_TAG));
