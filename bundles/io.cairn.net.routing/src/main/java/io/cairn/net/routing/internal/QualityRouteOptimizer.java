@@ -38,8 +38,13 @@ import org.osgi.service.metatype.annotations.Designate;
  * through their muxer at most once per probe interval, a new measurement weighing half, and a probe still
  * unanswered counts as a round trip at least as long as it has waited (a path that stalls is seen as it
  * stalls). Every measurement also goes to connection quality.
+ *
+ * <p>Ranked below the {@code static} routing (0 against 10): in bench/provider-fault.sh it was not better
+ * than static under a slowed path and worse under a bandwidth cap alone (BENCHMARKS.md, "A provider goes
+ * bad mid-fetch"), so an operator selects it ({@code routeOptimizer.target=(cairn.strategy=quality)} in
+ * io.cairn.bitswap.client) until it shows a benefit.
  */
-@Component(property = {RouteOptimizer.STRATEGY + "=quality", "service.ranking:Integer=10"},
+@Component(property = {RouteOptimizer.STRATEGY + "=quality", "service.ranking:Integer=0"},
     configurationPid = QualityRouteOptimizer.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = RoutingConfig.class)
 public class QualityRouteOptimizer implements RouteOptimizer {
